@@ -1,0 +1,89 @@
+"""Loading a parsed form 06a: resolve its unit, store its rows, flag what does not add up."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from ingest.form06a import COUNT_COLUMNS, parse_form06a
+from warehouse.errors import UnitLookupError
+from warehouse.units import Resolution, load_candidates, normalize_name, resolve
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ingest.load import FileReport
+
+
+def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, report: "FileReport") -> None:
+    form = parse_form06a(path)
+    candidates = load_candidates(con, units_table="stg_admin_units", agencies_table="stg_agencies")
+
+    agency_code, unit_code, note = _resolve(form.reporting_unit, candidates, form.period_start, form.period_end)
+    if note:
+        report.notes.append(f"reporting unit {note}")
+
+    # A report sent again for the same unit and period replaces the earlier one.
+    same_unit = [
+        report_id
+        for report_id, unit in con.execute(
+            "select report_id, reporting_unit from raw_form06a_reports where period_start = ? and period_end = ?",
+            [form.period_start, form.period_end],
+        ).fetchall()
+        if normalize_name(unit) == normalize_name(form.reporting_unit)
+    ]
+    if same_unit:
+        con.execute("delete from raw_form06a_rows where report_id in (select unnest(?::integer[]))", [same_unit])
+        con.execute("delete from raw_form06a_reports where report_id in (select unnest(?::integer[]))", [same_unit])
+        report.notes.append("replaces the report loaded earlier for the same unit and period")
+
+    con.execute(
+        "insert into raw_form06a_reports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            file_id, form.reporting_unit, form.receiving_unit, form.period_start, form.period_end,
+            form.row_kind, agency_code, unit_code, note, list(form.total_mismatches),
+        ],
+    )
+    flagged = 0
+    for row in form.rows:
+        row_agency, row_unit = None, None
+        if form.row_kind == "unit":
+            row_agency, row_unit, row_note = _resolve(row.label, candidates, form.period_start, form.period_end)
+            if row_note:
+                report.notes.append(f"row {row.line} '{row.label}': {row_note}")
+        counts = [row.counts.get(column) or 0 for column in COUNT_COLUMNS]
+        con.execute(
+            "insert into raw_form06a_rows values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [file_id, row.line, row.label, row_agency, row_unit, *counts, list(row.violations)],
+        )
+        flagged += bool(row.violations)
+    for line, reason in form.rejected:
+        con.execute("insert into quarantine values (?, 'form06a', ?, ?, null)", [file_id, line, reason])
+
+    report.rows_loaded = len(form.rows)
+    report.rows_quarantined = len(form.rejected)
+    report.reasons = [(reason, 1) for _, reason in form.rejected][:8]
+    if flagged:
+        report.notes.append(f"{flagged} row(s) break an identity of the form: loaded and flagged")
+    for mismatch in form.total_mismatches:
+        report.notes.append(f"total row does not match the rows: {mismatch}")
+    report.notes.append(
+        f"unit '{form.reporting_unit}', period {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}, rows by {form.row_kind}"
+    )
+
+
+def _resolve(text, candidates, period_start, period_end) -> tuple[str | None, str | None, str | None]:
+    """(agency code, unit code, note): an official unit is also matched to the one agency serving it."""
+    try:
+        found: Resolution = resolve(text, candidates, period_start, period_end)
+    except UnitLookupError as error:
+        return None, None, f"not resolved: {error}"
+    if found.agency_codes:
+        return found.agency_codes[0], None, None
+    unit_code = found.unit_codes[0]
+    serving = [
+        c.code for c in candidates
+        if c.kind == "agency" and c.unit_code == unit_code and c.level == found.level
+    ]
+    return (serving[0] if len(serving) == 1 else None), unit_code, None

@@ -1,0 +1,249 @@
+"""`ingest load`: export files into the warehouse, each in its own transaction.
+
+For each file: archive it as received (personal-data columns removed), read it, detect
+its kind, validate every row inside DuckDB, upsert the good rows (the row received last
+wins), quarantine the others with their reason and line. A file that cannot be read
+changes nothing; a file already loaded (same bytes) is skipped. One publish at the end.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, Kind, detect_kind, map_columns
+from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
+from ingest.form06a import Form06aError, looks_like_form06a
+from ingest.form06a_load import load_form06a
+from ingest.readers import read_into_batch, sniff_container
+from warehouse.models import SQL_DIR
+from warehouse.paths import WarehousePaths
+from warehouse.publish import LOCAL, PublishedSnapshot, publish
+from warehouse.writer import open_writer
+
+RAW_TABLES = {DOSSIERS.name: "raw_dossiers", PROCEDURES.name: "raw_procedures", AGENCIES.name: "raw_agencies"}
+
+
+@dataclass
+class FileReport:
+    path: Path
+    kind: str | None = None
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    already_loaded: bool = False
+
+    def lines(self) -> list[str]:
+        name = self.path.name
+        if self.error:
+            return [f"{name}: not loaded: {self.error}"]
+        if self.already_loaded:
+            return [f"{name}: already loaded (same content); nothing changed"]
+        out = [f"{name}: {self.kind}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined"]
+        out += [f"  quarantined {count:,} × {reason}" for reason, count in self.reasons]
+        out += [f"  note: {note}" for note in self.notes]
+        return out
+
+
+@dataclass
+class LoadResult:
+    files: list[FileReport]
+    snapshot: PublishedSnapshot | None
+
+    @property
+    def all_read(self) -> bool:
+        return all(report.error is None for report in self.files)
+
+
+def load_paths(paths: WarehousePaths, files: list[Path], source: str = "file") -> LoadResult:
+    with open_writer(paths) as con:
+        reports = [load_file(con, paths, path, source) for path in files]
+        changed = any(r.error is None and not r.already_loaded for r in reports)
+        snapshot = publish(con, paths) if changed or not paths.current_pointer.exists() else None
+    return LoadResult(reports, snapshot)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, source: str = "file") -> FileReport:
+    report = FileReport(path)
+    try:
+        if not path.is_file():
+            raise IngestError("no such file")
+        digest = _sha256(path)
+        if con.execute("select 1 from ingest_files where sha256 = ? and kind is not null", [digest]).fetchone():
+            report.already_loaded = True
+            return report
+        con.begin()
+        try:
+            file_id = con.execute("select nextval('ingest_file_seq')").fetchone()[0]
+            _load_contents(con, paths, path, file_id, report)
+            _record_file(con, file_id, source, path, digest, report)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    except IngestError as error:
+        report.error = str(error)
+    except Form06aError as error:
+        report.error = str(error)
+    return report
+
+
+def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport) -> None:
+    container = sniff_container(path)
+    if container == "xlsx" and looks_like_form06a(path):
+        report.kind = "form06a"
+        archived = _archive(paths, path, file_id)
+        report.notes.append(f"archived as {archived.name}")
+        load_form06a(con, path, file_id, report)
+        return
+
+    read = read_into_batch(con, path)
+    report.notes += read.notes
+    kind = detect_kind(read.columns)
+    if kind is None:
+        raise UnrecognisedExport(
+            "it is not a portal export: none of the columns of dossiers (MaHoSo...), procedures (MaTTHC, TenTTHC...) "
+            f"or agencies (MaDonVi, TenDonVi, Cap...) were found (columns: {', '.join(read.columns[:12])})"
+        )
+    report.kind = kind.name
+    mapping = map_columns(kind, read.columns)
+    if mapping.missing:
+        raise MissingColumns(_missing_message(kind, mapping.missing, list(mapping.extra)))
+    if read.rows == 0 and not read.unparsable:
+        report.notes.append("the file holds a header but no rows")
+    if mapping.personal:
+        report.notes.append(f"dropped personal-data columns: {', '.join(mapping.personal)}")
+    archived = _archive(paths, path, file_id, con if mapping.personal else None, mapping.personal)
+    report.notes.append(f"archived as {archived.name}")
+
+    _create_mapped_view(con, kind, mapping.contract_to_file, list(mapping.extra))
+    con.execute((SQL_DIR / "ingest" / f"validate_{kind.name}.sql").read_text(encoding="utf-8"))
+    _upsert(con, kind, file_id)
+    _quarantine(con, kind, file_id, list(mapping.personal), read.unparsable)
+
+    report.rows_loaded = con.execute("select count(*) from validated where _reason is null").fetchone()[0]
+    reasons = con.execute(
+        "select _reason, count(*) from validated where _reason is not null group by 1 order by 2 desc, 1"
+    ).fetchall()
+    reasons += [(reason, 1) for _, reason, _ in read.unparsable]
+    report.rows_quarantined = sum(count for _, count in reasons)
+    report.reasons = sorted(reasons, key=lambda item: -item[1])[:8]
+
+
+def _create_mapped_view(con: duckdb.DuckDBPyConnection, kind: Kind, contract_to_file: dict[str, str], extra: list[str]) -> None:
+    select = ["_line"]
+    for column in kind.columns:
+        if column in contract_to_file:
+            select.append(f"{_ident(contract_to_file[column])} as {column}")
+            select.append(f"true as _has_{column}")
+        else:
+            select.append(f"null::varchar as {column}")
+            select.append(f"false as _has_{column}")
+    if extra:
+        pairs = ", ".join(f"{_literal(name)}, {_ident(name)}" for name in extra)
+        select.append(f"json_object({pairs}) as _extra")
+    else:
+        select.append("null::json as _extra")
+    con.execute(f"create or replace temp view mapped as select {', '.join(select)} from batch")
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> None:
+    table = RAW_TABLES[kind.name]
+    columns = ", ".join(kind.columns)
+    has_rows = con.execute(f"select exists (select 1 from {table})").fetchone()[0]
+    if has_rows:
+        con.execute(
+            f"delete from {table} where {kind.key} in (select {kind.key} from validated where _reason is null)"
+        )
+    con.execute(
+        f"insert into {table} ({columns}, _extra, _file_id, _line) "
+        f"select {columns}, _extra, ?, _line from validated where _reason is null",
+        [file_id],
+    )
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, personal: list[str],
+    unparsable: list[tuple[int, str, str]],
+) -> None:
+    excluded = ", ".join(_ident(c) for c in personal + ["_line"])
+    con.execute(
+        f"""
+        insert into quarantine
+        select ?, ?, validated._line, validated._reason, to_json(clean)
+        from validated
+        inner join (select _line as line_no, * exclude ({excluded}) from batch) as clean
+            on clean.line_no = validated._line
+        where validated._reason is not null
+        """,
+        [file_id, kind.name],
+    )
+    for line, reason, raw in unparsable:
+        con.execute(
+            "insert into quarantine values (?, ?, ?, ?, to_json(?::varchar))", [file_id, kind.name, line, reason, raw]
+        )
+
+
+def _record_file(con: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, digest: str, report: FileReport) -> None:
+    archived = next((n.removeprefix("archived as ") for n in report.notes if n.startswith("archived as ")), None)
+    con.execute(
+        "insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            file_id, source, path.name, digest, report.kind, archived,
+            datetime.now(LOCAL).replace(tzinfo=None), report.rows_loaded, report.rows_quarantined,
+            "; ".join(n for n in report.notes if not n.startswith("archived as ")) or None,
+        ],
+    )
+
+
+def _archive(
+    paths: WarehousePaths, path: Path, file_id: int,
+    con: duckdb.DuckDBPyConnection | None = None, personal: tuple[str, ...] = (),
+) -> Path:
+    folder = paths.archive / datetime.now(LOCAL).strftime("%Y-%m-%d")
+    folder.mkdir(parents=True, exist_ok=True)
+    if con is not None and personal:
+        # Personal data is never stored: what is archived is the file without those columns.
+        target = folder / f"{file_id:06d}-{path.stem}.redacted.csv"
+        excluded = ", ".join(_ident(c) for c in list(personal) + ["_line"])
+        con.execute(f"copy (select * exclude ({excluded}) from batch order by _line) to '{_escape_path(target)}' (header)")
+        return target
+    target = folder / f"{file_id:06d}-{path.name}"
+    shutil.copyfile(path, target)
+    return target
+
+
+def _missing_message(kind: Kind, missing: tuple[str, ...], unknown: list[str]) -> str:
+    parts = []
+    for column in missing:
+        close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.5)
+        parts.append(f"{column} (found '{close[0]}' instead?)" if close else column)
+    return f"a {kind.name} export must have the column(s) {', '.join(parts)}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _escape_path(path: Path) -> str:
+    return str(path).replace("'", "''")

@@ -1,0 +1,181 @@
+"""Reading an export file into DuckDB as text, whatever its container and encoding.
+
+Every reader leaves a temporary table `batch` in the given connection: the file's own
+columns, all VARCHAR, plus `_line` (the row's line in the file, header = 1; for JSON,
+the record's position). Rows DuckDB's CSV parser could not split are returned apart,
+so they can be quarantined while the rest loads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from ingest.errors import UnreadableFile
+
+SNIFF_BYTES = 1 << 16
+JSON_RECORD_KEYS = ("data", "items", "records", "results", "rows", "value", "dossiers", "hoso")
+
+
+@dataclass
+class ReadResult:
+    container: str                      # csv | xlsx | json
+    columns: list[str]
+    rows: int
+    notes: list[str] = field(default_factory=list)
+    unparsable: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw text)
+
+
+def sniff_container(path: Path) -> str:
+    head = path.read_bytes()[:SNIFF_BYTES] if path.stat().st_size < SNIFF_BYTES else _head(path)
+    if not head.strip():
+        raise UnreadableFile("the file is empty")
+    if head.startswith(b"%PDF"):
+        raise UnreadableFile("it is a PDF document, not a data export")
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith((b"\xd0\xcf\x11\xe0",)):
+        raise UnreadableFile("it is an old binary Excel (.xls) workbook: save it as .xlsx or CSV")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:1] in (b"[", b"{"):
+        return "json"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise UnreadableFile("it is a binary file, not a CSV, XLSX or JSON export")
+    return "csv"
+
+
+def read_into_batch(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    container = sniff_container(path)
+    if container == "csv":
+        return _read_csv(con, path)
+    if container == "xlsx":
+        return _read_xlsx(con, path)
+    return _read_json(con, path)
+
+
+def _head(path: Path) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(SNIFF_BYTES)
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    notes: list[str] = []
+    source, encoding_note, cleanup = _as_utf8(path)
+    if encoding_note:
+        notes.append(encoding_note)
+    try:
+        con.execute(
+            """
+            create or replace temp table batch as
+            select * from read_csv(?, all_varchar = true, header = true, store_rejects = true,
+                                   rejects_limit = 0, null_padding = false)
+            """,
+            [str(source)],
+        )
+        rejects = con.execute(
+            "select line, error_type || ': ' || error_message, csv_line from reject_errors order by line"
+        ).fetchall()
+    except duckdb.Error as error:
+        raise UnreadableFile(f"it cannot be read as CSV ({str(error).splitlines()[0]})") from None
+    finally:
+        if cleanup:
+            source.unlink(missing_ok=True)
+    columns = [c for c in _batch_columns(con)]
+    # rowid follows the file's order; each rejected line before a row shifts its line by one.
+    con.execute("alter table batch add column _line bigint")
+    con.execute("update batch set _line = rowid + 2")
+    # Each line the parser rejected pushes the rows after it one line further down.
+    for line in sorted(int(line) for line, _, _ in rejects):
+        con.execute("update batch set _line = _line + 1 where _line >= ?", [line])
+    rows = con.execute("select count(*) from batch").fetchone()[0]
+    unparsable = [(int(line), f"the line cannot be split into the header's columns ({reason})", raw) for line, reason, raw in rejects]
+    return ReadResult("csv", columns, rows, notes, unparsable)
+
+
+def _as_utf8(path: Path) -> tuple[Path, str | None, bool]:
+    """The file itself if it is UTF-8 (with or without BOM), else a UTF-8 copy of it."""
+    head = _head(path)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _transcode(path, "utf-16"), "read as UTF-16 (as Excel saves 'Unicode text')", True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        return path, None, False
+    except UnicodeDecodeError:
+        return _transcode(path, "cp1258"), "not UTF-8: read as Windows-1258 (Vietnamese)", True
+
+
+def _transcode(path: Path, encoding: str) -> Path:
+    out = Path(tempfile.mkstemp(suffix=".csv", prefix="ioc-ingest-")[1])
+    with open(path, "r", encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(1 << 20):
+            dst.write(chunk)
+    return out
+
+
+def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    try:
+        frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
+    except Exception as error:  # calamine raises its own types for corrupt or foreign zips
+        raise UnreadableFile(f"it cannot be read as an XLSX workbook ({str(error).splitlines()[0][:160]})") from None
+    frame = frame.select(pl.all().cast(pl.String)).with_row_index("_line", offset=2)
+    return _register(con, frame, "xlsx")
+
+
+def _read_json(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnreadableFile(f"it is not valid JSON ({error})") from None
+    records = _find_records(document)
+    if records is None:
+        raise UnreadableFile("the JSON holds no list of records (expected a list, or an object holding one)")
+    columns: dict[str, None] = {}
+    for record in records:
+        columns.update(dict.fromkeys(record))
+    frame = pl.DataFrame(
+        {name: [_as_text(record.get(name)) for record in records] for name in columns},
+        schema={name: pl.String for name in columns},
+    ).with_row_index("_line", offset=1)
+    return _register(con, frame, "json")
+
+
+def _find_records(document: object) -> list[dict] | None:
+    if isinstance(document, list):
+        return document if all(isinstance(item, dict) for item in document) else None
+    if isinstance(document, dict):
+        for key in JSON_RECORD_KEYS:
+            if isinstance(document.get(key), list):
+                return _find_records(document[key])
+        for value in document.values():
+            if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+                return value
+    return None
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _register(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, container: str) -> ReadResult:
+    frame = frame.with_columns(pl.col("_line").cast(pl.Int64))
+    con.register("batch_frame", frame)
+    con.execute("create or replace temp table batch as select * from batch_frame")
+    con.unregister("batch_frame")
+    columns = [c for c in frame.columns if c != "_line"]
+    return ReadResult(container, columns, frame.height)
+
+
+def _batch_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("select column_name from (describe batch)").fetchall() if row[0] != "_line"]

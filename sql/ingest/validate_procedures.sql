@@ -1,0 +1,46 @@
+-- grain: one row per data row of a procedures file (temp view `mapped`), typed, with `_reason`
+create or replace temp table validated as
+with typed as (
+    select
+        _line,
+        blank_to_null(MaTTHC)        as MaTTHC,
+        blank_to_null(TenTTHC)       as TenTTHC,
+        blank_to_null(MaLinhVuc)     as MaLinhVuc,
+        blank_to_null(TenLinhVuc)    as TenLinhVuc,
+        blank_to_null(CapThucHien)   as CapThucHien,
+        blank_to_null(MucDo)         as level_text,
+        parse_int(MucDo)             as MucDo,
+        blank_to_null(YeuCauKetQuaGiay) as paper_text,
+        parse_int(YeuCauKetQuaGiay)  as YeuCauKetQuaGiay,
+        blank_to_null(CoPhiLePhi)    as fees_text,
+        parse_int(CoPhiLePhi)        as CoPhiLePhi,
+        _extra
+    from mapped
+),
+
+checked as (
+    select
+        *,
+        nullif(concat_ws('; ',
+            case when MaTTHC is null then 'MaTTHC is empty' end,
+            case when level_text is not null and (MucDo is null or MucDo not in (2, 3, 4))
+                 then 'MucDo ''' || level_text || ''' is not 2, 3 or 4' end,
+            case when paper_text is not null and (YeuCauKetQuaGiay is null or YeuCauKetQuaGiay not in (0, 1))
+                 then 'YeuCauKetQuaGiay ''' || paper_text || ''' is not 0 or 1' end,
+            case when fees_text is not null and (CoPhiLePhi is null or CoPhiLePhi not in (0, 1))
+                 then 'CoPhiLePhi ''' || fees_text || ''' is not 0 or 1' end
+        ), '') as _reason
+    from typed
+),
+
+final as (
+    select
+        MaTTHC, TenTTHC, MaLinhVuc, TenLinhVuc, CapThucHien,
+        MucDo::tinyint as MucDo, YeuCauKetQuaGiay::tinyint as YeuCauKetQuaGiay, CoPhiLePhi::tinyint as CoPhiLePhi,
+        _extra, _line,
+        coalesce(_reason, case when _reason is null and _line <> max(_line) over (partition by MaTTHC, _reason is null)
+            then 'MaTTHC ' || MaTTHC || ' appears again later in this file (the later row wins)' end) as _reason
+    from checked
+)
+
+select * from final

@@ -1,0 +1,71 @@
+-- grain: one row per agency, whether sent in the agencies export or only named by dossiers
+-- The agency's area code (MaDVHC) is read in the unit registry version its dossiers live
+-- in: codes were re-used by the 2025 reform, so 05809 means Cù Vân before 1 July 2025.
+with agencies as (
+    select * from stg_agencies
+),
+
+dossier_agencies as (
+    select agency_code, max(received_date) as last_received_date
+    from stg_dossiers
+    group by agency_code
+),
+
+units as (
+    select * from stg_admin_units
+),
+
+all_agencies as (
+    select
+        coalesce(agencies.agency_code, dossier_agencies.agency_code) as agency_code,
+        agencies.agency_name,
+        agencies.agency_level,
+        agencies.unit_code,
+        agencies.parent_agency_code,
+        dossier_agencies.last_received_date,
+        agencies.agency_code is not null as is_known_agency
+    from agencies
+    full outer join dossier_agencies on agencies.agency_code = dossier_agencies.agency_code
+),
+
+unit_versions as (
+    select
+        all_agencies.*,
+        exists (select 1 from units where units.unit_code = all_agencies.unit_code and unit_version = 'pre2025')  as in_pre,
+        exists (select 1 from units where units.unit_code = all_agencies.unit_code and unit_version = 'post2025') as in_post
+    from all_agencies
+),
+
+versioned as (
+    select
+        * exclude (in_pre, in_post),
+        case
+            when in_pre and in_post
+                then case when last_received_date > date '2025-06-30' then 'post2025' else 'pre2025' end
+            when in_pre then 'pre2025'
+            when in_post then 'post2025'
+        end as unit_version
+    from unit_versions
+),
+
+final as (
+    select
+        row_number() over (order by versioned.agency_code)::integer as agency_id,
+        versioned.agency_code,
+        coalesce(versioned.agency_name, versioned.agency_code)    as agency_name,
+        versioned.agency_level,
+        versioned.unit_code,
+        coalesce(units.unit_name, versioned.agency_name, versioned.agency_code) as unit_name,
+        coalesce(units.unit_level, versioned.agency_level)        as unit_level,
+        versioned.unit_version,
+        units.province_code,
+        versioned.parent_agency_code,
+        versioned.is_known_agency,
+        units.unit_code is not null                               as is_unit_resolved
+    from versioned
+    left join units
+        on units.unit_code = versioned.unit_code
+        and units.unit_version = versioned.unit_version
+)
+
+select * from final

@@ -1,0 +1,126 @@
+-- grain: one row per dossier and day on which one of its KPI measures changes.
+-- Flow measures (received..., resolved...) are counted on the day they happen. Stock
+-- measures are written as +1/-1 deltas, so that a stock on any date is the running sum
+-- of its deltas up to that date:
+--   pending_delta   +1 on the received day, -1 on the finished day
+--                   (pending at `to` = received by `to`, not finished by `to`)
+--   overdue_delta   the pending days after the due day, i.e. `to` with due < to
+--   carried_delta   +1 the day after receipt, -1 the day after finishing
+--                   (carried over at `from` = received before `from`, open at `from`)
+with dossiers as (
+    select * from fct_dossiers
+),
+
+counted as (
+    select * from dossiers where counts_in_kpis
+),
+
+received as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        received_date                                             as day,
+        1                                                         as received,
+        (channel = 2)::int                                        as received_online,
+        (channel = 1)::int                                        as received_direct,
+        (channel = 3)::int                                        as received_postal,
+        0                                                         as refused,
+        is_online_eligible::int                                   as received_eligible,
+        (is_online_eligible and channel = 2)::int                 as received_online_eligible,
+        (has_digitised_component is not null)::int                as received_digitised_known,
+        coalesce(has_digitised_component = 1, false)::int         as received_digitised,
+        (has_fees and paid_online is not null)::int               as received_with_fees,
+        coalesce(has_fees and paid_online in (1, 2), false)::int  as received_paid_online,
+        0 as resolved, 0 as resolved_early, 0 as resolved_on_time, 0 as resolved_late,
+        0 as resolved_needing_paper, 0 as resolved_with_e_result,
+        1                                                         as pending_delta,
+        0                                                         as overdue_delta,
+        0                                                         as carried_delta
+    from counted
+),
+
+refused as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        received_date as day,
+        0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0,
+        0, 0, 0
+    from dossiers
+    where is_refused
+),
+
+resolved as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        finished_date as day,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1,
+        (resolution_class = 'early')::int,
+        (resolution_class = 'on_time')::int,
+        (resolution_class = 'late')::int,
+        (needs_paper_result and has_e_result is not null)::int,
+        coalesce(needs_paper_result and has_e_result = 1, false)::int,
+        -1,
+        0,
+        0
+    from counted
+    where finished_date is not null
+),
+
+overdue_start as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        greatest(received_date, due_date + 1) as day,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0,
+        0, 1, 0
+    from counted
+    where due_date is not null
+      and (finished_date is null or greatest(received_date, due_date + 1) < finished_date)
+),
+
+overdue_end as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        finished_date as day,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0,
+        0, -1, 0
+    from counted
+    where due_date is not null
+      and finished_date is not null
+      and greatest(received_date, due_date + 1) < finished_date
+),
+
+carried_start as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        received_date + 1 as day,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0,
+        0, 0, 1
+    from counted
+),
+
+carried_end as (
+    select
+        agency_id, field_id, procedure_id, channel,
+        finished_date + 1 as day,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0,
+        0, 0, -1
+    from counted
+    where finished_date is not null
+),
+
+final as (
+    select * from received
+    union all select * from refused
+    union all select * from resolved
+    union all select * from overdue_start
+    union all select * from overdue_end
+    union all select * from carried_start
+    union all select * from carried_end
+)
+
+select * from final

@@ -1,0 +1,277 @@
+-- grain: one row per period (the whole range, or each month of it with $by = 'month')
+-- and group ($by: 'none' | 'unit' | 'field' | 'level' | 'month'), with every measure
+-- and rate of DESIGN §4.
+--
+-- Parameters (all bound, never spliced):
+--   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
+--   $by                   grouping, as above
+--   $agency_ids           INTEGER[] of dim_agencies ids, or NULL for every agency
+--   $unit_codes           VARCHAR[] of unit codes a form 06a without an agency may match, or NULL
+--   $level                'province' | 'district' | 'commune', or NULL
+--   $field_ids            INTEGER[] of dim_fields ids, or NULL
+--
+-- How a period [from, to] is summed from the rollups (stocks are running sums of deltas):
+--   flows(from, to)  = whole months [first month, last month) from kpi_monthly
+--                      - days [first month, from) + days [last month, to] from kpi_daily
+--   stock at to      = months before the last month + days [last month, to]
+--   stock at from    = months before the first month + days [first month, from]
+with periods as (
+    select $date_from::date as period_start, $date_to::date as period_end
+    where $by <> 'month'
+    union all
+    select
+        greatest(month_start::date, $date_from::date),
+        least((month_start + interval 1 month)::date - 1, $date_to::date)
+    from range(date_trunc('month', $date_from::date), $date_to::date + interval 1 day, interval 1 month)
+        as months(month_start)
+    where $by = 'month'
+),
+
+bounds as (
+    select
+        *,
+        date_trunc('month', period_start)::date as first_month,
+        date_trunc('month', period_end)::date   as last_month
+    from periods
+),
+
+selected_agencies as (
+    select agency_id, agency_level, unit_code, unit_name, unit_level
+    from dim_agencies
+    where ($agency_ids is null or agency_id in (select unnest($agency_ids::integer[])))
+      and ($level is null or agency_level = $level)
+),
+
+selected_fields as (
+    select field_id from dim_fields
+    where $field_ids is null or field_id in (select unnest($field_ids::integer[]))
+),
+
+monthly as (
+    select * from kpi_monthly
+    semi join selected_agencies using (agency_id)
+    semi join selected_fields using (field_id)
+),
+
+daily as (
+    select * from kpi_daily
+    semi join selected_agencies using (agency_id)
+    semi join selected_fields using (field_id)
+),
+
+whole_months as (
+    select
+        bounds.period_start, bounds.period_end, monthly.*,
+        (monthly.day >= bounds.first_month)::integer as w_flow,
+        1                                            as w_stock_to,
+        (monthly.day < bounds.first_month)::integer  as w_stock_from
+    from bounds
+    inner join monthly on monthly.day < bounds.last_month
+),
+
+first_month_days as (
+    select
+        bounds.period_start, bounds.period_end, daily.*,
+        -(daily.day < bounds.period_start)::integer  as w_flow,
+        0                                            as w_stock_to,
+        1                                            as w_stock_from
+    from bounds
+    inner join daily on daily.day between bounds.first_month and bounds.period_start
+),
+
+last_month_days as (
+    select
+        bounds.period_start, bounds.period_end, daily.*,
+        1 as w_flow,
+        1 as w_stock_to,
+        0 as w_stock_from
+    from bounds
+    inner join daily on daily.day between bounds.last_month and bounds.period_end
+),
+
+weighted as (
+    select * from whole_months
+    union all select * from first_month_days
+    union all select * from last_month_days
+),
+
+dossier_facts as (
+    select
+        period_start, period_end, agency_id, field_id,
+        sum(columns('^(received|refused|resolved)') * w_flow),
+        sum(carried_delta * w_stock_from) as carried_over,
+        sum(pending_delta * w_stock_to)   as pending,
+        sum(overdue_delta * w_stock_to)   as pending_overdue,
+        1                                 as dossier_rows
+    from weighted
+    group by all
+),
+
+dossier_rows as (
+    select
+        dossier_facts.*,
+        selected_agencies.unit_code,
+        selected_agencies.unit_name,
+        selected_agencies.unit_level,
+        selected_agencies.agency_level as level
+    from dossier_facts
+    inner join selected_agencies using (agency_id)
+),
+
+form06a_in_period as (
+    select bounds.period_start as query_start, bounds.period_end as query_end, fct_form06a.*
+    from bounds
+    inner join fct_form06a
+        on fct_form06a.period_start >= bounds.period_start
+        and fct_form06a.period_end <= bounds.period_end
+    left join selected_agencies on selected_agencies.agency_id = fct_form06a.agency_id
+    where not fct_form06a.covered_by_dossiers
+      and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::integer[])))
+      and ($level is null or fct_form06a.level = $level)
+      and (
+          selected_agencies.agency_id is not null
+          or (fct_form06a.agency_id is null
+              and (($agency_ids is null and $unit_codes is null)
+                   or fct_form06a.unit_code in (select unnest($unit_codes::varchar[]))))
+      )
+),
+
+-- of two reports of the same unit and field where one contains the other, the longer
+-- (or, for the same period, the later loaded) counts
+form06a_kept as (
+    select * from form06a_in_period as report
+    where not exists (
+        select 1 from form06a_in_period as other
+        where other.query_start = report.query_start
+          and other.report_id <> report.report_id
+          and coalesce(other.agency_id::varchar, other.unit_code) is not distinct from coalesce(report.agency_id::varchar, report.unit_code)
+          and other.field_id is not distinct from report.field_id
+          and other.period_start <= report.period_start
+          and other.period_end >= report.period_end
+          and (other.period_end - other.period_start > report.period_end - report.period_start
+               or (other.period_end - other.period_start = report.period_end - report.period_start
+                   and other.report_id > report.report_id))
+    )
+),
+
+-- consecutive reports add their flows; the stock carried over comes from the earliest,
+-- the pending stock from the latest
+form06a_rows as (
+    select
+        query_start as period_start,
+        query_end   as period_end,
+        agency_id,
+        field_id,
+        received, received_online, received_direct,
+        resolved, resolved_early, resolved_on_time, resolved_late,
+        case when period_start = min(period_start) over subject then carried_over else 0 end as carried_over,
+        case when period_end = max(period_end) over subject then pending else 0 end as pending,
+        case when period_end = max(period_end) over subject then pending_within_due else 0 end as pending_within_due,
+        case when period_end = max(period_end) over subject then pending_overdue else 0 end as pending_overdue,
+        unit_code,
+        unit_name,
+        level as unit_level,
+        level
+    from form06a_kept
+    window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
+),
+
+combined as (
+    select
+        period_start, period_end, agency_id, field_id, unit_code, unit_name, unit_level, level,
+        received, received_online, received_direct, received_postal, refused,
+        received_eligible, received_online_eligible, received_digitised_known, received_digitised,
+        received_with_fees, received_paid_online,
+        resolved, resolved_early, resolved_on_time, resolved_late,
+        resolved_needing_paper, resolved_with_e_result,
+        carried_over, pending, pending - pending_overdue as pending_within_due, pending_overdue,
+        1 as from_dossiers
+    from dossier_rows
+    union all
+    select
+        period_start, period_end, agency_id, field_id, unit_code, unit_name, unit_level, level,
+        received, received_online, received_direct, null, null,
+        null, null, null, null,
+        null, null,
+        resolved, resolved_early, resolved_on_time, resolved_late,
+        null, null,
+        carried_over, pending, pending_within_due, pending_overdue,
+        0
+    from form06a_rows
+),
+
+grouped as (
+    select
+        periods.period_start,
+        periods.period_end,
+        case when $by = 'unit' then combined.unit_code end        as unit_code,
+        case when $by = 'unit' then combined.unit_name end        as unit_name,
+        case when $by = 'unit' then combined.unit_level
+             when $by = 'level' then combined.level end          as level,
+        case when $by = 'field' then combined.field_id end        as field_id,
+        coalesce(sum(combined.received), 0)::bigint               as received,
+        coalesce(sum(combined.received_online), 0)::bigint        as received_online,
+        coalesce(sum(combined.received_direct), 0)::bigint        as received_direct,
+        case when count(combined.received) > 0 and coalesce(sum(combined.from_dossiers), 0) = 0 then null
+             else coalesce(sum(combined.received_postal), 0) end::bigint as received_postal,
+        coalesce(sum(combined.carried_over), 0)::bigint           as carried_over,
+        coalesce(sum(combined.resolved), 0)::bigint               as resolved,
+        coalesce(sum(combined.resolved_early), 0)::bigint         as resolved_early,
+        coalesce(sum(combined.resolved_on_time), 0)::bigint       as resolved_on_time,
+        coalesce(sum(combined.resolved_late), 0)::bigint          as resolved_late,
+        coalesce(sum(combined.pending), 0)::bigint                as pending,
+        coalesce(sum(combined.pending_within_due), 0)::bigint     as pending_within_due,
+        coalesce(sum(combined.pending_overdue), 0)::bigint        as pending_overdue,
+        coalesce(sum(combined.refused), 0)::bigint                as refused,
+        coalesce(sum(combined.received_eligible), 0)              as received_eligible,
+        coalesce(sum(combined.received_online_eligible), 0)       as received_online_eligible,
+        coalesce(sum(combined.received_digitised_known), 0)       as received_digitised_known,
+        coalesce(sum(combined.received_digitised), 0)             as received_digitised,
+        coalesce(sum(combined.received_with_fees), 0)             as received_with_fees,
+        coalesce(sum(combined.received_paid_online), 0)           as received_paid_online,
+        coalesce(sum(combined.resolved_needing_paper), 0)         as resolved_needing_paper,
+        coalesce(sum(combined.resolved_with_e_result), 0)         as resolved_with_e_result
+    from periods
+    left join combined using (period_start, period_end)
+    group by all
+    -- a group that exists only because nothing matched (the left join's null row) is dropped,
+    -- except the one row of an ungrouped query
+    having $by in ('none', 'month') or count(combined.period_start) > 0
+),
+
+final as (
+    select
+        grouped.unit_code,
+        grouped.unit_name,
+        grouped.level,
+        dim_fields.field_code,
+        dim_fields.field_name,
+        grouped.period_start,
+        grouped.period_end,
+        grouped.received,
+        grouped.received_online,
+        grouped.received_direct,
+        grouped.received_postal,
+        grouped.carried_over,
+        grouped.resolved,
+        grouped.resolved_early,
+        grouped.resolved_on_time,
+        grouped.resolved_late,
+        grouped.pending,
+        grouped.pending_within_due,
+        grouped.pending_overdue,
+        grouped.refused,
+        grouped.received_online / nullif(grouped.received, 0)                         as online_rate,
+        grouped.received_online_eligible / nullif(grouped.received_eligible, 0)       as online_rate_eligible,
+        (grouped.resolved_early + grouped.resolved_on_time) / nullif(grouped.resolved, 0) as on_time_rate,
+        (grouped.resolved_early + grouped.resolved_on_time + grouped.pending_within_due)
+            / nullif(grouped.resolved + grouped.pending, 0)                           as on_time_rate_766,
+        grouped.received_digitised / nullif(grouped.received_digitised_known, 0)      as digitised_rate,
+        grouped.resolved_with_e_result / nullif(grouped.resolved_needing_paper, 0)    as e_result_rate,
+        grouped.received_paid_online / nullif(grouped.received_with_fees, 0)          as online_payment_rate
+    from grouped
+    left join dim_fields on dim_fields.field_id = grouped.field_id
+    order by grouped.period_start, grouped.unit_code, grouped.level, dim_fields.field_code, dim_fields.field_name
+)
+
+select * from final

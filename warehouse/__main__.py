@@ -1,0 +1,72 @@
+"""`python -m warehouse kpi ...`: KPI rows from the published snapshot (DESIGN §7)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from datetime import date
+
+import polars as pl
+
+from warehouse.errors import WarehouseError
+from warehouse.paths import WarehousePaths
+from warehouse.query import KpiFilter, kpi
+from warehouse.snapshot import open_snapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m warehouse", description="Read the IOC warehouse.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    kpi_parser = commands.add_parser("kpi", help="KPI rows computed by the dashboard's own SQL")
+    kpi_parser.add_argument("--warehouse", help="warehouse file (default: $IOC_WAREHOUSE or data/warehouse.duckdb)")
+    kpi_parser.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD")
+    kpi_parser.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD")
+    kpi_parser.add_argument("--unit", help="unit or agency code or name")
+    kpi_parser.add_argument("--level", choices=["province", "district", "commune"])
+    kpi_parser.add_argument("--field", help="field code (or name)")
+    kpi_parser.add_argument("--by", choices=["unit", "field", "month", "level"])
+    kpi_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    args = parser.parse_args(argv)
+
+    try:
+        spec = KpiFilter(args.date_from, args.date_to, args.unit, args.level, args.field, args.by)
+        with open_snapshot(WarehousePaths.resolve(args.warehouse)) as (con, info):
+            frame = kpi(con, spec)
+        print(f"data version {info.version} (published {info.published_at:%H:%M %d/%m/%Y})", file=sys.stderr)
+    except WarehouseError as error:
+        print(f"kpi: {error}", file=sys.stderr)
+        return 2
+    _write(frame, args.format)
+    return 0
+
+
+def _write(frame: pl.DataFrame, form: str) -> None:
+    if form == "json":
+        rows = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dicts()]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    elif form == "csv":
+        sys.stdout.write(frame.write_csv())
+    else:
+        with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=40):
+            print(frame)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Finding the unit a person means: by code, by full name, or by a name without its prefix.
+
+Order (DESIGN §7): an exact code; an exact full name (case- and diacritics-insensitive,
+agencies' names included, e.g. "UBND xã Cù Vân"); only then names stripped of prefixes
+such as "UBND", "huyện", "xã". Only units valid in the period being read take part, so a
+re-used code means the unit of that period. Several different matches are an error that
+lists them; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from warehouse.errors import UnitLookupError
+
+ORGANISATION_PREFIXES = ("uy ban nhan dan", "ubnd", "bo phan mot cua", "trung tam phuc vu hanh chinh cong")
+TYPE_PREFIXES = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong", "tp", "tx", "tt")
+
+
+def normalize_name(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+    text = re.sub(r"[.,;:()\-–]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def strip_prefixes(normal: str, prefixes: tuple[str, ...]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for prefix in prefixes:
+            if normal.startswith(prefix + " "):
+                normal = normal[len(prefix) + 1 :].strip()
+                changed = True
+    return normal
+
+
+@dataclass(frozen=True)
+class Candidate:
+    kind: str                 # "unit" (official administrative unit) or "agency"
+    code: str
+    name: str
+    level: str | None
+    unit_code: str | None     # the area: a unit's own code, an agency's MaDVHC
+    valid_from: date
+    valid_to: date
+
+    def describe(self) -> str:
+        if self.kind == "agency":
+            return f"{self.name} (agency {self.code})"
+        span = ""
+        if self.valid_to < date(9999, 1, 1):
+            span = f", until {self.valid_to:%d/%m/%Y}"
+        elif self.valid_from > date(1900, 1, 1):
+            span = f", from {self.valid_from:%d/%m/%Y}"
+        return f"{self.name} ({self.code}{span})"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a unit filter selects: official units (with everything below them) or agencies."""
+
+    label: str
+    unit_codes: tuple[str, ...] = ()
+    agency_codes: tuple[str, ...] = ()
+    level: str | None = None
+
+
+def resolve(text: str, candidates: list[Candidate], period_start: date, period_end: date) -> Resolution:
+    query = text.strip()
+    live = [c for c in candidates if c.kind == "agency" or (c.valid_from <= period_end and c.valid_to >= period_start)]
+
+    by_code = [c for c in live if c.code == query or (query.isdigit() and c.kind == "unit" and c.code == _pad_like(query, c.code))]
+    if by_code:
+        return _one(query, by_code, candidates)
+
+    normal = normalize_name(query)
+    exact = [c for c in live if normalize_name(c.name) == normal]
+    if exact:
+        return _one(query, exact, candidates)
+
+    without_org = strip_prefixes(normal, ORGANISATION_PREFIXES)
+    org_stripped = [c for c in live if strip_prefixes(normalize_name(c.name), ORGANISATION_PREFIXES) == without_org]
+    if org_stripped:
+        return _one(query, org_stripped, candidates)
+
+    bare = strip_prefixes(without_org, ORGANISATION_PREFIXES + TYPE_PREFIXES)
+    stripped = [c for c in live if strip_prefixes(normalize_name(c.name), ORGANISATION_PREFIXES + TYPE_PREFIXES) == bare]
+    if stripped:
+        return _one(query, stripped, candidates)
+
+    close = sorted({c.describe() for c in live if bare and bare in normalize_name(c.name)})[:10]
+    hint = f"; did you mean: {'; '.join(close)}" if close else ""
+    raise UnitLookupError(f"no unit or agency named or coded '{query}' in {period_start:%d/%m/%Y}–{period_end:%d/%m/%Y}{hint}", close)
+
+
+def _pad_like(query: str, code: str) -> str:
+    return query.zfill(len(code))
+
+
+def _one(query: str, matches: list[Candidate], everything: list[Candidate]) -> Resolution:
+    units = [m for m in matches if m.kind == "unit"]
+    agencies = [m for m in matches if m.kind == "agency"]
+    unit_codes = {m.code for m in units}
+    # An agency serving exactly the matched unit's area is the same thing said twice.
+    agencies = [a for a in agencies if a.unit_code not in unit_codes]
+    if len(unit_codes) + len(agencies) > 1:
+        described = sorted({m.describe() for m in units + agencies})
+        raise UnitLookupError(f"'{query}' is ambiguous: it could be {'; '.join(described)}", described)
+    if units:
+        return Resolution(label=units[0].name, unit_codes=tuple(unit_codes), level=units[0].level)
+    agency = agencies[0]
+    return Resolution(label=agency.name, agency_codes=(agency.code,), level=agency.level)
+
+
+def load_candidates(con: duckdb.DuckDBPyConnection, *, units_table: str, agencies_table: str) -> list[Candidate]:
+    """Candidates from a connection: the snapshot's dim_units/dim_agencies, or the writer's staging views."""
+    rows = con.execute(
+        f"""
+        select 'unit', unit_code, unit_name, unit_level, unit_code, valid_from, valid_to from {units_table}
+        union all
+        select 'agency', agency_code, agency_name, agency_level, unit_code, date '1900-01-01', date '9999-12-31'
+        from {agencies_table} where agency_name is not null
+        """
+    ).fetchall()
+    return [Candidate(*row) for row in rows]
