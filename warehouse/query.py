@@ -70,7 +70,7 @@ def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
     frame = fetch_frame(con, query_sql("kpi"), params)
     if spec.by is None:
         frame = frame.with_columns(
-            pl.lit(_unit_code_label(unit), dtype=pl.String).alias("unit_code"),
+            pl.lit(unit.code if unit else None, dtype=pl.String).alias("unit_code"),
             pl.lit(unit.label if unit else None, dtype=pl.String).alias("unit_name"),
             pl.lit(spec.level, dtype=pl.String).alias("level"),
             pl.lit(field.code if field else None, dtype=pl.String).alias("field_code"),
@@ -111,9 +111,3 @@ def _agency_ids(con: duckdb.DuckDBPyConnection, unit: Resolution) -> list[int]:
             [list(unit.unit_codes)],
         ).fetchall()
     return [row[0] for row in rows]
-
-
-def _unit_code_label(unit: Resolution | None) -> str | None:
-    if unit is None:
-        return None
-    return (unit.unit_codes or unit.agency_codes)[0]

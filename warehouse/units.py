@@ -22,9 +22,11 @@ ORGANISATION_PREFIXES = ("uy ban nhan dan", "ubnd", "bo phan mot cua", "trung ta
 TYPE_PREFIXES = ("thanh pho", "thi xa", "thi tran", "tinh", "huyen", "quan", "xa", "phuong", "tp", "tx", "tt")
 
 
-def normalize_name(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
+def normalize_name(text: str, keep_accents: bool = False) -> str:
+    text = unicodedata.normalize("NFC", text).lower()
+    if not keep_accents:
+        text = unicodedata.normalize("NFD", text.replace("đ", "d"))
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     text = re.sub(r"[.,;:()\-–]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -49,6 +51,7 @@ class Candidate:
     unit_code: str | None     # the area: a unit's own code, an agency's MaDVHC
     valid_from: date
     valid_to: date
+    province_code: str | None = None
 
     def describe(self) -> str:
         if self.kind == "agency":
@@ -66,6 +69,7 @@ class Resolution:
     """What a unit filter selects: official units (with everything below them) or agencies."""
 
     label: str
+    code: str | None
     unit_codes: tuple[str, ...] = ()
     agency_codes: tuple[str, ...] = ()
     level: str | None = None
@@ -75,35 +79,36 @@ def resolve(text: str, candidates: list[Candidate], period_start: date, period_e
     query = text.strip()
     live = [c for c in candidates if c.kind == "agency" or (c.valid_from <= period_end and c.valid_to >= period_start)]
 
-    by_code = [c for c in live if c.code == query or (query.isdigit() and c.kind == "unit" and c.code == _pad_like(query, c.code))]
+    by_code = [c for c in live if c.code == query]
+    if not by_code and query.isdigit():
+        # spreadsheets drop leading zeros: 5809 is 05809
+        by_code = [c for c in live if c.kind == "unit" and c.code == query.zfill(len(c.code))]
     if by_code:
-        return _one(query, by_code, candidates)
+        return _one(query, by_code)
 
-    normal = normalize_name(query)
-    exact = [c for c in live if normalize_name(c.name) == normal]
-    if exact:
-        return _one(query, exact, candidates)
+    # Each rule is tried with the accents as typed first ("Đại Từ" is not "Đại Tự"), then
+    # without; and units of the provinces the data comes from before those elsewhere.
+    home = {c.province_code for c in live if c.kind == "agency" and c.province_code}
+    rules = (
+        lambda name: name,
+        lambda name: strip_prefixes(name, ORGANISATION_PREFIXES),
+        lambda name: strip_prefixes(name, ORGANISATION_PREFIXES + TYPE_PREFIXES),
+    )
+    for rule in rules:
+        for keep_accents in (True, False):
+            wanted = rule(normalize_name(query, keep_accents))
+            matches = [c for c in live if wanted and rule(normalize_name(c.name, keep_accents)) == wanted]
+            local = [c for c in matches if c.kind == "agency" or c.province_code in home]
+            if local or matches:
+                return _one(query, local or matches)
 
-    without_org = strip_prefixes(normal, ORGANISATION_PREFIXES)
-    org_stripped = [c for c in live if strip_prefixes(normalize_name(c.name), ORGANISATION_PREFIXES) == without_org]
-    if org_stripped:
-        return _one(query, org_stripped, candidates)
-
-    bare = strip_prefixes(without_org, ORGANISATION_PREFIXES + TYPE_PREFIXES)
-    stripped = [c for c in live if strip_prefixes(normalize_name(c.name), ORGANISATION_PREFIXES + TYPE_PREFIXES) == bare]
-    if stripped:
-        return _one(query, stripped, candidates)
-
+    bare = strip_prefixes(normalize_name(query), ORGANISATION_PREFIXES + TYPE_PREFIXES)
     close = sorted({c.describe() for c in live if bare and bare in normalize_name(c.name)})[:10]
     hint = f"; did you mean: {'; '.join(close)}" if close else ""
     raise UnitLookupError(f"no unit or agency named or coded '{query}' in {period_start:%d/%m/%Y}–{period_end:%d/%m/%Y}{hint}", close)
 
 
-def _pad_like(query: str, code: str) -> str:
-    return query.zfill(len(code))
-
-
-def _one(query: str, matches: list[Candidate], everything: list[Candidate]) -> Resolution:
+def _one(query: str, matches: list[Candidate]) -> Resolution:
     units = [m for m in matches if m.kind == "unit"]
     agencies = [m for m in matches if m.kind == "agency"]
     unit_codes = {m.code for m in units}
@@ -113,19 +118,24 @@ def _one(query: str, matches: list[Candidate], everything: list[Candidate]) -> R
         described = sorted({m.describe() for m in units + agencies})
         raise UnitLookupError(f"'{query}' is ambiguous: it could be {'; '.join(described)}", described)
     if units:
-        return Resolution(label=units[0].name, unit_codes=tuple(unit_codes), level=units[0].level)
+        return Resolution(label=units[0].name, code=units[0].code, unit_codes=tuple(unit_codes), level=units[0].level)
     agency = agencies[0]
-    return Resolution(label=agency.name, agency_codes=(agency.code,), level=agency.level)
+    return Resolution(label=agency.name, code=agency.unit_code or agency.code, agency_codes=(agency.code,), level=agency.level)
 
 
 def load_candidates(con: duckdb.DuckDBPyConnection, *, units_table: str, agencies_table: str) -> list[Candidate]:
     """Candidates from a connection: the snapshot's dim_units/dim_agencies, or the writer's staging views."""
     rows = con.execute(
         f"""
-        select 'unit', unit_code, unit_name, unit_level, unit_code, valid_from, valid_to from {units_table}
+        select 'unit', unit_code, unit_name, unit_level, unit_code, valid_from, valid_to, province_code
+        from {units_table}
         union all
-        select 'agency', agency_code, agency_name, agency_level, unit_code, date '1900-01-01', date '9999-12-31'
-        from {agencies_table} where agency_name is not null
+        select 'agency', agency.agency_code, agency.agency_name, agency.agency_level, agency.unit_code,
+               date '1900-01-01', date '9999-12-31', min(unit.province_code)
+        from {agencies_table} as agency
+        left join {units_table} as unit on unit.unit_code = agency.unit_code
+        where agency.agency_name is not null
+        group by all
         """
     ).fetchall()
     return [Candidate(*row) for row in rows]

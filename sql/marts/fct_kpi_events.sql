@@ -5,8 +5,8 @@
 --   pending_delta   +1 on the received day, -1 on the finished day
 --                   (pending at `to` = received by `to`, not finished by `to`)
 --   overdue_delta   the pending days after the due day, i.e. `to` with due < to
---   carried_delta   +1 the day after receipt, -1 the day after finishing
---                   (carried over at `from` = received before `from`, open at `from`)
+-- Carried over at `from` (received before `from`, open at `from`) is the pending stock
+-- at `from` - 1, so it needs no deltas of its own.
 with dossiers as (
     select * from fct_dossiers
 ),
@@ -33,8 +33,7 @@ received as (
         0 as resolved, 0 as resolved_early, 0 as resolved_on_time, 0 as resolved_late,
         0 as resolved_needing_paper, 0 as resolved_with_e_result,
         1                                                         as pending_delta,
-        0                                                         as overdue_delta,
-        0                                                         as carried_delta
+        0                                                         as overdue_delta
     from counted
 ),
 
@@ -44,7 +43,7 @@ refused as (
         received_date as day,
         0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
-        0, 0, 0
+        0, 0
     from dossiers
     where is_refused
 ),
@@ -61,7 +60,6 @@ resolved as (
         (needs_paper_result and has_e_result is not null)::int,
         coalesce(needs_paper_result and has_e_result = 1, false)::int,
         -1,
-        0,
         0
     from counted
     where finished_date is not null
@@ -73,7 +71,7 @@ overdue_start as (
         greatest(received_date, due_date + 1) as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
-        0, 1, 0
+        0, 1
     from counted
     where due_date is not null
       and (finished_date is null or greatest(received_date, due_date + 1) < finished_date)
@@ -85,32 +83,11 @@ overdue_end as (
         finished_date as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
-        0, -1, 0
+        0, -1
     from counted
     where due_date is not null
       and finished_date is not null
       and greatest(received_date, due_date + 1) < finished_date
-),
-
-carried_start as (
-    select
-        agency_id, field_id, procedure_id, channel,
-        received_date + 1 as day,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0,
-        0, 0, 1
-    from counted
-),
-
-carried_end as (
-    select
-        agency_id, field_id, procedure_id, channel,
-        finished_date + 1 as day,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0,
-        0, 0, -1
-    from counted
-    where finished_date is not null
 ),
 
 final as (
@@ -119,8 +96,6 @@ final as (
     union all select * from resolved
     union all select * from overdue_start
     union all select * from overdue_end
-    union all select * from carried_start
-    union all select * from carried_end
 )
 
 select * from final

@@ -1,4 +1,4 @@
--- grain: one row per agency, field, procedure, channel and day with any KPI event.
+-- grain: one row per agency, field and day with any KPI event.
 -- Materialised at publish, sorted by day so that a period's days are read by zone maps.
 with events as (
     select * from fct_kpi_events
@@ -6,7 +6,7 @@ with events as (
 
 final as (
     select
-        agency_id, field_id, procedure_id, channel, day,
+        agency_id, field_id, day,
         sum(received)::integer                 as received,
         sum(received_online)::integer          as received_online,
         sum(received_direct)::integer          as received_direct,
@@ -25,8 +25,7 @@ final as (
         sum(resolved_needing_paper)::integer   as resolved_needing_paper,
         sum(resolved_with_e_result)::integer   as resolved_with_e_result,
         sum(pending_delta)::integer            as pending_delta,
-        sum(overdue_delta)::integer            as overdue_delta,
-        sum(carried_delta)::integer            as carried_delta
+        sum(overdue_delta)::integer            as overdue_delta
     from events
     group by all
     order by day

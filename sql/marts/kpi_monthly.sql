@@ -1,4 +1,4 @@
--- grain: one row per agency, field, procedure, channel and month (first day) with any KPI event.
+-- grain: one row per agency, field and month (first day) with any KPI event.
 -- Whole months of a period are read here; only its first and last month come from kpi_daily.
 with events as (
     select * replace (date_trunc('month', day)::date as day) from kpi_daily
@@ -6,7 +6,7 @@ with events as (
 
 final as (
     select
-        agency_id, field_id, procedure_id, channel, day,
+        agency_id, field_id, day,
         sum(received)::integer                 as received,
         sum(received_online)::integer          as received_online,
         sum(received_direct)::integer          as received_direct,
@@ -25,8 +25,7 @@ final as (
         sum(resolved_needing_paper)::integer   as resolved_needing_paper,
         sum(resolved_with_e_result)::integer   as resolved_with_e_result,
         sum(pending_delta)::integer            as pending_delta,
-        sum(overdue_delta)::integer            as overdue_delta,
-        sum(carried_delta)::integer            as carried_delta
+        sum(overdue_delta)::integer            as overdue_delta
     from events
     group by all
     order by day

@@ -10,11 +10,12 @@
 --   $level                'province' | 'district' | 'commune', or NULL
 --   $field_ids            INTEGER[] of dim_fields ids, or NULL
 --
--- How a period [from, to] is summed from the rollups (stocks are running sums of deltas):
---   flows(from, to)  = whole months [first month, last month) from kpi_monthly
---                      - days [first month, from) + days [last month, to] from kpi_daily
---   stock at to      = months before the last month + days [last month, to]
---   stock at from    = months before the first month + days [first month, from]
+-- How a period is summed from the rollups: every measure is read through its prefix sum
+-- P(x) = everything on days <= x, taken from whole months in kpi_monthly and the days of
+-- at most one month in kpi_daily. Then, for [from, to]:
+--   flows (received..., resolved...)  = P(to) - P(from - 1)
+--   pending, pending_overdue          = P(to) of their +1/-1 deltas
+--   carried_over                      = pending at from - 1 = P(from - 1) of pending_delta
 with periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
@@ -27,103 +28,99 @@ with periods as (
     where $by = 'month'
 ),
 
-bounds as (
-    select
-        *,
-        date_trunc('month', period_start)::date as first_month,
-        date_trunc('month', period_end)::date   as last_month
-    from periods
+-- P(x) = months before `whole_months_until` + days from it to x (none when x ends a month)
+points as (
+    select distinct point, date_trunc('month', point + 1)::date as whole_months_until
+    from (
+        select period_start - 1 as point from periods
+        union all
+        select period_end from periods
+    )
 ),
 
 selected_agencies as (
-    select agency_id, agency_level, unit_code, unit_name, unit_level
+    select
+        agency_id,
+        case when $by = 'unit' then unit_code end          as unit_code,
+        case when $by = 'unit' then unit_name end          as unit_name,
+        case when $by = 'unit' then unit_level
+             when $by = 'level' then agency_level end      as level
     from dim_agencies
     where ($agency_ids is null or agency_id in (select unnest($agency_ids::integer[])))
       and ($level is null or agency_level = $level)
 ),
 
 selected_fields as (
-    select field_id from dim_fields
+    select field_id, case when $by = 'field' then field_id end as group_field_id
+    from dim_fields
     where $field_ids is null or field_id in (select unnest($field_ids::integer[]))
 ),
 
-monthly as (
-    select * from kpi_monthly
-    semi join selected_agencies using (agency_id)
-    semi join selected_fields using (field_id)
-),
-
-daily as (
-    select * from kpi_daily
-    semi join selected_agencies using (agency_id)
-    semi join selected_fields using (field_id)
-),
-
-whole_months as (
+monthly_by_group as (
     select
-        bounds.period_start, bounds.period_end, monthly.*,
-        (monthly.day >= bounds.first_month)::integer as w_flow,
-        1                                            as w_stock_to,
-        (monthly.day < bounds.first_month)::integer  as w_stock_from
-    from bounds
-    inner join monthly on monthly.day < bounds.last_month
+        selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
+        selected_fields.group_field_id as field_id,
+        kpi_monthly.day as month,
+        sum(columns(kpi_monthly.* exclude (agency_id, field_id, day)))
+    from kpi_monthly
+    inner join selected_agencies using (agency_id)
+    inner join selected_fields using (field_id)
+    group by all
 ),
 
-first_month_days as (
+days_by_group as (
     select
-        bounds.period_start, bounds.period_end, daily.*,
-        -(daily.day < bounds.period_start)::integer  as w_flow,
-        0                                            as w_stock_to,
-        1                                            as w_stock_from
-    from bounds
-    inner join daily on daily.day between bounds.first_month and bounds.period_start
+        selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
+        selected_fields.group_field_id as field_id,
+        kpi_daily.day,
+        sum(columns(kpi_daily.* exclude (agency_id, field_id, day)))
+    from kpi_daily
+    inner join selected_agencies using (agency_id)
+    inner join selected_fields using (field_id)
+    -- only P(from - 1) and P(to) can fall inside a month; every other point ends one
+    where kpi_daily.day between date_trunc('month', $date_from::date) and $date_from::date - 1
+       or kpi_daily.day between date_trunc('month', $date_to::date + 1) and $date_to::date
+    group by all
 ),
 
-last_month_days as (
-    select
-        bounds.period_start, bounds.period_end, daily.*,
-        1 as w_flow,
-        1 as w_stock_to,
-        0 as w_stock_from
-    from bounds
-    inner join daily on daily.day between bounds.last_month and bounds.period_end
+prefix_parts as (
+    select points.point, monthly_by_group.* exclude (month)
+    from points
+    inner join monthly_by_group on monthly_by_group.month < points.whole_months_until
+    union all
+    select points.point, days_by_group.* exclude (day)
+    from points
+    inner join days_by_group
+        on days_by_group.day >= points.whole_months_until and days_by_group.day <= points.point
 ),
 
 weighted as (
-    select * from whole_months
-    union all select * from first_month_days
-    union all select * from last_month_days
-),
-
-dossier_facts as (
-    select
-        period_start, period_end, agency_id, field_id,
-        sum(columns('^(received|refused|resolved)') * w_flow),
-        sum(carried_delta * w_stock_from) as carried_over,
-        sum(pending_delta * w_stock_to)   as pending,
-        sum(overdue_delta * w_stock_to)   as pending_overdue,
-        1                                 as dossier_rows
-    from weighted
-    group by all
+    select periods.period_start, periods.period_end, prefix_parts.*, 1 as w_flow, 1 as w_to, 0 as w_from
+    from periods
+    inner join prefix_parts on prefix_parts.point = periods.period_end
+    union all
+    select periods.period_start, periods.period_end, prefix_parts.*, -1 as w_flow, 0 as w_to, 1 as w_from
+    from periods
+    inner join prefix_parts on prefix_parts.point = periods.period_start - 1
 ),
 
 dossier_rows as (
     select
-        dossier_facts.*,
-        selected_agencies.unit_code,
-        selected_agencies.unit_name,
-        selected_agencies.unit_level,
-        selected_agencies.agency_level as level
-    from dossier_facts
-    inner join selected_agencies using (agency_id)
+        period_start, period_end, unit_code, unit_name, level, field_id,
+        sum(columns('^(received|refused|resolved)') * w_flow),
+        sum(pending_delta * w_from) as carried_over,
+        sum(pending_delta * w_to)   as pending,
+        sum(overdue_delta * w_to)   as pending_overdue
+    from weighted
+    group by all
 ),
 
 form06a_in_period as (
-    select bounds.period_start as query_start, bounds.period_end as query_end, fct_form06a.*
-    from bounds
+    select periods.period_start as query_start, periods.period_end as query_end, fct_form06a.*
+    from periods
     inner join fct_form06a
-        on fct_form06a.period_start >= bounds.period_start
-        and fct_form06a.period_end <= bounds.period_end
+        on fct_form06a.period_start >= periods.period_start
+        and fct_form06a.period_end <= periods.period_end
     left join selected_agencies on selected_agencies.agency_id = fct_form06a.agency_id
     where not fct_form06a.covered_by_dossiers
       and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::integer[])))
@@ -160,25 +157,23 @@ form06a_rows as (
     select
         query_start as period_start,
         query_end   as period_end,
-        agency_id,
-        field_id,
+        case when $by = 'field' then field_id end as field_id,
         received, received_online, received_direct,
         resolved, resolved_early, resolved_on_time, resolved_late,
         case when period_start = min(period_start) over subject then carried_over else 0 end as carried_over,
         case when period_end = max(period_end) over subject then pending else 0 end as pending,
         case when period_end = max(period_end) over subject then pending_within_due else 0 end as pending_within_due,
         case when period_end = max(period_end) over subject then pending_overdue else 0 end as pending_overdue,
-        unit_code,
-        unit_name,
-        level as unit_level,
-        level
+        case when $by = 'unit' then unit_code end as unit_code,
+        case when $by = 'unit' then unit_name end as unit_name,
+        case when $by in ('unit', 'level') then level end as level
     from form06a_kept
     window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
 ),
 
 combined as (
     select
-        period_start, period_end, agency_id, field_id, unit_code, unit_name, unit_level, level,
+        period_start, period_end, field_id, unit_code, unit_name, level,
         received, received_online, received_direct, received_postal, refused,
         received_eligible, received_online_eligible, received_digitised_known, received_digitised,
         received_with_fees, received_paid_online,
@@ -189,7 +184,7 @@ combined as (
     from dossier_rows
     union all
     select
-        period_start, period_end, agency_id, field_id, unit_code, unit_name, unit_level, level,
+        period_start, period_end, field_id, unit_code, unit_name, level,
         received, received_online, received_direct, null, null,
         null, null, null, null,
         null, null,
@@ -204,11 +199,10 @@ grouped as (
     select
         periods.period_start,
         periods.period_end,
-        case when $by = 'unit' then combined.unit_code end        as unit_code,
-        case when $by = 'unit' then combined.unit_name end        as unit_name,
-        case when $by = 'unit' then combined.unit_level
-             when $by = 'level' then combined.level end          as level,
-        case when $by = 'field' then combined.field_id end        as field_id,
+        combined.unit_code,
+        combined.unit_name,
+        combined.level,
+        combined.field_id,
         coalesce(sum(combined.received), 0)::bigint               as received,
         coalesce(sum(combined.received_online), 0)::bigint        as received_online,
         coalesce(sum(combined.received_direct), 0)::bigint        as received_direct,

@@ -1,0 +1,65 @@
+"""Shared test helpers: a real warehouse file per test, loaded through the real loader."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from ingest.load import LoadResult, load_paths  # noqa: E402
+from warehouse.paths import WarehousePaths  # noqa: E402
+from warehouse.query import KpiFilter, kpi  # noqa: E402
+from warehouse.snapshot import open_snapshot  # noqa: E402
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> WarehousePaths:
+    return WarehousePaths(tmp_path / "warehouse.duckdb")
+
+
+def load(warehouse: WarehousePaths, *files: Path) -> LoadResult:
+    return load_paths(warehouse, list(files))
+
+
+def kpi_rows(warehouse: WarehousePaths, date_from: str, date_to: str, **options) -> list[dict]:
+    """KPI rows through the same typed API the pages and the CLI use."""
+    spec = KpiFilter(date.fromisoformat(date_from), date.fromisoformat(date_to), **options)
+    with open_snapshot(warehouse) as (con, _info):
+        return kpi(con, spec).to_dicts()
+
+
+def kpi_one(warehouse: WarehousePaths, date_from: str, date_to: str, **options) -> dict:
+    rows = kpi_rows(warehouse, date_from, date_to, **options)
+    assert len(rows) == 1
+    return rows[0]
+
+
+def run_module(module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m module args...` from the repository root, as scripts do."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def kpi_cli_json(warehouse: WarehousePaths, *args: str) -> list[dict]:
+    done = run_module("warehouse", "kpi", "--warehouse", str(warehouse.database), "--format", "json", *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> Path:
+    path.write_text("\n".join((header, *rows)) + "\n", encoding=encoding)
+    return path
