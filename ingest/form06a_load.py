@@ -54,7 +54,7 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
                 report.notes.append(f"row {row.line} '{row.label}': {row_note}")
         counts = [row.counts.get(column) or 0 for column in COUNT_COLUMNS]
         con.execute(
-            "insert into raw_form06a_rows values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into raw_form06a_rows values (" + ", ".join(["?"] * 17) + ")",
             [file_id, row.line, row.label, row_agency, row_unit, *counts, list(row.violations)],
         )
         flagged += bool(row.violations)

@@ -21,7 +21,7 @@ from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, Kind, detect_kind, m
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
 from ingest.form06a_load import load_form06a
-from ingest.readers import read_into_batch, sniff_container
+from ingest.readers import read_into_batch, release_batch, sniff_container
 from warehouse.models import SQL_DIR
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
@@ -126,6 +126,7 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
 
     _create_mapped_view(con, kind, mapping.contract_to_file, list(mapping.extra))
     con.execute((SQL_DIR / "ingest" / f"validate_{kind.name}.sql").read_text(encoding="utf-8"))
+    con.execute((SQL_DIR / "ingest" / "mark_duplicates.sql").read_text(encoding="utf-8").replace("{key}", kind.key))
     _upsert(con, kind, file_id)
     _quarantine(con, kind, file_id, list(mapping.personal), read.unparsable)
 
@@ -136,6 +137,9 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
     reasons += [(reason, 1) for _, reason, _ in read.unparsable]
     report.rows_quarantined = sum(count for _, count in reasons)
     report.reasons = sorted(reasons, key=lambda item: -item[1])[:8]
+    con.execute("drop view mapped")
+    con.execute("drop table validated")
+    release_batch(con)
 
 
 def _create_mapped_view(con: duckdb.DuckDBPyConnection, kind: Kind, contract_to_file: dict[str, str], extra: list[str]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +53,7 @@ def sniff_container(path: Path) -> str:
 
 def read_into_batch(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     container = sniff_container(path)
+    _drop_batch(con)
     if container == "csv":
         return _read_csv(con, path)
     if container == "xlsx":
@@ -72,27 +74,35 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     try:
         con.execute(
             """
-            create or replace temp table batch as
+            create or replace temp table batch_text as
             select * from read_csv(?, all_varchar = true, header = true, store_rejects = true,
                                    rejects_limit = 0, null_padding = false)
             """,
             [str(source)],
         )
         rejects = con.execute(
-            "select line, error_type || ': ' || error_message, csv_line from reject_errors order by line"
+            # reject tables live as long as the connection: keep this scan's only
+            "select line, error_type || ': ' || error_message, csv_line from reject_errors "
+            "where scan_id = (select max(scan_id) from reject_scans) order by line"
         ).fetchall()
     except duckdb.Error as error:
         raise UnreadableFile(f"it cannot be read as CSV ({str(error).splitlines()[0]})") from None
     finally:
         if cleanup:
             source.unlink(missing_ok=True)
-    columns = [c for c in _batch_columns(con)]
-    # rowid follows the file's order; each rejected line before a row shifts its line by one.
-    con.execute("alter table batch add column _line bigint")
-    con.execute("update batch set _line = rowid + 2")
-    # Each line the parser rejected pushes the rows after it one line further down.
-    for line in sorted(int(line) for line, _, _ in rejects):
-        con.execute("update batch set _line = _line + 1 where _line >= ?", [line])
+    columns = [row[0] for row in con.execute("select column_name from (describe batch_text)").fetchall()]
+    # rowid follows the file's order (header = line 1). Inside a transaction a new table's
+    # rowids start at a large offset, hence the minimum. Rewriting a column of millions of
+    # rows is costly, so the common case is a view; only rejected lines need a rewrite.
+    first_rowid = con.execute("select coalesce(min(rowid), 0) from batch_text").fetchone()[0]
+    line = f"rowid - {int(first_rowid)} + 2"
+    if not rejects:
+        con.execute(f"create or replace temp view batch as select *, {line} as _line from batch_text")
+    else:
+        con.execute(f"create or replace temp table batch as select *, {line} as _line from batch_text")
+        # Each line the parser rejected pushes the rows after it one line further down.
+        for line in sorted(int(line) for line, _, _ in rejects):
+            con.execute("update batch set _line = _line + 1 where _line >= ?", [line])
     rows = con.execute("select count(*) from batch").fetchone()[0]
     unparsable = [(int(line), f"the line cannot be split into the header's columns ({reason})", raw) for line, reason, raw in rejects]
     return ReadResult("csv", columns, rows, notes, unparsable)
@@ -112,9 +122,11 @@ def _as_utf8(path: Path) -> tuple[Path, str | None, bool]:
 
 def _transcode(path: Path, encoding: str) -> Path:
     out = Path(tempfile.mkstemp(suffix=".csv", prefix="ioc-ingest-")[1])
+    # Windows-1258 writes Vietnamese with combining accents; NFC makes "Đại Từ" compare
+    # equal to the same name typed anywhere else. Line by line, so no character is split.
     with open(path, "r", encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-        while chunk := src.read(1 << 20):
-            dst.write(chunk)
+        for line in src:
+            dst.write(unicodedata.normalize("NFC", line))
     return out
 
 
@@ -177,5 +189,15 @@ def _register(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, container: st
     return ReadResult(container, columns, frame.height)
 
 
-def _batch_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [row[0] for row in con.execute("select column_name from (describe batch)").fetchall() if row[0] != "_line"]
+def release_batch(con: duckdb.DuckDBPyConnection) -> None:
+    """Frees the file's rows once loaded, so a many-file load holds one file at a time."""
+    _drop_batch(con)
+    con.execute("drop table if exists batch_text")
+
+
+def _drop_batch(con: duckdb.DuckDBPyConnection) -> None:
+    # `batch` is a view over the CSV's text table, or a table of its own: drop either.
+    for (kind,) in con.execute(
+        "select table_type from information_schema.tables where table_catalog = 'temp' and table_name = 'batch'"
+    ).fetchall():
+        con.execute("drop view batch" if kind == "VIEW" else "drop table batch")

@@ -8,14 +8,17 @@ create or replace temp macro normalize_name(s) as
 -- (an offset is converted, none means local), or dd/mm/yyyy as Excel users type it.
 -- NULL when the text is no real date (31/02/2023).
 create or replace temp macro parse_local_ts(s) as coalesce(
+    try_strptime(s, '%Y%m%d%H%M%S'),   -- the portal's own form: the fast path
     try_strptime(trim(s), ['%Y%m%d%H%M%S', '%Y%m%d']),
     try_strptime(trim(s), ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y']),
     timezone('Asia/Ho_Chi_Minh', try_cast(trim(s) as timestamptz))
 );
 
 -- An integer written as text, "2" or "2.0" (spreadsheets), else NULL.
-create or replace temp macro parse_int(s) as
-    case when try_cast(trim(s) as double) % 1 = 0 then try_cast(trim(s) as double)::bigint end;
+create or replace temp macro parse_int(s) as coalesce(
+    try_cast(s as bigint),
+    case when try_cast(trim(s) as double) % 1 = 0 then try_cast(trim(s) as double)::bigint end
+);
 
 -- Empty text is no value.
 create or replace temp macro blank_to_null(s) as nullif(trim(s), '');

@@ -16,7 +16,7 @@ import polars as pl
 
 from warehouse.errors import UnitLookupError, WarehouseError
 from warehouse.models import query_sql
-from warehouse.units import Resolution, load_candidates, normalize_name, resolve
+from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
 Level = Literal["province", "district", "commune"]
 GroupBy = Literal["unit", "field", "month", "level"]
@@ -84,8 +84,19 @@ def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | 
 
 
 def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, date_from: date, date_to: date) -> Resolution:
-    candidates = load_candidates(con, units_table="dim_units", agencies_table="dim_agencies")
-    return resolve(text, candidates, date_from, date_to)
+    return resolve(text, _candidate_index(con), date_from, date_to)
+
+
+_indexes: dict[str, CandidateIndex] = {}
+
+
+def _candidate_index(con: duckdb.DuckDBPyConnection) -> CandidateIndex:
+    # Built once per snapshot version: normalising 14,000 unit names costs ~0.3 s.
+    version = con.execute("select version from snapshot_info").fetchone()[0]
+    if version not in _indexes:
+        _indexes.clear()
+        _indexes[version] = CandidateIndex(load_candidates(con, units_table="dim_units", agencies_table="dim_agencies"))
+    return _indexes[version]
 
 
 def resolve_field(con: duckdb.DuckDBPyConnection, text: str) -> FieldMatch:

@@ -75,35 +75,55 @@ class Resolution:
     level: str | None = None
 
 
-def resolve(text: str, candidates: list[Candidate], period_start: date, period_end: date) -> Resolution:
-    query = text.strip()
-    live = [c for c in candidates if c.kind == "agency" or (c.valid_from <= period_end and c.valid_to >= period_start)]
+RULES = (
+    lambda name: name,
+    lambda name: strip_prefixes(name, ORGANISATION_PREFIXES),
+    lambda name: strip_prefixes(name, ORGANISATION_PREFIXES + TYPE_PREFIXES),
+)
 
-    by_code = [c for c in live if c.code == query]
+
+class CandidateIndex:
+    """Candidates with their names normalised once, looked up by each matching rule."""
+
+    def __init__(self, candidates: list[Candidate]) -> None:
+        self.candidates = candidates
+        self.by_code: dict[str, list[Candidate]] = {}
+        self.by_name: dict[tuple[int, bool, str], list[Candidate]] = {}
+        for candidate in candidates:
+            self.by_code.setdefault(candidate.code, []).append(candidate)
+            for keep_accents in (True, False):
+                normal = normalize_name(candidate.name, keep_accents)
+                for number, rule in enumerate(RULES):
+                    self.by_name.setdefault((number, keep_accents, rule(normal)), []).append(candidate)
+        self.home_provinces = {c.province_code for c in candidates if c.kind == "agency" and c.province_code}
+
+
+def resolve(text: str, candidates: list[Candidate] | CandidateIndex, period_start: date, period_end: date) -> Resolution:
+    index = candidates if isinstance(candidates, CandidateIndex) else CandidateIndex(candidates)
+    query = text.strip()
+
+    def live(found: list[Candidate]) -> list[Candidate]:
+        return [c for c in found if c.kind == "agency" or (c.valid_from <= period_end and c.valid_to >= period_start)]
+
+    by_code = live(index.by_code.get(query, []))
     if not by_code and query.isdigit():
         # spreadsheets drop leading zeros: 5809 is 05809
-        by_code = [c for c in live if c.kind == "unit" and c.code == query.zfill(len(c.code))]
+        by_code = [c for width in (2, 3, 5) for c in live(index.by_code.get(query.zfill(width), [])) if c.kind == "unit"]
     if by_code:
         return _one(query, by_code)
 
     # Each rule is tried with the accents as typed first ("Đại Từ" is not "Đại Tự"), then
     # without; and units of the provinces the data comes from before those elsewhere.
-    home = {c.province_code for c in live if c.kind == "agency" and c.province_code}
-    rules = (
-        lambda name: name,
-        lambda name: strip_prefixes(name, ORGANISATION_PREFIXES),
-        lambda name: strip_prefixes(name, ORGANISATION_PREFIXES + TYPE_PREFIXES),
-    )
-    for rule in rules:
+    for number, rule in enumerate(RULES):
         for keep_accents in (True, False):
             wanted = rule(normalize_name(query, keep_accents))
-            matches = [c for c in live if wanted and rule(normalize_name(c.name, keep_accents)) == wanted]
-            local = [c for c in matches if c.kind == "agency" or c.province_code in home]
+            matches = live(index.by_name.get((number, keep_accents, wanted), [])) if wanted else []
+            local = [c for c in matches if c.kind == "agency" or c.province_code in index.home_provinces]
             if local or matches:
                 return _one(query, local or matches)
 
     bare = strip_prefixes(normalize_name(query), ORGANISATION_PREFIXES + TYPE_PREFIXES)
-    close = sorted({c.describe() for c in live if bare and bare in normalize_name(c.name)})[:10]
+    close = sorted({c.describe() for c in live(index.candidates) if bare and bare in normalize_name(c.name)})[:10]
     hint = f"; did you mean: {'; '.join(close)}" if close else ""
     raise UnitLookupError(f"no unit or agency named or coded '{query}' in {period_start:%d/%m/%Y}–{period_end:%d/%m/%Y}{hint}", close)
 

@@ -44,8 +44,7 @@ checked as (
 final as (
     select
         MaDonVi, TenDonVi, Cap, MaDVHC, MaDonViCha, _extra, _line,
-        coalesce(_reason, case when _reason is null and _line <> max(_line) over (partition by MaDonVi, _reason is null)
-            then 'MaDonVi ' || MaDonVi || ' appears again later in this file (the later row wins)' end) as _reason
+        _reason
     from checked
 )
 

@@ -70,16 +70,6 @@ checked as (
     from typed
 ),
 
--- the same dossier twice in one file: the later row wins, the earlier is kept aside
-ranked as (
-    select
-        *,
-        case when _reason is null then
-            max(_line) over (partition by MaHoSo, _reason is null)
-        end as _winning_line
-    from checked
-),
-
 final as (
     select
         MaHoSo, MaTTHC, MaLinhVuc, TenLinhVuc, MaDonVi,
@@ -91,10 +81,8 @@ final as (
         SoLanBoSung::integer as SoLanBoSung,
         _extra,
         _line,
-        coalesce(_reason, case when _line <> _winning_line
-            then 'MaHoSo ' || MaHoSo || ' appears again at line ' || _winning_line || ' of this file (the later row wins)' end
-        ) as _reason
-    from ranked
+        _reason
+    from checked
 )
 
 select * from final

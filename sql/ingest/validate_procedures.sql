@@ -38,8 +38,7 @@ final as (
         MaTTHC, TenTTHC, MaLinhVuc, TenLinhVuc, CapThucHien,
         MucDo::tinyint as MucDo, YeuCauKetQuaGiay::tinyint as YeuCauKetQuaGiay, CoPhiLePhi::tinyint as CoPhiLePhi,
         _extra, _line,
-        coalesce(_reason, case when _reason is null and _line <> max(_line) over (partition by MaTTHC, _reason is null)
-            then 'MaTTHC ' || MaTTHC || ' appears again later in this file (the later row wins)' end) as _reason
+        _reason
     from checked
 )
 

@@ -34,7 +34,7 @@ with_keys as (
     select
         with_procedure.*,
         agencies.agency_id,
-        coalesce(coded_field.field_id, named_field.field_id) as field_id
+        coalesce(coded_field.field_id, named_field.field_id, 0) as field_id
     from with_procedure
     left join agencies on agencies.agency_code = with_procedure.agency_code
     left join fields as coded_field

@@ -1,0 +1,167 @@
+"""Which unit a person means (DESIGN §5, §7): a code (padded or not), a full name
+(case- and diacritics-insensitive, agencies' names included), a name without its prefix
+as a fallback; ambiguous and unknown names are errors listing candidates; a code means
+the unit valid in the period read (the 2025 reform re-used codes).
+
+The data: three agencies of Đại Từ (Thái Nguyên, 19) and four dossiers in February 2023.
+
+    H-DT   UBND huyện Đại Từ   HUYEN  171     D1
+    XA-CV  UBND xã Cù Vân      XA     05809   D2 D3
+    XA-MY  UBND xã Mỹ Yên      XA     05836   D4
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import kpi_one, load, run_module, write_csv
+from warehouse.errors import UnitLookupError
+from warehouse.paths import WarehousePaths
+from warehouse.snapshot import open_snapshot
+from warehouse.units import load_candidates, resolve
+
+FEB = ("2023-02-01", "2023-02-28")
+DOSSIERS = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
+
+
+@pytest.fixture(scope="module")
+def units_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    folder = tmp_path_factory.mktemp("units")
+    agencies = write_csv(
+        folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC",
+        "H-DT,UBND huyện Đại Từ,HUYEN,171",
+        "XA-CV,UBND xã Cù Vân,XA,05809",
+        "XA-MY,UBND xã Mỹ Yên,XA,05836",
+    )
+    dossiers = write_csv(
+        folder / "hoso.csv", DOSSIERS,
+        "D1,1.000656,G01,H-DT,1,4,20230201080000,,",
+        "D2,1.000656,G01,XA-CV,2,4,20230202080000,,",
+        "D3,1.000656,G01,XA-CV,2,4,20230203080000,,",
+        "D4,1.000656,G01,XA-MY,1,4,20230204080000,,",
+    )
+    warehouse = WarehousePaths(folder / "warehouse.duckdb")
+    assert load(warehouse, agencies, dossiers).all_read
+    return warehouse
+
+
+def selected(warehouse: WarehousePaths, unit: str, period: tuple[str, str] = FEB) -> tuple[str | None, str | None, int]:
+    row = kpi_one(warehouse, *period, unit=unit)
+    return row["unit_code"], row["unit_name"], row["received"]
+
+
+def resolve_in(warehouse: WarehousePaths, text: str, start: date, end: date):
+    with open_snapshot(warehouse) as (con, _info):
+        candidates = load_candidates(con, units_table="dim_units", agencies_table="dim_agencies")
+    return resolve(text, candidates, start, end)
+
+
+def kpi_cli(warehouse: WarehousePaths, unit: str, period: tuple[str, str] = FEB):
+    return run_module(
+        "warehouse", "kpi", "--warehouse", str(warehouse.database),
+        "--from", period[0], "--to", period[1], "--unit", unit, "--format", "json",
+    )
+
+
+def test_everything_is_four_dossiers(units_warehouse: WarehousePaths) -> None:
+    assert kpi_one(units_warehouse, *FEB)["received"] == 4
+
+
+# ------------------------------------------------------------------ codes
+
+
+def test_commune_code(units_warehouse: WarehousePaths) -> None:
+    assert selected(units_warehouse, "05809") == ("05809", "Xã Cù Vân", 2)
+
+
+def test_unpadded_commune_code(units_warehouse: WarehousePaths) -> None:
+    assert selected(units_warehouse, "5809") == ("05809", "Xã Cù Vân", 2)
+
+
+def test_district_code_includes_the_units_below_it(units_warehouse: WarehousePaths) -> None:
+    assert selected(units_warehouse, "171") == ("171", "Huyện Đại Từ", 4)
+
+
+def test_province_code_includes_the_units_below_it(units_warehouse: WarehousePaths) -> None:
+    assert selected(units_warehouse, "19") == ("19", "Tỉnh Thái Nguyên", 4)
+
+
+# ------------------------------------------------------------------ names
+
+
+@pytest.mark.parametrize("name", ["xa cu van", "XÃ CÙ VÂN"])
+def test_full_name_ignores_case_diacritics_and_spacing(units_warehouse: WarehousePaths, name: str) -> None:
+    assert selected(units_warehouse, name) == ("05809", "Xã Cù Vân", 2)
+
+
+def test_agency_name(units_warehouse: WarehousePaths) -> None:
+    code, _name, received = selected(units_warehouse, "UBND xã Cù Vân")
+    assert (code, received) == ("05809", 2)
+
+
+def test_agency_name_selects_that_agency_only(units_warehouse: WarehousePaths) -> None:
+    # the district's own one-stop: not the communes' dossiers (DESIGN §4, "Level")
+    _code, name, received = selected(units_warehouse, "UBND huyện Đại Từ")
+    assert (name, received) == ("UBND huyện Đại Từ", 1)
+
+
+def test_name_without_prefix_falls_back_to_the_unit(units_warehouse: WarehousePaths) -> None:
+    # "Xã Đại Tự" (Vĩnh Phúc) differs only by a tone mark: the accents typed come first
+    assert selected(units_warehouse, "Đại Từ") == ("171", "Huyện Đại Từ", 4)
+
+
+def test_name_typed_without_accents_prefers_the_datas_province(units_warehouse: WarehousePaths) -> None:
+    # "dai tu" is Huyện Đại Từ (19) and Xã Đại Tự (26): the data comes from Thái Nguyên
+    assert selected(units_warehouse, "dai tu") == ("171", "Huyện Đại Từ", 4)
+
+
+def test_name_shared_with_another_province_prefers_the_datas_province(units_warehouse: WarehousePaths) -> None:
+    # there is a Xã Mỹ Yên in Long An (80) too
+    assert selected(units_warehouse, "Mỹ Yên") == ("05836", "Xã Mỹ Yên", 1)
+
+
+def test_ambiguous_name_is_an_error_listing_candidates(units_warehouse: WarehousePaths) -> None:
+    done = kpi_cli(units_warehouse, "Thái Nguyên", ("2023-01-01", "2023-12-31"))
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Tỉnh Thái Nguyên" in done.stderr and "Thành phố Thái Nguyên" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_name_is_an_error(units_warehouse: WarehousePaths) -> None:
+    done = kpi_cli(units_warehouse, "Xã Không Có Thật")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Không Có Thật" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_code_is_an_error(units_warehouse: WarehousePaths) -> None:
+    with pytest.raises(UnitLookupError):
+        resolve_in(units_warehouse, "99999", date(2023, 2, 1), date(2023, 2, 28))
+
+
+# ------------------------------------------------------------------ the 2025 reform
+
+
+def test_code_means_the_unit_of_the_period_before_the_reform(units_warehouse: WarehousePaths) -> None:
+    found = resolve_in(units_warehouse, "05809", date(2025, 1, 1), date(2025, 6, 30))
+    assert (found.code, found.label) == ("05809", "Xã Cù Vân")
+
+
+def test_reused_code_means_the_new_commune_after_the_reform(units_warehouse: WarehousePaths) -> None:
+    found = resolve_in(units_warehouse, "05809", date(2025, 7, 1), date(2025, 9, 30))
+    assert (found.code, found.label) == ("05809", "Xã An Khánh")
+
+
+def test_reused_code_in_a_kpi_after_the_reform(units_warehouse: WarehousePaths) -> None:
+    assert selected(units_warehouse, "05809", ("2025-08-01", "2025-08-31"))[:2] == ("05809", "Xã An Khánh")
+
+
+def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths) -> None:
+    # from 1 July 2025 there are no districts
+    with pytest.raises(UnitLookupError):
+        resolve_in(units_warehouse, "171", date(2025, 8, 1), date(2025, 8, 31))
+
