@@ -178,14 +178,14 @@ def _quarantine(
     con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, personal: list[str],
     unparsable: list[tuple[int, str, str]],
 ) -> None:
-    excluded = ", ".join(_ident(c) for c in personal + ["_line"])
+    columns = f"* exclude ({', '.join(_ident(c) for c in personal)})" if personal else "*"
     con.execute(
         f"""
         insert into quarantine
-        select ?, ?, validated._line, validated._reason, to_json(clean)
+        select ?, ?, validated._line, validated._reason, json_merge_patch(to_json(clean), '{{"_line": null}}')
         from validated
-        inner join (select _line as line_no, * exclude ({excluded}) from batch) as clean
-            on clean.line_no = validated._line
+        inner join (select {columns} from batch) as clean
+            on clean._line = validated._line
         where validated._reason is not null
         """,
         [file_id, kind.name],

@@ -20,8 +20,11 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+import duckdb
 import pytest
 
 from conftest import ROOT, load, run_module
@@ -29,6 +32,7 @@ from warehouse.errors import WriterBusy
 from warehouse.lock import writer_lock
 from warehouse.paths import WarehousePaths
 
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
 
 COMPLETE_STATES = {
@@ -68,6 +72,7 @@ from warehouse.lock import writer_lock
 with writer_lock(Path(sys.argv[2])):
     print("locked", flush=True)
     time.sleep(float(sys.argv[3]))
+    print(time.time(), flush=True)  # still holding the lock
 """
 
 
@@ -187,13 +192,18 @@ def test_killed_writer_leaves_no_stale_lock(tmp_path: Path) -> None:
 
 def test_ingest_load_waits_for_a_writer_holding_the_lock(tmp_path: Path, warehouse: WarehousePaths) -> None:
     path = write_dossiers(tmp_path / "small.csv", (range(3), False))
-    holder = start_holder(warehouse.lock, 1.5)
+    holder = start_holder(warehouse.lock, 2.5)
     try:
-        started = time.monotonic()
         done = run_module("ingest", "load", "--warehouse", str(warehouse.database), str(path))
         assert done.returncode == 0, done.stderr
-        assert time.monotonic() - started >= 1.0
+        released_at = datetime.fromtimestamp(float(holder.stdout.readline()), LOCAL).replace(tzinfo=None)
     finally:
         if holder.poll() is None:
             holder.kill()
         holder.communicate()
+    con = duckdb.connect(str(warehouse.database), read_only=True)
+    try:
+        [(loaded_at,)] = con.execute("select loaded_at from ingest_files").fetchall()
+    finally:
+        con.close()
+    assert loaded_at >= released_at  # it waited for the lock, then loaded

@@ -17,6 +17,7 @@ carried_over = 69, resolved = 1634 (1200 early, 423 on time, 11 late), pending =
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -78,7 +79,7 @@ def test_unknown_reporting_unit_is_kept_unresolved_with_a_note(tmp_path: Path, w
     path = tmp_path / "bao_cao_don_vi_la.xlsx"
     workbook.save(path)
 
-    report = load(warehouse, write_csv(tmp_path / "donvi.csv", *AGENCIES), path).files[1]
+    report = load(warehouse, path).files[0]
     assert (report.error, report.kind, report.rows_loaded) == (None, "form06a", 4)
     assert any("Không Có Thật" in note or "not resolved" in note for note in report.notes)
     [(unit, agency_code, unit_code, note)] = raw(
@@ -154,23 +155,31 @@ def test_report_does_not_count_for_another_unit(reported: WarehousePaths) -> Non
 # ------------------------------------------------------------------ no double counting
 
 
-def load_with_dossiers(warehouse: WarehousePaths, folder: Path, *rows: str) -> None:
-    result = load(warehouse, write_csv(folder / "donvi.csv", *AGENCIES), SAMPLE, write_csv(folder / "hoso.csv", DOSSIERS, *rows))
-    assert result.all_read and result.files[2].rows_loaded == len(rows)
+@pytest.fixture
+def reported_copy(reported: WarehousePaths, tmp_path: Path) -> WarehousePaths:
+    """A copy of `reported` (agencies and the form), to add dossiers to."""
+    shutil.copytree(reported.database.parent, tmp_path / "copy")
+    return WarehousePaths(tmp_path / "copy" / reported.database.name)
 
 
-def test_dossiers_of_the_agency_in_the_period_replace_the_report(tmp_path: Path, warehouse: WarehousePaths) -> None:
-    load_with_dossiers(warehouse, tmp_path, "D1,1.000656,G01,Hộ tịch,H-DT,2,4,20230215080000,20230301170000,")
-    row = kpi_one(warehouse, *Q1, unit="171")
+def load_dossiers(warehouse: WarehousePaths, *rows: str) -> None:
+    path = write_csv(warehouse.database.parent / "hoso.csv", DOSSIERS, *rows)
+    result = load(warehouse, path)
+    assert result.all_read and result.files[0].rows_loaded == len(rows)
+
+
+def test_dossiers_of_the_agency_in_the_period_replace_the_report(reported_copy: WarehousePaths) -> None:
+    load_dossiers(reported_copy, "D1,1.000656,G01,Hộ tịch,H-DT,2,4,20230215080000,20230301170000,")
+    row = kpi_one(reported_copy, *Q1, unit="171")
     assert (row["received"], row["received_online"], row["resolved"], row["pending"]) == (1, 1, 0, 1)
 
 
-def test_dossiers_not_covering_the_agency_and_period_leave_the_report(tmp_path: Path, warehouse: WarehousePaths) -> None:
+def test_dossiers_not_covering_the_agency_and_period_leave_the_report(reported_copy: WarehousePaths) -> None:
     # the district one-stop sends dossiers only from April (Q1 is not covered), and
     # Cù Vân, a commune inside Đại Từ, sends one in February (another agency)
-    load_with_dossiers(
-        warehouse, tmp_path,
+    load_dossiers(
+        reported_copy,
         "D1,1.000656,G01,Hộ tịch,H-DT,2,4,20230415080000,20230501170000,",
         "D2,1.000656,G01,Hộ tịch,XA-CV,2,4,20230215080000,20230301170000,",
     )
-    assert kpi_one(warehouse, *Q1, unit="171")["received"] == 1640 + 1
+    assert kpi_one(reported_copy, *Q1, unit="171")["received"] == 1640 + 1

@@ -141,16 +141,9 @@ def test_unreadable_file_gets_one_line_naming_it_and_the_reason(cli_run, name: s
     assert all(word in lines[0] for word in BAD_FILES[name]), lines[0]
 
 
-def test_unreadable_files_leave_the_warehouse_untouched_cli(cli_run, before: dict) -> None:
+def test_unreadable_files_leave_the_warehouse_untouched(cli_run, before: dict) -> None:
     _done, warehouse = cli_run
     assert state(warehouse) == before
-
-
-@pytest.mark.parametrize("name", list(BAD_FILES))
-def test_unreadable_file_leaves_the_warehouse_untouched(loaded: WarehousePaths, before: dict, bad_files: dict[str, Path], name: str) -> None:
-    result = load(loaded, bad_files[name])
-    assert result.files[0].error and not result.all_read
-    assert state(loaded) == before
 
 
 def test_good_files_beside_a_bad_one_still_load(loaded: WarehousePaths, tmp_path: Path) -> None:

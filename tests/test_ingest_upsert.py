@@ -138,13 +138,6 @@ def test_within_one_file_the_later_row_wins(tmp_path: Path, warehouse: Warehouse
     assert statuses(warehouse) == [("H1", 9), ("H2", 4)]
 
 
-def test_resent_dossier_keeps_one_row(tmp_path: Path, warehouse: WarehousePaths) -> None:
-    load(warehouse, write_csv(tmp_path / "ngay1.csv", HEADER, H1_OPEN))
-    load(warehouse, write_csv(tmp_path / "ngay2.csv", HEADER, H1_DONE))
-    load(warehouse, write_csv(tmp_path / "ngay3.csv", HEADER, H1_DONE.replace("20230115100000", "20230116100000")))
-    assert raw(warehouse, "select count(*), max(NgayKetThucXuLy)::date::varchar from raw_dossiers") == [(1, "2023-01-16")]
-
-
 def test_resent_agency_replaces_its_earlier_version(tmp_path: Path, warehouse: WarehousePaths) -> None:
     agencies = "MaDonVi,TenDonVi,Cap,MaDVHC"
     first = write_csv(tmp_path / "donvi1.csv", agencies, "XA-CV,UBND xa Cu Van,XA,05809")

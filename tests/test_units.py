@@ -3,10 +3,11 @@
 as a fallback; ambiguous and unknown names are errors listing candidates; a code means
 the unit valid in the period read (the 2025 reform re-used codes).
 
-The data: three agencies of Đại Từ (Thái Nguyên, 19) and four dossiers in February 2023.
+The data: three agencies of Đại Từ (Thái Nguyên, 19), four dossiers in February 2023
+and one (D5) received by Cù Vân on 03/03/2025, still open.
 
     H-DT   UBND huyện Đại Từ   HUYEN  171     D1
-    XA-CV  UBND xã Cù Vân      XA     05809   D2 D3
+    XA-CV  UBND xã Cù Vân      XA     05809   D2 D3 (D5)
     XA-MY  UBND xã Mỹ Yên      XA     05836   D4
 """
 
@@ -19,8 +20,8 @@ import pytest
 from conftest import kpi_one, load, run_module, write_csv
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
+from warehouse.query import resolve_unit
 from warehouse.snapshot import open_snapshot
-from warehouse.units import load_candidates, resolve
 
 FEB = ("2023-02-01", "2023-02-28")
 DOSSIERS = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
@@ -41,6 +42,8 @@ def units_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
         "D2,1.000656,G01,XA-CV,2,4,20230202080000,,",
         "D3,1.000656,G01,XA-CV,2,4,20230203080000,,",
         "D4,1.000656,G01,XA-MY,1,4,20230204080000,,",
+        # received by Cù Vân before the reform, still open after it
+        "D5,1.000656,G01,XA-CV,1,4,20250303080000,,",
     )
     warehouse = WarehousePaths(folder / "warehouse.duckdb")
     assert load(warehouse, agencies, dossiers).all_read
@@ -54,8 +57,7 @@ def selected(warehouse: WarehousePaths, unit: str, period: tuple[str, str] = FEB
 
 def resolve_in(warehouse: WarehousePaths, text: str, start: date, end: date):
     with open_snapshot(warehouse) as (con, _info):
-        candidates = load_candidates(con, units_table="dim_units", agencies_table="dim_agencies")
-    return resolve(text, candidates, start, end)
+        return resolve_unit(con, text, start, end)
 
 
 def kpi_cli(warehouse: WarehousePaths, unit: str, period: tuple[str, str] = FEB):
@@ -158,6 +160,16 @@ def test_reused_code_means_the_new_commune_after_the_reform(units_warehouse: War
 
 def test_reused_code_in_a_kpi_after_the_reform(units_warehouse: WarehousePaths) -> None:
     assert selected(units_warehouse, "05809", ("2025-08-01", "2025-08-31"))[:2] == ("05809", "Xã An Khánh")
+
+
+def test_reused_code_before_the_reform_selects_the_old_communes_dossiers(units_warehouse: WarehousePaths) -> None:
+    assert selected(units_warehouse, "05809", ("2025-03-01", "2025-03-31")) == ("05809", "Xã Cù Vân", 1)
+
+
+def test_reused_code_after_the_reform_does_not_relabel_the_old_communes_dossiers(units_warehouse: WarehousePaths) -> None:
+    # D5 belongs to Xã Cù Vân, which received it; the new Xã An Khánh (05809) did not
+    row = kpi_one(units_warehouse, "2025-08-01", "2025-08-31", unit="05809")
+    assert (row["unit_name"], row["carried_over"], row["pending"]) == ("Xã An Khánh", 0, 0)
 
 
 def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths) -> None:

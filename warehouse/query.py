@@ -118,7 +118,11 @@ def _agency_ids(con: duckdb.DuckDBPyConnection, unit: Resolution) -> list[int]:
         ).fetchall()
     else:
         rows = con.execute(
-            "select distinct agency_id from dim_unit_membership where ancestor_code in (select unnest(?::varchar[]))",
-            [list(unit.unit_codes)],
+            """
+            select distinct agency_id from dim_unit_membership
+            where ancestor_code in (select unnest(?::varchar[]))
+              and unit_version in (select unnest(?::varchar[]))
+            """,
+            [list(unit.unit_codes), list(unit.unit_versions)],
         ).fetchall()
     return [row[0] for row in rows]

@@ -53,6 +53,11 @@ class Candidate:
     valid_to: date
     province_code: str | None = None
 
+    @property
+    def version(self) -> str:
+        """The registry version: the 2025 reform ended one and started the other."""
+        return "pre2025" if self.valid_to < date(9999, 1, 1) else "post2025"
+
     def describe(self) -> str:
         if self.kind == "agency":
             return f"{self.name} (agency {self.code})"
@@ -71,6 +76,7 @@ class Resolution:
     label: str
     code: str | None
     unit_codes: tuple[str, ...] = ()
+    unit_versions: tuple[str, ...] = ()   # a re-used code means the version of the period read
     agency_codes: tuple[str, ...] = ()
     level: str | None = None
 
@@ -138,7 +144,10 @@ def _one(query: str, matches: list[Candidate]) -> Resolution:
         described = sorted({m.describe() for m in units + agencies})
         raise UnitLookupError(f"'{query}' is ambiguous: it could be {'; '.join(described)}", described)
     if units:
-        return Resolution(label=units[0].name, code=units[0].code, unit_codes=tuple(unit_codes), level=units[0].level)
+        return Resolution(
+            label=units[0].name, code=units[0].code, unit_codes=tuple(sorted(unit_codes)),
+            unit_versions=tuple(sorted({u.version for u in units})), level=units[0].level,
+        )
     agency = agencies[0]
     return Resolution(label=agency.name, code=agency.unit_code or agency.code, agency_codes=(agency.code,), level=agency.level)
 
