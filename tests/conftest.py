@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,3 +64,12 @@ def kpi_cli_json(warehouse: WarehousePaths, *args: str) -> list[dict]:
 def write_csv(path: Path, header: str, *rows: str, encoding: str = "utf-8") -> Path:
     path.write_text("\n".join((header, *rows)) + "\n", encoding=encoding)
     return path
+
+
+def raw(warehouse: WarehousePaths, sql: str) -> list[tuple]:
+    """Rows from the writer's database itself (raw tables, quarantine), read-only."""
+    con = duckdb.connect(str(warehouse.database), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()

@@ -4,7 +4,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT, load
+from conftest import FIXTURES, ROOT, load
 
 KPI = FIXTURES / "kpi"
 

@@ -24,7 +24,7 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, write_csv
+from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, raw, write_csv
 from warehouse.paths import WarehousePaths
 
 SAMPLE = FIXTURES / "form06a" / "sample_fields.xlsx"
@@ -43,14 +43,6 @@ BY_FIELD_RECEIVED = {
     "Tư pháp": 15 + 25,
     "Lao động - Thương binh và Xã hội": 1000 + 200,
 }
-
-
-def raw(warehouse: WarehousePaths, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse.database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import FIXTURES, kpi_one, load, run_module, write_csv
+from conftest import FIXTURES, kpi_one, load, raw, run_module, write_csv
 from warehouse.paths import WarehousePaths
 
 FORM06A = FIXTURES / "form06a"
@@ -30,14 +30,6 @@ SAMPLE_ROWS = [
     ("Tư pháp", (45, 15, 25, 5, 40, 10, 28, 2, 5, 4, 1)),
     ("Lao động - Thương binh và Xã hội", (1234, 1000, 200, 34, 1204, 900, 300, 4, 30, 25, 5)),
 ]
-
-
-def raw(warehouse: WarehousePaths, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse.database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def state(warehouse: WarehousePaths) -> dict:

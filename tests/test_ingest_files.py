@@ -23,7 +23,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook
 
-from conftest import kpi_one, load, write_csv
+from conftest import kpi_one, load, raw, write_csv
 from warehouse.paths import WarehousePaths
 
 HEADER = [
@@ -143,14 +143,6 @@ FORMS: dict[str, Callable[[Path, list[str], list[list[str]]], Path]] = {
     "json-list": write_json_list,
     "json-object": write_json_object,
 }
-
-
-def raw(warehouse: WarehousePaths, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse.database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 # ------------------------------------------------------------------ every form

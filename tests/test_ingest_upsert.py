@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import kpi_one, load, write_csv
+from conftest import kpi_one, load, raw, write_csv
 from warehouse.paths import WarehousePaths
 
 HEADER = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
@@ -24,14 +24,6 @@ H1_OPEN = "H1,1.000656,G01,XA-CV,2,4,20230110080000,20230120170000,"
 H1_DONE = "H1,1.000656,G01,XA-CV,2,9,20230110080000,20230120170000,20230115100000"
 H2_OPEN = "H2,1.000656,G01,XA-CV,1,4,20230111080000,20230125170000,"
 BAD_ROW = "B1,1.000656,G01,XA-CV,1,11,20230112080000,,"
-
-
-def raw(warehouse: WarehousePaths, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse.database), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def january(warehouse: WarehousePaths) -> tuple[int, int, int]:
