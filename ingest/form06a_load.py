@@ -8,9 +8,10 @@ import duckdb
 
 from ingest.form06a import COUNT_COLUMNS, parse_form06a
 from warehouse.errors import UnitLookupError
-from warehouse.units import Resolution, load_candidates, normalize_name, resolve
+from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
 if TYPE_CHECKING:
+    from datetime import date
     from pathlib import Path
 
     from ingest.load import FileReport
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 
 def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, report: "FileReport") -> None:
     form = parse_form06a(path)
-    candidates = load_candidates(con, units_table="stg_admin_units", agencies_table="stg_agencies")
+    # Normalising every unit name once per report, not once per row it resolves.
+    candidates = CandidateIndex(load_candidates(con, units_table="stg_admin_units", agencies_table="stg_agencies"))
 
     agency_code, unit_code, note = _resolve(form.reporting_unit, candidates, form.period_start, form.period_end)
     if note:
@@ -73,7 +75,9 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     )
 
 
-def _resolve(text, candidates, period_start, period_end) -> tuple[str | None, str | None, str | None]:
+def _resolve(
+    text: str, candidates: CandidateIndex, period_start: "date", period_end: "date"
+) -> tuple[str | None, str | None, str | None]:
     """(agency code, unit code, note): an official unit is also matched to the one agency serving it."""
     try:
         found: Resolution = resolve(text, candidates, period_start, period_end)
@@ -83,7 +87,7 @@ def _resolve(text, candidates, period_start, period_end) -> tuple[str | None, st
         return found.agency_codes[0], None, None
     unit_code = found.unit_codes[0]
     serving = [
-        c.code for c in candidates
+        c.code for c in candidates.candidates
         if c.kind == "agency" and c.unit_code == unit_code and c.level == found.level
     ]
     return (serving[0] if len(serving) == 1 else None), unit_code, None

@@ -58,16 +58,10 @@ def _load_reference_units(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         create or replace table ref_admin_units as
-        select * from read_csv(?, header = true, all_varchar = true)
-        """,
-        [str(ADMIN_UNITS_CSV)],
-    )
-    con.execute(
-        """
-        create or replace table ref_admin_units as
         select code, name, short_name, level, nullif(parent_code, '') as parent_code, province_code,
                nullif(valid_from, '')::date as valid_from, nullif(valid_to, '')::date as valid_to
-        from ref_admin_units
-        """
+        from read_csv(?, header = true, all_varchar = true)
+        """,
+        [str(ADMIN_UNITS_CSV)],
     )
     con.execute("insert or replace into ref_meta values ('admin_units', ?)", [stamp])
