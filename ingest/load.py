@@ -38,6 +38,7 @@ class FileReport:
     rows_quarantined: int = 0
     reasons: list[tuple[str, int]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    archived: Path | None = None
     error: str | None = None
     already_loaded: bool = False
 
@@ -50,6 +51,8 @@ class FileReport:
         out = [f"{name}: {self.kind}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined"]
         out += [f"  quarantined {count:,} × {reason}" for reason, count in self.reasons]
         out += [f"  note: {note}" for note in self.notes]
+        if self.archived:
+            out.append(f"  archived as {self.archived.name}")
         return out
 
 
@@ -100,8 +103,7 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
     container = sniff_container(path)
     if container == "xlsx" and looks_like_form06a(path):
         report.kind = "form06a"
-        archived = _archive(paths, path, file_id)
-        report.notes.append(f"archived as {archived.name}")
+        report.archived = _archive(paths, path, file_id)
         load_form06a(con, path, file_id, report)
         return
 
@@ -121,8 +123,7 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
         report.notes.append("the file holds a header but no rows")
     if mapping.personal:
         report.notes.append(f"dropped personal-data columns: {', '.join(mapping.personal)}")
-    archived = _archive(paths, path, file_id, con if mapping.personal else None, mapping.personal)
-    report.notes.append(f"archived as {archived.name}")
+    report.archived = _archive(paths, path, file_id, con if mapping.personal else None, mapping.personal)
 
     _create_mapped_view(con, kind, mapping.contract_to_file, list(mapping.extra))
     con.execute((SQL_DIR / "ingest" / f"validate_{kind.name}.sql").read_text(encoding="utf-8"))
@@ -197,13 +198,12 @@ def _quarantine(
 
 
 def _record_file(con: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, digest: str, report: FileReport) -> None:
-    archived = next((n.removeprefix("archived as ") for n in report.notes if n.startswith("archived as ")), None)
     con.execute(
         "insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            file_id, source, path.name, digest, report.kind, archived,
+            file_id, source, path.name, digest, report.kind, str(report.archived) if report.archived else None,
             datetime.now(LOCAL).replace(tzinfo=None), report.rows_loaded, report.rows_quarantined,
-            "; ".join(n for n in report.notes if not n.startswith("archived as ")) or None,
+            "; ".join(report.notes) or None,
         ],
     )
 
