@@ -22,3 +22,7 @@ create or replace temp macro parse_int(s) as coalesce(
 
 -- Empty text is no value.
 create or replace temp macro blank_to_null(s) as nullif(trim(s), '');
+
+-- A surrogate key that depends only on the natural key, so it stays put when rows are
+-- added: the writer keeps facts carrying these ids materialised from one cycle to the next.
+create or replace temp macro stable_id(natural_key) as (hash(natural_key) >> 1)::bigint;

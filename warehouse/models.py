@@ -6,6 +6,7 @@ those references, so adding a model is adding a file.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -27,6 +28,22 @@ class Model:
     def is_ephemeral(self) -> bool:
         return self.name in EPHEMERAL
 
+    def references(self, names: set[str]) -> set[str]:
+        """Which of `names` (other models) this model's SQL reads."""
+        body = _strip_comments(self.sql)
+        return {name for name in names if name != self.name and re.search(rf"\b{re.escape(name)}\b", body)}
+
+    def reading(self, **replacements: str) -> str:
+        """The model's SQL with other models it reads swapped for the given relations.
+
+        The writer uses it to run a mart over just the dossiers that changed (dbt's
+        `ref()` pointed elsewhere), so incremental and full builds share one definition.
+        """
+        sql = self.sql
+        for model, relation in replacements.items():
+            sql = re.sub(rf"\b{re.escape(model)}\b", relation, sql)
+        return sql
+
 
 @cache
 def _layer(layer: str) -> tuple[Model, ...]:
@@ -43,6 +60,20 @@ def staging_models() -> tuple[Model, ...]:
 
 def mart_models() -> tuple[Model, ...]:
     return _layer("marts")
+
+
+def mart(name: str) -> Model:
+    return next(model for model in mart_models() if model.name == name)
+
+
+@cache
+def models_fingerprint() -> str:
+    """Changes whenever any SQL file changes: materialised marts are then rebuilt."""
+    digest = hashlib.sha256()
+    for path in sorted(SQL_DIR.rglob("*.sql")):
+        digest.update(path.relative_to(SQL_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 @cache
@@ -67,10 +98,8 @@ def _in_dependency_order(models: dict[str, Model]) -> list[Model]:
             return
         if name in path:
             raise ValueError(f"SQL models reference each other in a cycle: {' -> '.join(path + (name,))}")
-        body = _strip_comments(models[name].sql)
-        for other in models:
-            if other != name and re.search(rf"\b{re.escape(other)}\b", body):
-                visit(other, path + (name,))
+        for other in sorted(models[name].references(set(models))):
+            visit(other, path + (name,))
         seen.add(name)
         ordered.append(models[name])
 

@@ -1,6 +1,7 @@
 """Publishing: the writer turns the warehouse into a new read-only snapshot file.
 
-The marts are materialised as tables in a new file, which is renamed into place and
+The marts are brought up to date in the writer's database (`warehouse.marts`), then
+copied with the tables readers need into a new file, which is renamed into place and
 then named in CURRENT.json (written to a temporary file and renamed over the old one).
 A reader therefore sees the old snapshot or the new one, never a half-written file; a
 killed publish leaves only a `.tmp` file that the next publish removes.
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
+from warehouse.marts import Refresh, refresh_marts
 from warehouse.models import mart_models
 from warehouse.paths import WarehousePaths
 
@@ -25,6 +27,7 @@ KEEP_SNAPSHOTS = 3
 
 # Writer tables that readers need as they are (data health, unit resolution).
 COPIED_TABLES = ("ingest_files", "quarantine", "ingest_runs", "raw_form06a_reports", "raw_form06a_rows")
+SORTED_BY_DAY = frozenset({"kpi_daily", "kpi_monthly"})
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class PublishedSnapshot:
     version: str
     path: Path
     published_at: datetime
+    refresh: Refresh
 
 
 def publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> PublishedSnapshot:
@@ -44,40 +48,30 @@ def publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> PublishedS
     final_path = paths.snapshots / f"{version}.duckdb"
     tmp_path = paths.snapshots / f"{version}.duckdb.tmp"
 
+    refresh = refresh_marts(con)
     writer_db = con.execute("select current_database()").fetchone()[0]
     con.execute(f"attach '{tmp_path}' as snap")
     try:
-        # Marts read staging views from the writer's database and earlier marts from the
-        # snapshot being built, so each mart is computed once, straight into the snapshot.
-        con.execute(f"set search_path = 'snap,{writer_db}'")
-        for table in COPIED_TABLES:
-            con.execute(f'create table snap.{table} as select * from "{writer_db}".{table}')
-        for model in mart_models():
-            if model.is_ephemeral:
-                con.execute(f"create or replace temp view {model.name} as\n{model.sql}")
-            else:
-                con.execute(f"create table snap.{model.name} as\n{model.sql}")
+        for table in COPIED_TABLES + tuple(m.name for m in mart_models() if not m.is_ephemeral):
+            # Rollups are read by day ranges: sorted, their zone maps skip the other days.
+            order = " order by day" if table in SORTED_BY_DAY else ""
+            con.execute(f'create table snap.{table} as select * from "{writer_db}".main.{table}{order}')
         con.execute(
-            """
+            f"""
             create table snap.snapshot_info as
             select ?::varchar as version, ?::timestamp as published_at,
-                   (select max(NgayTiepNhan) from "{writer_db}".raw_dossiers) as data_through
-            """.replace("{writer_db}", writer_db),
+                   (select max(NgayTiepNhan) from "{writer_db}".main.raw_dossiers) as data_through
+            """,
             [version, published_at],
         )
     finally:
-        con.execute(f'use "{writer_db}"')
-        con.execute("reset search_path")
-        for model in mart_models():
-            if model.is_ephemeral:
-                con.execute(f"drop view if exists temp.{model.name}")
         con.execute("detach snap")
 
     _fsync(tmp_path)
     os.replace(tmp_path, final_path)
     _point_to(paths, final_path, version, published_at)
     _remove_old_snapshots(paths, keep=final_path)
-    return PublishedSnapshot(version, final_path, published_at)
+    return PublishedSnapshot(version, final_path, published_at, refresh)
 
 
 def _point_to(paths: WarehousePaths, snapshot: Path, version: str, published_at: datetime) -> None:

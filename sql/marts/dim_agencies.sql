@@ -50,7 +50,9 @@ versioned as (
 
 final as (
     select
-        row_number() over (order by versioned.agency_code)::integer as agency_id,
+        -- a hash of the code, not a row number: ids must not move when agencies are added,
+        -- because the writer keeps the facts that carry them materialised between cycles
+        stable_id(versioned.agency_code)                          as agency_id,
         versioned.agency_code,
         coalesce(versioned.agency_name, versioned.agency_code)    as agency_name,
         versioned.agency_level,

@@ -37,7 +37,7 @@ all_fields as (
 
 numbered as (
     select
-        row_number() over (order by field_code nulls last, field_name)::integer as field_id,
+        stable_id(coalesce('code:' || field_code, 'name:' || normalize_name(field_name))) as field_id,
         field_code,
         field_name,
         normalize_name(field_name) as field_name_key
@@ -46,7 +46,7 @@ numbered as (
 
 -- dossiers whose field nobody named still count: in field 0
 final as (
-    select 0 as field_id, null::varchar as field_code, 'Chưa rõ lĩnh vực' as field_name, null::varchar as field_name_key
+    select 0::bigint as field_id, null::varchar as field_code, 'Chưa rõ lĩnh vực' as field_name, null::varchar as field_name_key
     union all
     select * from numbered
 )

@@ -23,7 +23,7 @@ all_procedures as (
 
 final as (
     select
-        row_number() over (order by procedure_code)::integer as procedure_id,
+        stable_id(procedure_code) as procedure_id,
         procedure_code,
         coalesce(procedure_name, procedure_code) as procedure_name,
         field_code,

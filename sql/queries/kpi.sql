@@ -5,10 +5,10 @@
 -- Parameters (all bound, never spliced):
 --   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
 --   $by                   grouping, as above
---   $agency_ids           INTEGER[] of dim_agencies ids, or NULL for every agency
+--   $agency_ids           BIGINT[] of dim_agencies ids, or NULL for every agency
 --   $unit_codes           VARCHAR[] of unit codes a form 06a without an agency may match, or NULL
 --   $level                'province' | 'district' | 'commune', or NULL
---   $field_ids            INTEGER[] of dim_fields ids, or NULL
+--   $field_ids            BIGINT[] of dim_fields ids, or NULL
 --
 -- How a period is summed from the rollups: every measure is read through its prefix sum
 -- P(x) = everything on days <= x, taken from whole months in kpi_monthly and the days of
@@ -46,14 +46,14 @@ selected_agencies as (
         case when $by = 'unit' then unit_level
              when $by = 'level' then agency_level end      as level
     from dim_agencies
-    where ($agency_ids is null or agency_id in (select unnest($agency_ids::integer[])))
+    where ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
       and ($level is null or agency_level = $level)
 ),
 
 selected_fields as (
     select field_id, case when $by = 'field' then field_id end as group_field_id
     from dim_fields
-    where $field_ids is null or field_id in (select unnest($field_ids::integer[]))
+    where $field_ids is null or field_id in (select unnest($field_ids::bigint[]))
 ),
 
 monthly_by_group as (
@@ -123,7 +123,7 @@ form06a_in_period as (
         and fct_form06a.period_end <= periods.period_end
     left join selected_agencies on selected_agencies.agency_id = fct_form06a.agency_id
     where not fct_form06a.covered_by_dossiers
-      and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::integer[])))
+      and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::bigint[])))
       and ($level is null or fct_form06a.level = $level)
       and (
           selected_agencies.agency_id is not null
