@@ -6,6 +6,11 @@ Exceptions::
     ├── UnreadableFile          empty, corrupt, a PDF, an unknown encoding or layout
     ├── UnrecognisedExport      readable, but not one of the contract's kinds
     └── MissingColumns          a required column of its kind is absent
+
+    PortalError                 a pull cycle failed; the watermark stays, the next tick retries
+    ├── PortalUnavailable       refused, timed out, or 5xx/429 after the retries
+    ├── PortalRejected          a 4xx: a wrong token or URL, a request it will never accept
+    └── MalformedResponse       an answer that is not the contract's JSON or CSV
 """
 
 
@@ -22,4 +27,20 @@ class UnrecognisedExport(IngestError):
 
 
 class MissingColumns(IngestError):
+    pass
+
+
+class PortalError(Exception):
+    """Base: the message names the source, the request and the reason."""
+
+
+class PortalUnavailable(PortalError):
+    pass
+
+
+class PortalRejected(PortalError):
+    pass
+
+
+class MalformedResponse(PortalError):
     pass

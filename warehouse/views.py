@@ -43,5 +43,35 @@ def _kpi_table(database: str, version: str, date_from: date, date_to: date, by: 
         return TableResult(None, None, str(error))
 
 
+@dataclass(frozen=True)
+class Freshness:
+    version: str | None
+    published_at: datetime | None
+    # what a long ingest cycle (the first backfill) has done so far, when one is running
+    progress: str | None = None
+
+
+def freshness() -> Freshness:
+    """The data version now published, read from the pointer file (cheap: no database)."""
+    paths = WarehousePaths.resolve()
+    try:
+        info = current_snapshot(paths)
+    except NoSnapshot:
+        return Freshness(None, None)
+    return Freshness(info.version, info.published_at, _progress(str(paths.database), info.version))
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def _progress(database: str, version: str) -> str | None:
+    try:
+        with open_snapshot(WarehousePaths.resolve(database)) as (con, _info):
+            row = con.execute(
+                "select progress from ingest_runs where status = 'running' order by started_at desc limit 1"
+            ).fetchone()
+    except WarehouseError:
+        return None
+    return row[0] if row else None
+
+
 def snapshot_label(published_at: datetime | None) -> str:
     return f"dữ liệu đến {published_at:%H:%M %d/%m/%Y}" if published_at else ""

@@ -104,6 +104,8 @@ create table if not exists ingest_runs (
     rows        bigint,
     error       varchar
 );
+-- what a long cycle (the first backfill) has done so far, for the dashboard
+alter table ingest_runs add column if not exists progress varchar;
 
 create table if not exists watermarks (
     source     varchar not null,

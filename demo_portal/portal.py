@@ -1,0 +1,217 @@
+"""What the demo portal answers, without the HTTP: the export contract at the clock's time.
+
+Two ways out, as a provincial one-door system offers them:
+
+- a nightly bulk export (CSV per month of receipt for dossiers, whole catalogues for
+  agencies and procedures), as of midnight of the current simulated day, with an ETag
+  that changes only when a new night's export exists;
+- a change feed (JSON pages) of records whose last change falls in a time window, in a
+  stable order (change time, then code), resumed with an opaque cursor.
+
+A dossier's "change time" is its latest lifecycle event at the clock's time, so a dossier
+that moves from processing to done re-appears in the feed, as re-sent records do.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import polars as pl
+
+from demo_portal import catalogue, simulation
+from demo_portal.clock import SimClock
+
+ENTITIES = ("agencies", "procedures", "dossiers")
+MAX_PAGE = 5000
+DEFAULT_PAGE = 1000
+HISTORY_START = date(2023, 1, 1)
+# Catalogue records carry no history of their own: they "changed" when they came into force.
+CATALOGUE_EPOCH = datetime(2023, 1, 1)
+EVENT_COLUMNS = (
+    "received_at", "accepted_at", "refused_at", "processing_at", "supplement_at",
+    "supplement_done_at", "finished_at", "returned_at",
+)
+
+
+class BadRequest(ValueError):
+    """A parameter the portal cannot read; the message names it."""
+
+
+@dataclass(frozen=True)
+class Page:
+    records: list[dict]
+    next_cursor: str | None
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Export:
+    body: bytes
+    etag: str
+    as_of: datetime
+    rows: int
+
+
+class DemoPortal:
+    def __init__(self, seed: int = catalogue.DEFAULT_SEED, clock: SimClock | None = None) -> None:
+        self.seed = seed
+        self.clock = clock or SimClock()
+        self._lock = threading.Lock()
+        self._years: dict[int, pl.DataFrame] = {}
+        self._exports: dict[tuple, Export] = {}
+
+    # ------------------------------------------------------------------ catalogues
+
+    def agencies(self, now: datetime) -> pl.DataFrame:
+        frame = catalogue.agencies(self.seed)
+        in_force = pl.col("HieuLucTu").str.to_date(strict=False).cast(pl.Datetime)
+        return frame.with_columns(updated_at=pl.coalesce(in_force, pl.lit(CATALOGUE_EPOCH))).filter(
+            pl.col("updated_at") <= now
+        )
+
+    def procedures(self, now: datetime) -> pl.DataFrame:
+        return catalogue.procedures(self.seed).with_columns(updated_at=pl.lit(CATALOGUE_EPOCH))
+
+    # ------------------------------------------------------------------ dossiers
+
+    def lifecycles(self, until: datetime) -> pl.DataFrame:
+        """Every dossier received up to `until`, with the time of its last event."""
+        with self._lock:
+            for year in range(HISTORY_START.year, until.year + 1):
+                if year not in self._years:
+                    frame = simulation.lifecycles(year, self.seed)
+                    self._years[year] = frame.with_columns(
+                        last_event_at=pl.max_horizontal(*EVENT_COLUMNS)
+                    )
+            years = [self._years[y] for y in range(HISTORY_START.year, until.year + 1)]
+        return pl.concat(years, how="vertical").filter(pl.col("received_at") <= until)
+
+    def dossiers_changed(self, since: datetime | None, until: datetime) -> pl.DataFrame:
+        candidates = self.lifecycles(until)
+        if since is not None:
+            candidates = candidates.filter(pl.col("last_event_at") > since)
+        state = simulation.state_at(candidates, until)
+        if since is not None:
+            state = state.filter(pl.col("updated_at") > since)
+        return state
+
+    # ------------------------------------------------------------------ change feed
+
+    def page(self, entity: str, since: datetime | None, cursor: str | None, limit: int) -> Page:
+        if entity not in ENTITIES:
+            raise BadRequest(f"unknown entity {entity!r}: one of {', '.join(ENTITIES)}")
+        limit = max(1, min(limit, MAX_PAGE))
+        if cursor:
+            until, after_time, after_code, since = _decode_cursor(cursor)
+        else:
+            until, after_time, after_code = self.clock.now(), None, None
+        frame = self._changed(entity, since, until)
+        key = _code_column(entity)
+        frame = frame.sort("updated_at", key)
+        if after_time is not None:
+            frame = frame.filter(
+                (pl.col("updated_at") > after_time)
+                | ((pl.col("updated_at") == after_time) & (pl.col(key) > after_code))
+            )
+        chunk = frame.head(limit + 1)
+        has_more = chunk.height > limit
+        chunk = chunk.head(limit)
+        next_cursor = None
+        if has_more:
+            last = chunk.row(-1, named=True)
+            next_cursor = _encode_cursor(until, last["updated_at"], last[key], since)
+        records = chunk.with_columns(pl.col("updated_at").dt.strftime("%Y-%m-%dT%H:%M:%S%.f")).to_dicts()
+        return Page(records, next_cursor, until)
+
+    def _changed(self, entity: str, since: datetime | None, until: datetime) -> pl.DataFrame:
+        if entity == "dossiers":
+            return self.dossiers_changed(since, until)
+        frame = self.agencies(until) if entity == "agencies" else self.procedures(until)
+        return frame.filter(pl.col("updated_at") > since) if since is not None else frame
+
+    # ------------------------------------------------------------------ bulk export
+
+    def export_as_of(self) -> datetime:
+        """Midnight of the current simulated day: when the nightly export was made."""
+        return datetime.combine(self.clock.now().date(), time())
+
+    def export_months(self) -> list[dict]:
+        as_of = self.export_as_of()
+        counts = (
+            self.lifecycles(as_of)
+            .group_by(month=pl.col("received_at").dt.strftime("%Y-%m"))
+            .len()
+            .sort("month", descending=True)
+        )
+        return [{"month": m, "rows": n} for m, n in counts.iter_rows()]
+
+    def export(self, entity: str, month: str | None = None) -> Export:
+        as_of = self.export_as_of()
+        if entity == "dossiers":
+            if month is None:
+                raise BadRequest("the dossier export is per month of receipt: add ?month=YYYY-MM")
+            try:
+                first = datetime.strptime(month, "%Y-%m")
+            except ValueError:
+                raise BadRequest(f"month {month!r} is not YYYY-MM") from None
+        elif entity not in ENTITIES:
+            raise BadRequest(f"unknown export {entity!r}")
+        cache_key = (entity, month, as_of)
+        with self._lock:
+            cached = self._exports.get(cache_key)
+        if cached:
+            return cached
+        if entity == "dossiers":
+            following = (first + timedelta(days=32)).replace(day=1)
+            rows = self.lifecycles(as_of).filter(
+                (pl.col("received_at") >= first) & (pl.col("received_at") < following)
+            )
+            frame = simulation.state_at(rows, as_of).select(simulation.DOSSIER_COLUMNS)
+        else:
+            frame = self._changed(entity, None, as_of).drop("updated_at")
+        body = frame.write_csv().encode("utf-8")
+        digest = hashlib.sha1(f"{self.seed}:{entity}:{month}:{as_of.isoformat()}".encode()).hexdigest()
+        export = Export(body, f'"{digest}"', as_of, frame.height)
+        with self._lock:
+            if len(self._exports) > 64:
+                self._exports.clear()
+            self._exports[cache_key] = export
+        return export
+
+
+def _code_column(entity: str) -> str:
+    return {"agencies": "MaDonVi", "procedures": "MaTTHC", "dossiers": "MaHoSo"}[entity]
+
+
+def _encode_cursor(until: datetime, after_time: datetime, after_code: str, since: datetime | None) -> str:
+    payload = {"u": until.isoformat(), "t": after_time.isoformat(), "k": after_code, "s": since.isoformat() if since else None}
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, datetime, str, datetime | None]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(padded))
+        since = datetime.fromisoformat(payload["s"]) if payload["s"] else None
+        return datetime.fromisoformat(payload["u"]), datetime.fromisoformat(payload["t"]), payload["k"], since
+    except (ValueError, KeyError, TypeError):
+        raise BadRequest("the cursor is not one this portal gave out") from None
+
+
+def parse_time(text: str | None, name: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise BadRequest(f"{name} must be an ISO 8601 time, got {text!r}") from None
+    if parsed.tzinfo is not None:
+        from demo_portal.clock import LOCAL
+
+        parsed = parsed.astimezone(LOCAL).replace(tzinfo=None)
+    return parsed

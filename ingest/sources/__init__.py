@@ -1,0 +1,1 @@
+"""Where exports come from: a folder per kind of source (dlt's layout)."""
