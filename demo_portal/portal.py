@@ -1,12 +1,13 @@
 """What the demo portal answers, without the HTTP: the export contract at the clock's time.
 
-Two ways out, as a provincial one-door system offers them:
+Three ways out, as a provincial one-door system offers them:
 
 - a nightly bulk export (CSV per month of receipt for dossiers, whole catalogues for
   agencies and procedures), as of midnight of the current simulated day, with an ETag
   that changes only when a new night's export exists;
 - a change feed (JSON pages) of records whose last change falls in a time window, in a
-  stable order (change time, then code), resumed with an opaque cursor.
+  stable order (change time, then code), resumed with an opaque cursor;
+- form 06a of one agency for a period, as XLSX, counted from its dossiers as of now.
 
 A dossier's "change time" is its latest lifecycle event at the clock's time, so a dossier
 that moves from processing to done re-appears in the feed, as re-sent records do.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import threading
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ import polars as pl
 
 from demo_portal import catalogue, simulation
 from demo_portal.clock import SimClock
+from demo_portal.form06a import form06a_rows, write_form06a
 
 ENTITIES = ("agencies", "procedures", "dossiers")
 MAX_PAGE = 5000
@@ -184,6 +187,35 @@ class DemoPortal:
         return export
 
 
+    # ------------------------------------------------------------------ form 06a
+
+    def form06a(self, agency_code: str, date_from: date, date_to: date) -> bytes:
+        """Form 06a of one agency (by field) for [date_from, date_to], as XLSX bytes."""
+        now = self.clock.now()
+        if not agency_code:
+            raise BadRequest("agency is required: the MaDonVi of the reporting agency")
+        if date_from > date_to:
+            raise BadRequest(f"the period starts ({date_from}) after it ends ({date_to})")
+        if date_to > now.date():
+            raise BadRequest(f"the period ends ({date_to}) after the portal's today ({now.date()})")
+        known = self.agencies(now).filter(pl.col("MaDonVi") == agency_code)
+        if known.is_empty():
+            raise BadRequest(f"unknown agency {agency_code!r}: use a MaDonVi from the agencies feed")
+        # Only this agency's dossiers, and none received after the period: they count
+        # nowhere, and state_at over the whole province would be the slow part.
+        period_end = datetime.combine(date_to + timedelta(days=1), time())
+        dossiers = self.lifecycles(now).filter(
+            pl.col("MaDonVi") == agency_code, pl.col("received_at") < period_end
+        )
+        rows = form06a_rows(
+            simulation.state_at(dossiers, now), [agency_code], date_from, date_to,
+            catalogue.procedures(self.seed),
+        )
+        body = io.BytesIO()
+        write_form06a(rows, known["TenDonVi"].item(), date_from, date_to, body)
+        return body.getvalue()
+
+
 def _code_column(entity: str) -> str:
     return {"agencies": "MaDonVi", "procedures": "MaTTHC", "dossiers": "MaHoSo"}[entity]
 
@@ -215,3 +247,12 @@ def parse_time(text: str | None, name: str) -> datetime | None:
 
         parsed = parsed.astimezone(LOCAL).replace(tzinfo=None)
     return parsed
+
+
+def parse_date(text: str | None, name: str) -> date:
+    if not text:
+        raise BadRequest(f"{name} is required, as YYYY-MM-DD")
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise BadRequest(f"{name} must be a date as YYYY-MM-DD, got {text!r}") from None

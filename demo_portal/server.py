@@ -7,6 +7,9 @@
     GET  /api/v1/export/{agencies|procedures}.csv
     GET  /api/v1/export/dossiers.csv?month=YYYY-MM
          ETag / Last-Modified / X-As-Of; If-None-Match answers 304
+    GET  /api/v1/reports/form06a.xlsx?agency=MaDonVi&from=YYYY-MM-DD&to=YYYY-MM-DD
+         form 06a of one agency by field for the period (ending today at the latest),
+         counted from its dossiers as of now; an XLSX attachment
     POST /admin/clock   {"advance_minutes": N}   move the simulated clock on
     POST /admin/faults  {"kind": ..., "times": N, ...}  misbehave on the next API requests
 
@@ -19,6 +22,7 @@ JSON is cut off), `drop` (close the connection without an answer), `break_pagina
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -31,9 +35,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 from demo_portal.clock import LOCAL
-from demo_portal.portal import DEFAULT_PAGE, BadRequest, DemoPortal, Export, parse_time
+from demo_portal.portal import DEFAULT_PAGE, BadRequest, DemoPortal, Export, parse_date, parse_time
 
 DEFAULT_PORT = 8765
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -132,6 +137,8 @@ class PortalHandler(BaseHTTPRequestHandler):
             return self._json({"status": "ok", "now": portal.clock.now().isoformat(), "seed": portal.seed})
         if path == "/api/v1/export/index.json":
             return self._json({"as_of": portal.export_as_of().isoformat(), "months": portal.export_months()})
+        if path == "/api/v1/reports/form06a.xlsx":
+            return self._form06a(query)
         if path.startswith("/api/v1/export/") and path.endswith(".csv"):
             entity = path.removeprefix("/api/v1/export/").removesuffix(".csv")
             return self._export(portal.export(entity, query.get("month")))
@@ -156,6 +163,15 @@ class PortalHandler(BaseHTTPRequestHandler):
         if self.headers.get("If-None-Match") == export.etag:
             return self._send(HTTPStatus.NOT_MODIFIED, b"", None, headers)
         self._send(HTTPStatus.OK, export.body, "text/csv; charset=utf-8", headers)
+
+    def _form06a(self, query: dict[str, str]) -> None:
+        agency = query.get("agency", "")
+        date_from, date_to = parse_date(query.get("from"), "from"), parse_date(query.get("to"), "to")
+        body = self.server.portal.form06a(agency, date_from, date_to)
+        # Agency codes carry dots only, but a header must never carry what a client sent.
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", agency)
+        filename = f"bieu_06a_{safe}_{date_from:%Y%m%d}_{date_to:%Y%m%d}.xlsx"
+        self._send(HTTPStatus.OK, body, XLSX, {"Content-Disposition": f'attachment; filename="{filename}"'})
 
     # ------------------------------------------------------------------ faults
 

@@ -5,7 +5,7 @@ sees exactly the changes the test made happen. Faults are queued on the portal i
 
 from __future__ import annotations
 
-import json
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -47,6 +47,24 @@ def portal(shared_portal: DemoPortal) -> DemoPortal:
 def server(portal: DemoPortal) -> Iterator[PortalServer]:
     with serve_in_thread(portal) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, shared_portal: DemoPortal) -> WarehousePaths:
+    """A warehouse after its first cycle at START, built once and copied per test."""
+    shared_portal.clock = SimClock(START, scale=0)
+    paths = WarehousePaths(tmp_path_factory.mktemp("template") / "warehouse.duckdb")
+    with serve_in_thread(shared_portal) as running:
+        assert cycle(paths, source_for(running)).status == "ok"
+    return paths
+
+
+@pytest.fixture
+def pulled(tmp_path: Path, template: WarehousePaths, portal: DemoPortal) -> WarehousePaths:
+    paths = WarehousePaths(tmp_path / "warehouse.duckdb")
+    shutil.copyfile(template.database, paths.database)
+    shutil.copytree(template.snapshots, paths.snapshots)
+    return paths
 
 
 def source_for(server: PortalServer, **options) -> SourceConfig:
@@ -96,8 +114,8 @@ def test_watermark_is_the_export_moment_then_the_portal_clock(warehouse, server,
     assert datetime.fromisoformat(watermark(warehouse)) == portal.clock.now()
 
 
-def test_next_cycle_fetches_only_what_changed(warehouse, server, portal):
-    cycle(warehouse, source_for(server))
+def test_next_cycle_fetches_only_what_changed(pulled, server, portal):
+    warehouse = pulled
     before = portal.clock.now()
     advance(server, 90)
     changed = portal.dossiers_changed(before, portal.clock.now())
@@ -110,14 +128,13 @@ def test_next_cycle_fetches_only_what_changed(warehouse, server, portal):
         assert statuses[code] == int(status)
 
 
-def test_every_run_is_recorded(warehouse, server):
-    cycle(warehouse, source_for(server))
-    rows = raw(warehouse, "select source, status, rows > 0, finished_at >= started_at, error from ingest_runs")
+def test_every_run_is_recorded(pulled):
+    rows = raw(pulled, "select source, status, rows > 0, finished_at >= started_at, error from ingest_runs")
     assert rows == [("demo", "ok", True, True, None)]
 
 
-def test_feed_pages_are_followed_to_the_end(warehouse, server, portal):
-    cycle(warehouse, source_for(server))
+def test_feed_pages_are_followed_to_the_end(pulled, server, portal):
+    warehouse = pulled
     before = portal.clock.now()
     advance(server, 240)
     expected = portal.dossiers_changed(before, portal.clock.now()).height
@@ -129,14 +146,14 @@ def test_feed_pages_are_followed_to_the_end(warehouse, server, portal):
 # ------------------------------------------------------------------ faults
 
 
-def test_500_then_200_is_retried_within_the_cycle(warehouse, server):
+def test_500_then_200_is_retried_within_the_cycle(pulled, server):
     fault(server, kind="status", status=500, times=2)
-    result = cycle(warehouse, source_for(server))
+    result = cycle(pulled, source_for(server))
     assert result.status == "ok"
 
 
-def test_429_waits_as_long_as_retry_after_says(warehouse, server):
-    cycle(warehouse, source_for(server))
+def test_429_waits_as_long_as_retry_after_says(pulled, server):
+    warehouse = pulled
     fault(server, kind="status", status=429, retry_after=0.5, times=1, path="/api/v1/dossiers")
     started = time.monotonic()
     result = cycle(warehouse, source_for(server))
@@ -144,10 +161,10 @@ def test_429_waits_as_long_as_retry_after_says(warehouse, server):
     assert time.monotonic() - started >= 0.5
 
 
-def test_portal_down_fails_the_run_and_the_last_snapshot_stays(warehouse, portal):
+def test_portal_down_fails_the_run_and_the_last_snapshot_stays(pulled, portal):
+    warehouse = pulled
     with serve_in_thread(portal) as running:
         source = source_for(running)
-        cycle(warehouse, source)
     published = current_snapshot(warehouse).version
     result = cycle(warehouse, source)  # nobody listens on that port any more
     assert result.status == "failed"
@@ -156,22 +173,22 @@ def test_portal_down_fails_the_run_and_the_last_snapshot_stays(warehouse, portal
     assert [status for status, _ in runs(warehouse)] == ["ok", "failed"]
 
 
-def test_failed_run_is_retried_by_the_next_cycle(warehouse, server):
+def test_failed_run_is_retried_by_the_next_cycle(pulled, server):
     fault(server, kind="status", status=503, times=3)
-    assert cycle(warehouse, source_for(server)).status == "failed"
-    assert cycle(warehouse, source_for(server)).status == "ok"
-    assert dossier_count(warehouse) > 0
+    assert cycle(pulled, source_for(server)).status == "failed"
+    assert cycle(pulled, source_for(server)).status == "ok"
+    assert [status for status, _ in runs(pulled)] == ["ok", "failed", "ok"]
 
 
-def test_slow_portal_times_out_as_a_failed_run(warehouse, server):
+def test_slow_portal_times_out_as_a_failed_run(pulled, server):
     fault(server, kind="slow", seconds=1.5, times=3)
-    result = cycle(warehouse, source_for(server, timeout_seconds=0.5))
+    result = cycle(pulled, source_for(server, timeout_seconds=0.5))
     assert result.status == "failed"
     assert "timeout" in result.error
 
 
-def test_break_mid_pagination_loads_nothing_and_keeps_the_watermark(warehouse, server, portal):
-    cycle(warehouse, source_for(server))
+def test_break_mid_pagination_loads_nothing_and_keeps_the_watermark(pulled, server, portal):
+    warehouse = pulled
     mark = watermark(warehouse)
     statuses = raw(warehouse, "select MaHoSo, TrangThaiHoSo from raw_dossiers order by 1")
     advance(server, 240)
@@ -183,8 +200,8 @@ def test_break_mid_pagination_loads_nothing_and_keeps_the_watermark(warehouse, s
     assert raw(warehouse, "select MaHoSo, TrangThaiHoSo from raw_dossiers order by 1") == statuses
 
 
-def test_resumes_from_the_watermark_after_a_failure(warehouse, server, portal):
-    cycle(warehouse, source_for(server))
+def test_resumes_from_the_watermark_after_a_failure(pulled, server, portal):
+    warehouse = pulled
     before = portal.clock.now()
     advance(server, 240)
     fault(server, kind="break_pagination", times=3)
@@ -194,8 +211,8 @@ def test_resumes_from_the_watermark_after_a_failure(warehouse, server, portal):
     assert result.rows == portal.dossiers_changed(before, portal.clock.now()).height
 
 
-def test_malformed_json_fails_the_run(warehouse, server):
-    cycle(warehouse, source_for(server))
+def test_malformed_json_fails_the_run(pulled, server):
+    warehouse = pulled
     fault(server, kind="malformed", times=1, path="/api/v1/dossiers")
     result = cycle(warehouse, source_for(server))
     assert result.status == "failed"
@@ -209,18 +226,18 @@ def test_wrong_token_is_rejected_with_a_hint(warehouse, portal):
     assert "HTTP 401 (is the token right?)" in result.error
 
 
-def test_token_from_the_environment_is_sent(warehouse, portal, monkeypatch):
+def test_token_from_the_environment_is_sent(pulled, portal, monkeypatch):
     monkeypatch.setenv("TEST_PORTAL_TOKEN", "s3cret")
     with serve_in_thread(portal, token="s3cret") as running:
-        result = cycle(warehouse, source_for(running, token_env="TEST_PORTAL_TOKEN"))
+        result = cycle(pulled, source_for(running, token_env="TEST_PORTAL_TOKEN"))
     assert result.status == "ok", result.error
 
 
 # ------------------------------------------------------------------ readers
 
 
-def test_a_reader_keeps_reading_while_cycles_publish(warehouse, server, portal):
-    cycle(warehouse, source_for(server))
+def test_a_reader_keeps_reading_while_cycles_publish(pulled, server, portal):
+    warehouse = pulled
     errors: list[BaseException] = []
     seen: set[str] = set()
     done = threading.Event()
