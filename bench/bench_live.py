@@ -84,9 +84,9 @@ def incremental(out: Path, portal: DemoPortal, url: str, backfilled: WarehousePa
             con.execute("select value from watermarks where entity = ?", [FEED_WATERMARK]).fetchone()[0]
         )
         total = con.execute("select count(*) from raw_dossiers").fetchone()[0]
-    minutes = 30
+    minutes = 1.0
     while portal.dossiers_changed(since, since + timedelta(minutes=minutes)).height < CHANGED_TARGET:
-        minutes *= 1.25
+        minutes *= 1.1
     portal.clock = SimClock(since + timedelta(minutes=minutes), scale=0)
     changed = portal.dossiers_changed(since, portal.clock.now()).height
 

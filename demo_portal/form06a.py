@@ -115,7 +115,7 @@ def form06a_rows(
         state.lazy()
         .filter(
             pl.col("MaDonVi").is_in(agency_codes),
-            ~pl.col("TrangThaiHoSo").is_in(NOT_COUNTED_STATUSES),
+            ~pl.col("TrangThaiHoSo").is_in(NOT_COUNTED_STATUSES).fill_null(False),
         )
         .with_columns(
             _received=_day("NgayTiepNhan"),
