@@ -163,3 +163,16 @@ def test_kill_9_mid_cycle_leaves_the_published_snapshot_and_loses_nothing(tmp_pa
     assert raw(warehouse, "select error from ingest_runs order by started_at")[1][0].startswith("interrupted")
     expected = shared_portal.dossiers_changed(None, shared_portal.clock.now()).height
     assert raw(warehouse, "select count(*) from raw_dossiers")[0][0] == expected
+
+
+def test_sigterm_mid_backfill_stops_between_months_and_records_it(tmp_path, server):
+    warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
+    fault(server, kind="slow", seconds=1, times=3, path="/api/v1/export/dossiers.csv")
+    worker = start("ingest", "worker", "--warehouse", str(warehouse.database), env=sources_file(tmp_path, server, 600))
+    try:
+        wait_for_line(worker, "backfill of")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+    finally:
+        worker.kill()
+    assert raw(warehouse, "select status, rows < 100000 from ingest_runs") == [("stopped", True)]
