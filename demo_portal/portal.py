@@ -26,7 +26,7 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 
 from demo_portal import catalogue, simulation
-from demo_portal.clock import SimClock
+from demo_portal.clock import LOCAL, SimClock
 from demo_portal.form06a import form06a_rows, write_form06a
 
 ENTITIES = ("agencies", "procedures", "dossiers")
@@ -243,8 +243,6 @@ def parse_time(text: str | None, name: str) -> datetime | None:
     except ValueError:
         raise BadRequest(f"{name} must be an ISO 8601 time, got {text!r}") from None
     if parsed.tzinfo is not None:
-        from demo_portal.clock import LOCAL
-
         parsed = parsed.astimezone(LOCAL).replace(tzinfo=None)
     return parsed
 

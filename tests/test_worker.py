@@ -94,9 +94,8 @@ def test_pull_command_reports_a_failed_cycle_with_exit_2(tmp_path, server):
 
 def test_pull_demo_starts_the_demo_portal_when_none_answers(tmp_path):
     warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
-    # an empty sources file and a free port: `--source demo` must start its own portal,
-    # at today's date: the whole history. Limited here to its catalogues by a stop
-    # signal would complicate things, so only the first steps are checked via the log.
+    # No sources file and a free port: `--source demo` starts its own portal at today's
+    # date. The whole history would take a minute; the first published month is enough.
     env = {"IOC_SOURCES": str(tmp_path / "none.toml"), "IOC_DEMO_PORT": "18799"}
     process = start("ingest", "pull", "--source", "demo", "--warehouse", str(warehouse.database), env=env)
     try:

@@ -50,7 +50,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, force_full: bool = False) -> R
     con.begin()
     try:
         if built_before:
-            result = _incremental(con, state, last_file)
+            result = _incremental(con, state)
         else:
             result = _full(con)
         con.executemany(
@@ -75,7 +75,7 @@ def _full(con: duckdb.DuckDBPyConnection) -> Refresh:
     return Refresh("full", con.execute("select count(*) from fct_dossiers").fetchone()[0])
 
 
-def _incremental(con: duckdb.DuckDBPyConnection, state: dict[str, str], last_file: int) -> Refresh:
+def _incremental(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> Refresh:
     for model in mart_models():
         if model.name not in INCREMENTAL and not _reads_facts(model):
             _rebuild(con, model)
