@@ -108,16 +108,7 @@ class _Cycle:
     # ------------------------------------------------------------------ steps
 
     def _catalogue(self, entity: str) -> None:
-        key = f"export:{entity}"
-        previous = self._mark(key)
-        download = self.client.download(
-            f"/api/v1/export/{entity}.csv", self.incoming / f"{self.source.name}-{entity}.csv",
-            etag=json.loads(previous)["etag"] if previous else None,
-        )
-        if download is None:
-            return
-        self._load(download.path, entity)
-        self._set_mark(key, json.dumps({"etag": download.etag, "as_of": _iso(download.as_of)}))
+        self._export(entity, f"export:{entity}", f"{entity}.csv")
 
     def _backfill(self) -> None:
         months = sorted((m["month"] for m in self.client.export_index().get("months", [])), reverse=True)
@@ -125,18 +116,7 @@ class _Cycle:
         self.say(f"{self.source.name}: backfill of {len(months)} months, newest first")
         for done, month in enumerate(months, start=1):
             self._check_stop()
-            key = f"export:dossiers:{month}"
-            previous = json.loads(self._mark(key) or "null")
-            download = self.client.download(
-                "/api/v1/export/dossiers.csv", self.incoming / f"{self.source.name}-dossiers-{month}.csv",
-                params={"month": month}, etag=previous["etag"] if previous else None,
-            )
-            if download is None:
-                as_ofs.append(datetime.fromisoformat(previous["as_of"]))
-            else:
-                self._load(download.path, "dossiers")
-                self._set_mark(key, json.dumps({"etag": download.etag, "as_of": _iso(download.as_of)}))
-                as_ofs.append(download.as_of or self.started)
+            as_ofs.append(self._export("dossiers", f"export:dossiers:{month}", f"dossiers-{month}.csv", {"month": month}))
             self._progress(f"Đang nạp lịch sử: {done}/{len(months)} tháng (đã có từ {_month_vi(month)} đến nay)")
             self.say(f"{self.source.name}: month {month} loaded ({done}/{len(months)}), {self.result.rows:,} rows so far")
             if done in EARLY_PUBLISHES or done % PUBLISH_EVERY == 0:
@@ -145,6 +125,22 @@ class _Cycle:
         # The change feed takes over from the oldest export moment: the overlap is re-sent
         # and harmless (the version received last wins).
         self._set_mark(FEED_WATERMARK, _iso(min(as_ofs) if as_ofs else self.started))
+
+    def _export(self, entity: str, key: str, name: str, params: dict | None = None) -> datetime:
+        """Download one bulk export unless its ETag is the one loaded last; load it.
+
+        Returns the moment the loaded export was made (the portal's `X-As-Of`)."""
+        previous = json.loads(self._mark(key) or "null")
+        download = self.client.download(
+            f"/api/v1/export/{entity}.csv", self.incoming / f"{self.source.name}-{name}",
+            params=params, etag=previous["etag"] if previous else None,
+        )
+        if download is None:
+            return datetime.fromisoformat(previous["as_of"]) if previous["as_of"] else self.started
+        self._load(download.path, entity)
+        as_of = download.as_of or self.started
+        self._set_mark(key, json.dumps({"etag": download.etag, "as_of": _iso(as_of)}))
+        return as_of
 
     def _change_feed(self) -> None:
         since = datetime.fromisoformat(self._mark(FEED_WATERMARK))

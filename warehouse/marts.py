@@ -68,19 +68,22 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, force_full: bool = False) -> R
     return result
 
 
-def _full(con: duckdb.DuckDBPyConnection) -> Refresh:
+def _full(con: duckdb.DuckDBPyConnection, built: frozenset[str] = frozenset()) -> Refresh:
+    """Every mart from scratch, but those in `built` (just rebuilt by a failed incremental try)."""
     for model in mart_models():
-        _rebuild(con, model)
+        if model.name not in built:
+            _rebuild(con, model)
     _drop_ephemeral(con)
     return Refresh("full", con.execute("select count(*) from fct_dossiers").fetchone()[0])
 
 
 def _incremental(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> Refresh:
+    dimensions = frozenset(m.name for m in mart_models() if m.name not in INCREMENTAL and not _reads_facts(m))
     for model in mart_models():
-        if model.name not in INCREMENTAL and not _reads_facts(model):
+        if model.name in dimensions:
             _rebuild(con, model)
     if _dimensions_fingerprint(con) != state.get("dimensions"):
-        return _full(con)
+        return _full(con, built=dimensions)
 
     con.execute(
         """
@@ -94,7 +97,7 @@ def _incremental(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> Refre
     changed = con.execute("select count(*) from changed_dossiers").fetchone()[0]
     total = con.execute("select count(*) from fct_dossiers").fetchone()[0]
     if changed > FULL_BUILD_SHARE * max(total, 1):
-        return _full(con)
+        return _full(con, built=dimensions)
     if changed:
         _apply_changed_dossiers(con)
     for model in mart_models():
