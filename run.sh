@@ -7,8 +7,7 @@
 # IOC_WAREHOUSE (data/warehouse.duckdb).
 set -euo pipefail
 cd "$(dirname "$0")"
-python3 -m venv .venv
-.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+./setup.sh requirements.txt
 export IOC_WAREHOUSE="${IOC_WAREHOUSE:-data/warehouse.duckdb}"
 export IOC_DEMO_PORT="${IOC_DEMO_PORT:-8765}"
 PY=.venv/bin/python

@@ -32,6 +32,7 @@ from ingest.sources.config import SourceConfig
 from ingest.sources.portal.client import PortalClient
 from ingest.sources.portal.transform import records_to_frame
 from warehouse.paths import WarehousePaths
+from warehouse.runlog import append_run
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
 from warehouse.writer import open_writer
 
@@ -201,6 +202,10 @@ class _Cycle:
             "update ingest_runs set status = ?, finished_at = ?, rows = ?, error = ?, progress = null where run_id = ?",
             [status, _now(), self.result.rows, error, self.result.run_id],
         )
+        append_run(self.paths, {
+            "run_id": self.result.run_id, "source": self.source.name, "started_at": self.started,
+            "finished_at": _now(), "status": status, "rows": self.result.rows, "error": error,
+        })
         return self.result
 
     def _mark(self, entity: str) -> str | None:

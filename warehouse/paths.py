@@ -36,5 +36,9 @@ class WarehousePaths:
         return self.snapshots / "CURRENT.json"
 
     @property
+    def run_log(self) -> Path:
+        return self.database.with_name(self.database.name + ".runs.jsonl")
+
+    @property
     def archive(self) -> Path:
         return self.database.with_name(self.database.name + ".archive")

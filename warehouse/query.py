@@ -7,19 +7,24 @@ name or code, a field, a level) into ids and bound parameters.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 import duckdb
 import polars as pl
 
 from warehouse.errors import UnitLookupError, WarehouseError
-from warehouse.models import query_sql
+from warehouse.models import mart, query_sql
+from warehouse.targets import WorkingCalendar, load_targets
 from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
 Level = Literal["province", "district", "commune"]
-GroupBy = Literal["unit", "field", "month", "level"]
+GroupBy = Literal["unit", "area", "field", "procedure", "month", "level"]
+Channel = Literal["direct", "online", "postal"]
+# KenhThucHien (DESIGN §3)
+CHANNEL_CODES: dict[str, int] = {"direct": 1, "online": 2, "postal": 3}
 
 KEY_COLUMNS = ("unit_code", "unit_name", "level", "field_code", "field_name", "period_start", "period_end")
 COUNT_COLUMNS = (
@@ -41,10 +46,19 @@ class KpiFilter:
     level: Level | None = None
     field: str | None = None
     by: GroupBy | None = None
+    procedure: str | None = None    # a procedure code (MaTTHC)
+    channel: Channel | None = None
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
             raise WarehouseError(f"the period ends ({self.date_to:%d/%m/%Y}) before it starts ({self.date_from:%d/%m/%Y})")
+        if self.channel is not None and self.channel not in CHANNEL_CODES:
+            raise WarehouseError(f"no channel '{self.channel}': use one of {', '.join(CHANNEL_CODES)}")
+
+    @property
+    def needs_dossiers(self) -> bool:
+        """Whether the rollups (agency × field × day) can answer, or only the dossiers can."""
+        return self.procedure is not None or self.channel is not None or self.by == "procedure"
 
 
 @dataclass(frozen=True)
@@ -57,17 +71,32 @@ class FieldMatch:
 def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
+    procedure_ids = _procedure_ids(con, spec.procedure) if spec.procedure else None
     agency_ids = _agency_ids(con, unit) if unit else None
     params = {
         "date_from": spec.date_from,
         "date_to": spec.date_to,
-        "by": spec.by or "none",
+        "by": "field" if spec.by == "procedure" else (spec.by or "none"),
         "agency_ids": agency_ids,
         "unit_codes": list(unit.unit_codes) if unit and unit.unit_codes else ([] if unit else None),
         "level": spec.level,
         "field_ids": list(field.field_ids) if field else None,
+        "area_parents": list(unit.unit_codes) if unit and unit.unit_codes else None,
+        "area_versions": list(unit.unit_versions) if unit and unit.unit_codes else None,
+        "dossiers_only": spec.needs_dossiers,
     }
-    frame = fetch_frame(con, query_sql("kpi"), params)
+    if spec.needs_dossiers:
+        sql = _from_dossiers(query_sql("kpi"), by_procedure=spec.by == "procedure")
+        params |= {
+            "procedure_ids": procedure_ids,
+            "channel": CHANNEL_CODES[spec.channel] if spec.channel else None,
+            "dossier_field_ids": params["field_ids"],
+        }
+        if spec.by == "procedure":
+            params["field_ids"] = None  # applied to the dossiers; the groups are procedures
+    else:
+        sql = query_sql("kpi")
+    frame = fetch_frame(con, sql, params)
     if spec.by is None:
         frame = frame.with_columns(
             pl.lit(unit.code if unit else None, dtype=pl.String).alias("unit_code"),
@@ -76,7 +105,57 @@ def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
             pl.lit(field.code if field else None, dtype=pl.String).alias("field_code"),
             pl.lit(field.name if field else None, dtype=pl.String).alias("field_name"),
         )
+    if spec.by == "procedure":
+        frame = frame.rename({"field_code": "procedure_code", "field_name": "procedure_name"})
+        return frame.select(*PROCEDURE_KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
     return frame.select(*KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
+
+
+PROCEDURE_KEY_COLUMNS = ("procedure_code", "procedure_name", "period_start", "period_end")
+
+
+def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
+    """The KPI query over rollups rebuilt from the matching dossiers, not the stored ones.
+
+    A procedure or channel is finer than the stored rollups (agency × field × day), so the
+    same mart SQL that builds them at publish runs here over just the dossiers that match,
+    as CTEs that shadow the stored tables: one definition of every measure, whichever path.
+    For groups by procedure, procedures stand in for fields.
+    """
+    # Dossiers finished before the period add +1 and -1 to every stock before it begins,
+    # and nothing to its flows: leaving them out changes no number and saves most of the work.
+    selected = """(
+        select * from fct_dossiers
+        where received_date <= $date_to::date
+          and (finished_date is null or finished_date >= $date_from::date)
+          and ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
+          and ($procedure_ids is null or procedure_id in (select unnest($procedure_ids::bigint[])))
+          and ($channel is null or channel = $channel)
+          and ($dossier_field_ids is null or field_id in (select unnest($dossier_field_ids::bigint[])))
+    )"""
+    if by_procedure:
+        selected = f"(select * replace (procedure_id as field_id) from {selected})"
+    ctes = [
+        f"fct_kpi_events as ({mart('fct_kpi_events').reading(fct_dossiers=selected)})",
+        f"kpi_daily as materialized ({mart('kpi_daily').sql})",
+        f"kpi_monthly as ({mart('kpi_monthly').sql})",
+    ]
+    if by_procedure:
+        ctes.append(
+            "dim_fields as (select procedure_id as field_id, procedure_code as field_code,"
+            " procedure_name as field_name from dim_procedures)"
+        )
+    body = re.sub(r"^with\s", ",\n", kpi_sql, count=1, flags=re.MULTILINE)
+    return "with " + ",\n".join(ctes) + body
+
+
+def _procedure_ids(con: duckdb.DuckDBPyConnection, text: str) -> list[int]:
+    rows = con.execute(
+        "select procedure_id from dim_procedures where procedure_code = ?", [text.strip()]
+    ).fetchall()
+    if not rows:
+        raise UnitLookupError(f"no procedure with code '{text}'", [])
+    return [row[0] for row in rows]
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
@@ -126,3 +205,62 @@ def _agency_ids(con: duckdb.DuckDBPyConnection, unit: Resolution) -> list[int]:
             [list(unit.unit_codes), list(unit.unit_versions)],
         ).fetchall()
     return [row[0] for row in rows]
+
+
+MEASURES = COUNT_COLUMNS
+DOSSIER_LIST_LIMIT = 5000
+
+
+def dossiers(con: duckdb.DuckDBPyConnection, spec: KpiFilter, measure: str, limit: int = DOSSIER_LIST_LIMIT) -> pl.DataFrame:
+    """The dossiers a count of `kpi(spec)` is made of (dossier-level data only, never a 06a)."""
+    if measure not in MEASURES:
+        raise WarehouseError(f"no measure '{measure}': use one of {', '.join(MEASURES)}")
+    unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
+    field = resolve_field(con, spec.field) if spec.field else None
+    params = {
+        "date_from": spec.date_from,
+        "date_to": spec.date_to,
+        "measure": measure,
+        "agency_ids": _agency_ids(con, unit) if unit else None,
+        "level": spec.level,
+        "field_ids": list(field.field_ids) if field else None,
+        "procedure_ids": _procedure_ids(con, spec.procedure) if spec.procedure else None,
+        "channel": CHANNEL_CODES[spec.channel] if spec.channel else None,
+        "row_limit": limit,
+    }
+    return fetch_frame(con, query_sql("dossiers"), params)
+
+
+@dataclass(frozen=True)
+class OverdueFilter:
+    as_of: date
+    unit: str | None = None
+    level: Level | None = None
+    field: str | None = None
+    due_within_days: int = 0   # also list dossiers due within this many working days
+
+
+def overdue_dossiers(
+    con: duckdb.DuckDBPyConnection, spec: OverdueFilter, calendar: WorkingCalendar | None = None
+) -> pl.DataFrame:
+    """Pending dossiers past their due date on `as_of` (and those due soon), most overdue first.
+
+    `days_overdue` counts working days (weekends and the configured holidays excluded):
+    1 for a dossier due on the last working day before `as_of`; 0 or less for one not yet due.
+    """
+    calendar = calendar or load_targets().calendar
+    unit = resolve_unit(con, spec.unit, spec.as_of, spec.as_of) if spec.unit else None
+    field = resolve_field(con, spec.field) if spec.field else None
+    due_by = calendar.add(spec.as_of, spec.due_within_days) if spec.due_within_days > 0 else spec.as_of - timedelta(days=1)
+    frame = fetch_frame(con, query_sql("overdue"), {
+        "as_of": spec.as_of,
+        "due_by": due_by,
+        "agency_ids": _agency_ids(con, unit) if unit else None,
+        "level": spec.level,
+        "field_ids": list(field.field_ids) if field else None,
+    })
+    days = calendar.between_many(frame["due_date"].to_numpy(), spec.as_of)
+    return (
+        frame.with_columns(pl.Series("days_overdue", days, dtype=pl.Int32))
+        .sort(["days_overdue", "dossier_code"], descending=[True, False])
+    )

@@ -1,6 +1,8 @@
 -- grain: one row per period (the whole range, or each month of it with $by = 'month')
--- and group ($by: 'none' | 'unit' | 'field' | 'level' | 'month'), with every measure
--- and rate of DESIGN §4.
+-- and group ($by: 'none' | 'unit' | 'area' | 'field' | 'level' | 'month'), with every
+-- measure and rate of DESIGN §4. 'area' groups by the units directly below $area_parents
+-- (the province's districts before the reform, its communes after): an agency counts in
+-- the child unit that contains it, or in the parent itself when it sits at that level.
 --
 -- Parameters (all bound, never spliced):
 --   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
@@ -9,6 +11,10 @@
 --   $unit_codes           VARCHAR[] of unit codes a form 06a without an agency may match, or NULL
 --   $level                'province' | 'district' | 'commune', or NULL
 --   $field_ids            BIGINT[] of dim_fields ids, or NULL
+--   $area_parents         VARCHAR[] of unit codes whose children $by = 'area' groups by
+--                         (NULL: the provinces), with $area_versions their registry versions
+--   $dossiers_only        true when a filter (procedure, channel) only dossiers carry:
+--                         a form 06a, which has neither, then counts nowhere
 --
 -- How a period is summed from the rollups: every measure is read through its prefix sum
 -- P(x) = everything on days <= x, taken from whole months in kpi_monthly and the days of
@@ -38,16 +44,53 @@ points as (
     )
 ),
 
+area_parents as (
+    select unit_code, unit_version from dim_units
+    where $by = 'area'
+      and (($area_parents is null and parent_code is null)
+           or (unit_code in (select unnest($area_parents::varchar[]))
+               and unit_version in (select unnest($area_versions::varchar[]))))
+),
+
+-- the parents and their direct children; an agency takes the deepest one containing it
+area_units as (
+    select dim_units.unit_code, dim_units.unit_version, dim_units.unit_name, dim_units.unit_level, 1 as depth
+    from dim_units
+    inner join area_parents
+        on dim_units.parent_code = area_parents.unit_code and dim_units.unit_version = area_parents.unit_version
+    union all
+    select dim_units.unit_code, dim_units.unit_version, dim_units.unit_name, dim_units.unit_level, 0 as depth
+    from dim_units
+    inner join area_parents using (unit_code, unit_version)
+),
+
+agency_areas as (
+    select
+        dim_unit_membership.agency_id,
+        max_by(area_units.unit_code, area_units.depth)  as unit_code,
+        max_by(area_units.unit_name, area_units.depth)  as unit_name,
+        max_by(area_units.unit_level, area_units.depth) as unit_level
+    from dim_unit_membership
+    inner join area_units
+        on area_units.unit_code = dim_unit_membership.ancestor_code
+        and area_units.unit_version = dim_unit_membership.unit_version
+    group by dim_unit_membership.agency_id
+),
+
 selected_agencies as (
     select
-        agency_id,
-        case when $by = 'unit' then unit_code end          as unit_code,
-        case when $by = 'unit' then unit_name end          as unit_name,
-        case when $by = 'unit' then unit_level
-             when $by = 'level' then agency_level end      as level
+        dim_agencies.agency_id,
+        case when $by = 'unit' then dim_agencies.unit_code
+             when $by = 'area' then coalesce(agency_areas.unit_code, dim_agencies.unit_code) end as unit_code,
+        case when $by = 'unit' then dim_agencies.unit_name
+             when $by = 'area' then coalesce(agency_areas.unit_name, dim_agencies.unit_name) end as unit_name,
+        case when $by = 'unit' then dim_agencies.unit_level
+             when $by = 'area' then coalesce(agency_areas.unit_level, dim_agencies.unit_level)
+             when $by = 'level' then dim_agencies.agency_level end as level
     from dim_agencies
-    where ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
-      and ($level is null or agency_level = $level)
+    left join agency_areas using (agency_id)
+    where ($agency_ids is null or dim_agencies.agency_id in (select unnest($agency_ids::bigint[])))
+      and ($level is null or dim_agencies.agency_level = $level)
 ),
 
 selected_fields as (
@@ -123,6 +166,7 @@ form06a_in_period as (
         and fct_form06a.period_end <= periods.period_end
     left join selected_agencies on selected_agencies.agency_id = fct_form06a.agency_id
     where not fct_form06a.covered_by_dossiers
+      and not $dossiers_only
       and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::bigint[])))
       and ($level is null or fct_form06a.level = $level)
       and (
@@ -164,9 +208,9 @@ form06a_rows as (
         case when period_end = max(period_end) over subject then pending else 0 end as pending,
         case when period_end = max(period_end) over subject then pending_within_due else 0 end as pending_within_due,
         case when period_end = max(period_end) over subject then pending_overdue else 0 end as pending_overdue,
-        case when $by = 'unit' then unit_code end as unit_code,
-        case when $by = 'unit' then unit_name end as unit_name,
-        case when $by in ('unit', 'level') then level end as level
+        case when $by in ('unit', 'area') then unit_code end as unit_code,
+        case when $by in ('unit', 'area') then unit_name end as unit_name,
+        case when $by in ('unit', 'area', 'level') then level end as level
     from form06a_kept
     window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
 ),

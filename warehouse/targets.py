@@ -1,0 +1,100 @@
+"""Targets per KPI, level and year, and the working-day calendar (config/targets.toml).
+
+Targets are configuration, not data (DESIGN §4): a province edits the file, the tiles,
+charts and reports follow. `$IOC_TARGETS` points at another file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "targets.toml"
+Direction = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class Targets:
+    # kpi → level ("all" | province | district | commune) → year → target
+    values: dict[str, dict[str, dict[int, float]]]
+    directions: dict[str, Direction]
+    holidays: tuple[date, ...]
+
+    def target(self, kpi: str, level: str | None, year: int) -> float | None:
+        """The target for `year`, or the latest earlier year's; a level falls back to "all"."""
+        by_level = self.values.get(kpi, {})
+        for key in ((level, "all") if level else ("all",)):
+            years = by_level.get(key)
+            if years:
+                earlier = [y for y in years if y <= year]
+                return years[max(earlier)] if earlier else None
+        return None
+
+    def direction(self, kpi: str) -> Direction:
+        return self.directions.get(kpi, "higher")
+
+    def meets(self, kpi: str, value: float | None, target: float | None) -> bool | None:
+        if value is None or target is None:
+            return None
+        return value >= target if self.direction(kpi) == "higher" else value <= target
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return WorkingCalendar(self.holidays)
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """Working days: Monday to Friday, except the configured public holidays."""
+
+    holidays: tuple[date, ...] = ()
+
+    def _holidays(self) -> np.ndarray:
+        return np.array(self.holidays, dtype="datetime64[D]")
+
+    def add(self, start: date, working_days: int) -> date:
+        """The date `working_days` working days after `start` (0: `start`, or the next working day)."""
+        day = np.busday_offset(np.datetime64(start, "D"), working_days, roll="forward", holidays=self._holidays())
+        return day.astype(date)
+
+    def between(self, start: date, end: date) -> int:
+        """Working days in (start, end]: 1 for a due date yesterday when today is a working day."""
+        if end <= start:
+            return -int(np.busday_count(np.datetime64(end + timedelta(days=1), "D"),
+                                        np.datetime64(start + timedelta(days=1), "D"), holidays=self._holidays()))
+        return int(np.busday_count(np.datetime64(start + timedelta(days=1), "D"),
+                                   np.datetime64(end + timedelta(days=1), "D"), holidays=self._holidays()))
+
+    def between_many(self, starts: np.ndarray, end: date) -> np.ndarray:
+        """`between(start, end)` for many starts at once (a column of due dates)."""
+        starts = starts.astype("datetime64[D]") + np.timedelta64(1, "D")
+        stop = np.datetime64(end + timedelta(days=1), "D")
+        forward = np.busday_count(starts, stop, holidays=self._holidays())
+        return forward.astype(np.int64)
+
+
+@cache
+def _load(path: str, mtime: float) -> Targets:
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    values: dict[str, dict[str, dict[int, float]]] = {}
+    directions: dict[str, Direction] = {}
+    for kpi, spec in data.get("kpi", {}).items():
+        directions[kpi] = spec.get("direction", "higher")
+        values[kpi] = {
+            level: {int(year): float(value) for year, value in years.items()}
+            for level, years in spec.items() if isinstance(years, dict)
+        }
+    holidays = tuple(sorted(date.fromisoformat(d) for d in data.get("calendar", {}).get("holidays", [])))
+    return Targets(values, directions, holidays)
+
+
+def load_targets(path: Path | None = None) -> Targets:
+    path = path or Path(os.environ.get("IOC_TARGETS") or DEFAULT_FILE)
+    return _load(str(path), path.stat().st_mtime)
