@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from ui.i18n import lang, tr
 from warehouse.views import freshness
 
 # How often an open dashboard looks for a newer published snapshot.
 REFRESH_SECONDS = 15
 
 st.set_page_config(page_title="IOC — Dịch vụ công", page_icon="🏛️", layout="wide")
+wall = st.query_params.get("wall") == "1"
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -22,8 +24,27 @@ def follow_new_data() -> None:
         st.info(current.progress, icon="⏳")
 
 
-navigation = st.navigation([
-    st.Page("pages/kpi_table.py", title="Chỉ số", icon="📊", default=True),
-])
-follow_new_data()
+def language_switch() -> None:
+    # The query parameter is the language: links people copy keep it.
+    chosen = st.sidebar.segmented_control(
+        "Ngôn ngữ / Language", ["vi", "en"], default=lang(), key="lang_switch",
+        format_func={"vi": "Tiếng Việt", "en": "English"}.get, required=True,
+    )
+    if chosen and chosen != lang():
+        st.query_params["lang"] = chosen
+        st.rerun()
+
+
+pages = [
+    st.Page("pages/overview.py", title=tr("Tổng quan", "Overview"), icon="🏛️", url_path="tong-quan", default=True),
+    st.Page("pages/explorer.py", title=tr("Phân tích", "Explorer"), icon="🔎", url_path="phan-tich"),
+    st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon="⏰", url_path="tre-han"),
+    st.Page("pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon="🩺", url_path="du-lieu"),
+]
+navigation = st.navigation(pages, position="hidden" if wall else "sidebar")
+if not wall:
+    # On the wall, the rotating fragment reads each new snapshot itself: a whole-page
+    # rerun there would flash.
+    language_switch()
+    follow_new_data()
 navigation.run()

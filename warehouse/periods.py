@@ -46,6 +46,13 @@ class Period:
         """The part that has happened: a current month is read up to today."""
         return Period(self.start, min(self.end, max(today, self.start)), self.kind)
 
+    def previous_to_date(self, today: date) -> Period:
+        """What to compare the part of this period up to `today` with: as many days of the
+        previous period (the first 21 days of last month, for this month on the 21st)."""
+        current = self.clipped(today)
+        before = self.previous()
+        return Period(before.start, min(before.end, before.start + (current.end - current.start)), self.kind)
+
     @property
     def spans_reform(self) -> bool:
         return self.start < REFORM_DAY <= self.end
@@ -95,6 +102,12 @@ def quarter_of(d: date) -> Period:
 
 def year_of(d: date) -> Period:
     return Period(date(d.year, 1, 1), date(d.year, 12, 31), "year")
+
+
+def last_months(end: date, count: int) -> Period:
+    """The `count` whole months up to and including `end`'s month (a trend's window)."""
+    month_index = end.year * 12 + end.month - 1 - (count - 1)
+    return Period(date(month_index // 12, month_index % 12 + 1, 1), month_of(end).end, "range")
 
 
 def preset(name: str, today: date) -> Period:

@@ -264,3 +264,31 @@ def overdue_dossiers(
         frame.with_columns(pl.Series("days_overdue", days, dtype=pl.Int32))
         .sort(["days_overdue", "dossier_code"], descending=[True, False])
     )
+
+
+def unit_choices(con: duckdb.DuckDBPyConnection, *, version: str, level: str, parent_code: str | None = None) -> pl.DataFrame:
+    """Units of one registry version and level that have agencies in the data, for filters."""
+    return fetch_frame(con, query_sql("unit_choices"), {"version": version, "level": level, "parent_code": parent_code})
+
+
+def field_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return fetch_frame(con, "select field_code, field_name from dim_fields where field_code is not null order by field_name")
+
+
+def procedure_choices(con: duckdb.DuckDBPyConnection, field: str | None = None) -> pl.DataFrame:
+    field_ids = list(resolve_field(con, field).field_ids) if field else None
+    return fetch_frame(con, query_sql("procedure_choices"), {"field_ids": field_ids})
+
+
+def overdue_summary(frame: pl.DataFrame, by: Literal["agency", "field"]) -> pl.DataFrame:
+    """Counts of a watchlist by agency or by field: overdue, due soon, and the longest delay."""
+    keys = ["agency_code", "agency_name"] if by == "agency" else ["field_code", "field_name"]
+    return (
+        frame.group_by(keys)
+        .agg(
+            (pl.col("state") == "overdue").sum().alias("overdue"),
+            (pl.col("state") == "due_soon").sum().alias("due_soon"),
+            pl.col("days_overdue").max().alias("max_days_overdue"),
+        )
+        .sort(["overdue", "due_soon"], descending=True)
+    )

@@ -1,0 +1,175 @@
+"""Tổng quan — the IOC wall: KPI tiles against targets, the 12-month trend, units ranked.
+
+`?wall=1` turns it into the wall screen: dark, large type, no menus, panels rotating
+every `?rotate=N` seconds (0: stay on the first), new data shown in place.
+"""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from ui import charts, formats
+from ui.data import data_state, kpi_rows, overdue_rows, targets, today
+from ui.i18n import lang, tr
+from ui.labels import RANKABLE, kpi_label
+from ui.layout import data_time, empty_state, freshness_banner, reform_note, wall_style
+from ui.tiles import channel_note, ranked, tile
+from warehouse.periods import day, last_months, parse_period, PeriodError
+from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
+
+PERIODS = ("today", "week", "month", "quarter", "year")
+PERIOD_LABELS = {
+    "today": ("Hôm nay", "Today"), "week": ("Tuần này", "This week"), "month": ("Tháng này", "This month"),
+    "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
+}
+
+language = lang()
+wall = st.query_params.get("wall") == "1"
+rotate = int(st.query_params.get("rotate", "20") or 0) if wall else 0
+unit = st.query_params.get("unit") or None
+big = {"dark": True, "font_size": 22} if wall else {"dark": False, "font_size": 14}
+
+if wall:
+    wall_style()
+    period_name = st.query_params.get("period", "month")
+    ranking_kpi = st.query_params.get("kpi", "on_time_rate")
+else:
+    st.title(tr("Tổng quan", "Overview"))
+    freshness_banner()
+    top = st.columns([3, 2, 1])
+    period_name = top[0].segmented_control(
+        tr("Kỳ", "Period"), PERIODS, default="month", key="period", bind="query-params", required=True,
+        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
+    ) or "month"
+    ranking_kpi = top[1].selectbox(
+        tr("Xếp hạng đơn vị theo", "Rank units on"), RANKABLE, key="kpi", bind="query-params",
+        format_func=lambda k: kpi_label(k, language),
+    )
+    top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
+
+try:
+    chosen = parse_period(period_name, today())
+except PeriodError:
+    chosen = parse_period("month", today())
+current = chosen.clipped(today())
+previous = chosen.previous_to_date(today())
+year = current.end.year
+goals = targets()
+
+
+def first_row(result) -> dict | None:
+    return None if result.frame is None or result.frame.is_empty() else result.frame.row(0, named=True)
+
+
+def tiles_panel() -> None:
+    now = first_row(kpi_rows(KpiFilter(current.start, current.end, unit=unit)))
+    before = first_row(kpi_rows(KpiFilter(previous.start, previous.end, unit=unit)))
+    today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
+    yesterday = day(today()).previous()
+    yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
+    window = last_months(current.end, 12)
+    trend_result = kpi_rows(KpiFilter(window.start, window.end, unit=unit, by="month"))
+    trend = trend_result.frame
+    if now is None:
+        empty_state(trend_result.message)
+        return
+    period_label = current.label(language)
+    tiles = [
+        tile("received", today_row, yesterday_row, None, goals, None, year, language,
+             label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)),
+        tile("received", now, before, trend, goals, None, year, language,
+             label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
+        tile("online_rate", now, before, trend, goals, None, year, language),
+        tile("on_time_rate", now, before, trend, goals, None, year, language),
+        tile("pending_overdue", now, before, trend, goals, None, year, language,
+             label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
+    ]
+    for column, item in zip(st.columns(len(tiles)), tiles):
+        with column:
+            st.metric(item.label, item.value, item.delta, delta_color=item.delta_color, border=True,
+                      chart_data=item.sparkline or None, chart_type="area",
+                      delta_description=tr("so với kỳ trước", "vs previous period") if item.delta else None)
+            st.caption(item.note)
+    if trend is not None and not trend.is_empty():
+        kpis = ["online_rate", "on_time_rate"]
+        st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
+        st.plotly_chart(
+            charts.trend(trend, kpis, {k: goals.target(k, None, year) for k in kpis}, language,
+                         height=520 if wall else 380, **big),
+            config={"displayModeBar": False}, key=f"trend-{wall}",
+        )
+
+
+def ranking_panel() -> None:
+    result = kpi_rows(KpiFilter(current.start, current.end, unit=unit, by="area"))
+    if result.empty:
+        empty_state(result.message)
+        return
+    reform_note(current.spans_reform)
+    target = goals.target(ranking_kpi, None, year)
+    left, right = st.columns(2)
+    for column, worst in ((left, True), (right, False)):
+        rows = ranked(result.frame, ranking_kpi, worst=worst)
+        title = tr("5 đơn vị thấp nhất", "Worst five") if worst else tr("5 đơn vị cao nhất", "Best five")
+        with column:
+            if rows.is_empty():
+                empty_state()
+            else:
+                st.plotly_chart(
+                    charts.ranking(rows, ranking_kpi, target, language, title=title, height=560 if wall else 320, **big),
+                    config={"displayModeBar": False}, key=f"rank-{worst}-{wall}",
+                )
+
+
+def overdue_panel() -> None:
+    result = overdue_rows(OverdueFilter(today(), unit=unit))
+    if result.message:
+        empty_state(result.message)
+        return
+    if result.empty:
+        st.success(tr("Không có hồ sơ quá hạn.", "No overdue dossiers."), icon="✅")
+        return
+    by_agency = overdue_summary(result.frame, "agency").head(10)
+    st.metric(tr("Hồ sơ đang quá hạn", "Pending overdue"), formats.count(result.frame.height, language))
+    st.plotly_chart(
+        charts.ranking(by_agency.rename({"agency_name": "unit_name"}), "overdue", None, language,
+                       title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
+                       height=620 if wall else 360, **big),
+        config={"displayModeBar": False}, key=f"overdue-{wall}",
+    )
+
+
+PANELS = (
+    (tiles_panel, ("Chỉ số chính", "Key figures")),
+    (ranking_panel, ("Xếp hạng đơn vị", "Units ranked")),
+    (overdue_panel, ("Hồ sơ quá hạn", "Overdue dossiers")),
+)
+
+
+@st.fragment(run_every=max(rotate, 5) if wall else None)
+def wall_screen() -> None:
+    # Panels follow the wall clock, so every screen in the room shows the same one.
+    index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else 0
+    render, (title_vi, title_en) = PANELS[index]
+    state = data_state()
+    head, stamp = st.columns([3, 2])
+    head.header(f"{tr(title_vi, title_en)} · {current.label(language)}")
+    if state.has_data and state.is_stale():
+        stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon="⚠️")
+    elif state.has_data:
+        stamp.caption(data_time(state))
+    else:
+        stamp.info(tr("Chưa có dữ liệu", "No data yet"), icon="⏳")
+    if state.has_data:
+        render()
+
+
+if wall:
+    wall_screen()
+else:
+    tiles_panel()
+    st.subheader(tr(f"Xếp hạng theo {kpi_label(ranking_kpi, language).lower()}",
+                    f"Units ranked on {kpi_label(ranking_kpi, language).lower()}"))
+    ranking_panel()

@@ -1,0 +1,133 @@
+"""What pages read: the typed query API over the published snapshot, cached per data version.
+
+Every read takes the data version as part of its cache key, so a newly published
+snapshot is a new entry and nothing stale is served. Errors become sentences
+(`Result.message`); pages never see a traceback or open the warehouse for writing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from warehouse import health
+from warehouse.errors import NoSnapshot, WarehouseError
+from warehouse.paths import WarehousePaths
+from warehouse.periods import today_in_vietnam
+from warehouse.query import (
+    KpiFilter, OverdueFilter, dossiers, field_choices, kpi, overdue_dossiers, procedure_choices, unit_choices,
+)
+from warehouse.snapshot import current_snapshot, open_snapshot
+from warehouse.targets import Targets, load_targets
+
+# Data older than this is called stale on every page (the worker pulls every 5 minutes).
+STALE_AFTER = timedelta(minutes=int(os.environ.get("IOC_STALE_MINUTES", "60")))
+
+
+@dataclass(frozen=True)
+class Result:
+    frame: pl.DataFrame | None
+    message: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.frame is None or self.frame.is_empty()
+
+
+@dataclass(frozen=True)
+class DataState:
+    database: str
+    version: str | None
+    published_at: datetime | None
+
+    @property
+    def has_data(self) -> bool:
+        return self.version is not None
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        if self.published_at is None:
+            return True
+        return (now or datetime.now()) - self.published_at > STALE_AFTER
+
+
+def data_state() -> DataState:
+    paths = WarehousePaths.resolve()
+    try:
+        info = current_snapshot(paths)
+    except NoSnapshot:
+        return DataState(str(paths.database), None, None)
+    return DataState(str(paths.database), info.version, info.published_at)
+
+
+def today() -> date:
+    """Today in Vietnam; `$IOC_TODAY` (YYYY-MM-DD) replays a past day, e.g. on demo data."""
+    fixed = os.environ.get("IOC_TODAY")
+    return date.fromisoformat(fixed) if fixed else today_in_vietnam()
+
+
+def targets() -> Targets:
+    return load_targets()
+
+
+_READERS: dict[str, Callable[..., pl.DataFrame]] = {
+    "kpi": kpi,
+    "overdue": overdue_dossiers,
+    "dossiers": dossiers,
+    "units": lambda con, version, level, parent: unit_choices(con, version=version, level=level, parent_code=parent),
+    "fields": field_choices,
+    "procedures": procedure_choices,
+    "quarantine": health.quarantine,
+    "quarantine_reasons": health.quarantine_reasons,
+    "form06a_violations": health.form06a_violations,
+    "unresolved_units": health.unresolved_units,
+}
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _read(database: str, version: str, reader: str, args: tuple) -> Result:
+    # `version` is in the key on purpose: a new snapshot is a new entry.
+    try:
+        with open_snapshot(WarehousePaths.resolve(database)) as (con, _info):
+            return Result(_READERS[reader](con, *args))
+    except NoSnapshot:
+        return Result(None, None)
+    except (WarehouseError, duckdb.Error) as error:
+        return Result(None, str(error))
+
+
+def read(reader: str, *args: object) -> Result:
+    state = data_state()
+    if not state.has_data:
+        return Result(None, None)
+    return _read(state.database, state.version, reader, args)
+
+
+def kpi_rows(spec: KpiFilter) -> Result:
+    return read("kpi", spec)
+
+
+def overdue_rows(spec: OverdueFilter) -> Result:
+    return read("overdue", spec)
+
+
+def dossier_rows(spec: KpiFilter, measure: str) -> Result:
+    return read("dossiers", spec, measure)
+
+
+def runs(limit: int = 200) -> pl.DataFrame:
+    """Recent ingest runs (the run log is read fresh each time: it is one small file)."""
+    state = data_state()
+    paths = WarehousePaths.resolve(state.database)
+    if not state.has_data:
+        return health.runs(None, paths, limit)
+    try:
+        with open_snapshot(paths) as (con, _info):
+            return health.runs(con, paths, limit)
+    except (WarehouseError, duckdb.Error):
+        return health.runs(None, paths, limit)

@@ -1,0 +1,145 @@
+"""Pieces every page shows the same way: the data time, stale and empty states, tables,
+downloads, and the wall screen's look. Streamlit calls live here and in pages only."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import polars as pl
+import streamlit as st
+
+from ui import formats
+from ui.data import DataState, data_state
+from ui.i18n import lang, tr
+from ui.labels import CHANNELS, KEY_LABELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
+from warehouse.targets import Targets
+
+GOOD_CELL = "background-color: rgba(0, 114, 178, 0.22)"
+BAD_CELL = "background-color: rgba(213, 94, 0, 0.32)"
+COUNT_COLUMNS_HINT = ("received", "resolved", "pending", "carried_over", "refused", "overdue", "due_soon")
+
+
+def data_time(state: DataState | None = None) -> str:
+    state = state or data_state()
+    if not state.has_data:
+        return ""
+    return tr("dữ liệu đến ", "data as of ") + formats.moment(state.published_at, lang())
+
+
+def freshness_banner(state: DataState | None = None) -> DataState:
+    """The data time under the title; a warning in words when the data is old or missing."""
+    state = state or data_state()
+    if not state.has_data:
+        st.info(tr(
+            "Chưa có dữ liệu. Hệ thống đang nạp dữ liệu lần đầu từ cổng dịch vụ công; trang sẽ tự cập nhật.",
+            "No data yet. The first load from the public-service portal is running; this page updates itself.",
+        ), icon="⏳")
+    elif state.is_stale():
+        st.warning(tr(
+            f"Dữ liệu chưa được cập nhật: lần cập nhật tốt gần nhất lúc {formats.moment(state.published_at, 'vi')}.",
+            f"Data is not up to date: the last good update was at {formats.moment(state.published_at, 'en')}.",
+        ), icon="⚠️")
+    else:
+        st.caption(data_time(state))
+    return state
+
+
+def empty_state(message: str | None = None) -> None:
+    if message:
+        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + message, icon="⚠️")
+    else:
+        st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon="ℹ️")
+
+
+def reform_note(spans_reform: bool) -> None:
+    if spans_reform:
+        st.info(tr(
+            "Kỳ này trải qua ngày 01/07/2025 (sắp xếp đơn vị hành chính): hồ sơ trước ngày này thuộc các huyện, xã cũ, "
+            "sau ngày này thuộc các xã mới. Các đơn vị được liệt kê đúng như khi tiếp nhận hồ sơ, không gộp, không đổi tên.",
+            "This period spans 1 July 2025 (the administrative reform): dossiers before it belong to the former districts "
+            "and communes, after it to the new communes. Units are listed as they were when they received the dossiers, "
+            "never merged or renamed.",
+        ), icon="🗺️")
+
+
+def display_value(column: str, value: object) -> str:
+    language = lang()
+    if value is None:
+        return formats.MISSING
+    if column in RATE_KPIS or column.endswith("_rate"):
+        return formats.rate(value, language)  # type: ignore[arg-type]
+    if column == "level":
+        return label(LEVELS, str(value), language)
+    if column == "channel":
+        return label(CHANNELS, str(value), language)
+    if column in ("state", "resolution_class"):
+        return label(STATES, str(value), language)
+    if isinstance(value, bool):
+        return "✓" if value else ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return formats.count(value, language)
+    if hasattr(value, "strftime"):
+        return formats.day(value, language)  # type: ignore[arg-type]
+    return str(value)
+
+
+def styled_table(frame: pl.DataFrame, targets: Targets | None = None, level: str | None = None, year: int | None = None):
+    """The frame with labelled columns, Vietnamese number formats, and rates shaded
+    against their targets (blue: meets it; vermillion: below it)."""
+    language = lang()
+    pandas = frame.to_pandas()
+    formatters = {column: (lambda v, c=column: display_value(c, v)) for column in pandas.columns}
+    styler = pandas.style.format(formatters, na_rep=formats.MISSING)
+    if targets is not None and year is not None:
+        for column in pandas.columns:
+            target = targets.target(column, level, year)
+            if column in RATE_KPIS and target is not None:
+                styler = styler.map(
+                    lambda v, t=target, c=column: "" if v is None or v != v else (GOOD_CELL if targets.meets(c, v, t) else BAD_CELL),
+                    subset=[column],
+                )
+    return styler.relabel_index([kpi_label(c, language) for c in pandas.columns], axis="columns").hide(axis="index")
+
+
+def localized_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """Column headers in the reader's language, for files people open in Excel."""
+    language = lang()
+    return frame.rename({c: kpi_label(c, language) for c in frame.columns})
+
+
+def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
+    """CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX of exactly this table."""
+    named = localized_columns(frame)
+    csv_bytes = "\ufeff".encode() + named.write_csv().encode("utf-8")
+    workbook = io.BytesIO()
+    named.write_excel(workbook, worksheet=name[:31], autofit=True)
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button("⬇ CSV", csv_bytes, file_name=f"{name}.csv", mime="text/csv", key=f"{key}-csv",
+                         on_click="ignore")
+    right.download_button("⬇ Excel", workbook.getvalue(), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+
+
+WALL_CSS = """
+<style>
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
+      background: #0b1020 !important; color: #f2f4f8 !important; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], #MainMenu, footer {
+      display: none !important; }
+  .block-container, [data-testid="stMainBlockContainer"] { padding: 1.2vw 2vw !important; max-width: 100% !important; }
+  h1, h2, h3, [data-testid="stHeading"] * { color: #f2f4f8 !important; }
+  h1 { font-size: 2.6vw !important; } h2 { font-size: 2.0vw !important; } h3 { font-size: 1.6vw !important; }
+  [data-testid="stMetric"] { background: #151c33; border-radius: 0.8vw; padding: 1vw 1.2vw !important; }
+  [data-testid="stMetricLabel"] * { font-size: 1.35vw !important; color: #c9d1e3 !important; }
+  [data-testid="stMetricValue"] { font-size: 3.6vw !important; color: #ffffff !important; line-height: 1.1; }
+  [data-testid="stMetricDelta"] * { font-size: 1.2vw !important; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 1.1vw !important; color: #c9d1e3 !important; }
+  [data-testid="stAlert"] * { font-size: 1.2vw !important; }
+</style>
+"""
+
+
+def wall_style() -> None:
+    st.html(WALL_CSS)

@@ -1,0 +1,94 @@
+"""The overview's KPI tiles: a value, its change against the comparable previous period,
+its target, and a sparkline, worked out from query frames (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from ui import formats
+from ui.formats import Lang
+from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
+from warehouse.targets import Targets
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: str
+    delta: str | None
+    delta_color: str             # "normal" | "inverse" | "off"
+    note: str                    # the target, or the split by channel
+    sparkline: list[float]
+    meets_target: bool | None
+
+
+def _value(row: dict | None, column: str) -> float | int | None:
+    return None if row is None else row.get(column)
+
+
+def _delta(kpi: str, now: float | int | None, before: float | int | None, lang: Lang) -> str | None:
+    if now is None or before is None:
+        return None
+    if kpi in RATE_KPIS:
+        return formats.points(now - before, lang)
+    return formats.signed_count(int(now - before), lang)
+
+
+def tile(
+    kpi: str, current: dict | None, previous: dict | None, trend: pl.DataFrame | None,
+    targets: Targets, level: str | None, year: int, lang: Lang, *, label: str | None = None, note: str | None = None,
+) -> Tile:
+    now, before = _value(current, kpi), _value(previous, kpi)
+    target = targets.target(kpi, level, year)
+    is_rate = kpi in RATE_KPIS
+    if target is not None:
+        sign = "≤" if kpi in LOWER_IS_BETTER else "≥"
+        shown = formats.rate(target, lang) if is_rate else formats.count(target, lang)
+        target_note = f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {sign} {shown}"
+        meets = targets.meets(kpi, now, target)
+        if meets is not None:
+            target_note += " · " + (("đạt" if lang == "vi" else "met") if meets else ("chưa đạt" if lang == "vi" else "not met"))
+    else:
+        target_note, meets = "", None
+    spark: list[float] = []
+    if trend is not None and not trend.is_empty() and kpi in trend.columns:
+        values = trend[kpi].to_list()
+        spark = [round(v * 100, 1) if is_rate else v for v in values if v is not None]
+    return Tile(
+        key=kpi,
+        label=label or kpi_label(kpi, lang),
+        value=formats.rate(now, lang) if is_rate else formats.count(now, lang),
+        delta=_delta(kpi, now, before, lang),
+        delta_color="inverse" if kpi in LOWER_IS_BETTER else "normal",
+        note=" · ".join(part for part in (note, target_note) if part),
+        sparkline=spark,
+        meets_target=meets,
+    )
+
+
+def channel_note(row: dict | None, lang: Lang) -> str:
+    if row is None:
+        return ""
+    parts = (
+        ("trực tuyến" if lang == "vi" else "online", row.get("received_online")),
+        ("trực tiếp" if lang == "vi" else "in person", row.get("received_direct")),
+        ("bưu chính" if lang == "vi" else "post", row.get("received_postal")),
+    )
+    return " · ".join(f"{name} {formats.count(value, lang)}" for name, value in parts if value is not None)
+
+
+def ranked(frame: pl.DataFrame, kpi: str, *, worst: bool, count: int = 5, min_dossiers: int = 10) -> pl.DataFrame:
+    """The `count` worst (or best) units on `kpi`, among units with at least `min_dossiers`
+    behind the rate (a commune with two dossiers is not the province's worst)."""
+    basis = {"online_rate": "received", "digitised_rate": "received"}.get(kpi, "resolved")
+    eligible = frame.filter(pl.col(kpi).is_not_null())
+    if kpi in RATE_KPIS:
+        eligible = eligible.filter(pl.col(basis) >= min_dossiers)
+    bad_first = (kpi not in LOWER_IS_BETTER)  # ascending puts the worst first for "higher is better"
+    ordered = eligible.sort([kpi, "unit_name"], descending=[not bad_first, False])
+    if not worst:
+        ordered = eligible.sort([kpi, "unit_name"], descending=[bad_first, False])
+    return ordered.head(count)
