@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from ui.i18n import lang, tr
+from ui.i18n import tr
+from ui.url_state import UrlState
 from warehouse.views import freshness
 
 # How often an open dashboard looks for a newer published snapshot.
@@ -25,14 +26,12 @@ def follow_new_data() -> None:
 
 
 def language_switch() -> None:
-    # The query parameter is the language: links people copy keep it.
-    chosen = st.sidebar.segmented_control(
-        "Ngôn ngữ / Language", ["vi", "en"], default=lang(), key="lang_switch",
-        format_func={"vi": "Tiếng Việt", "en": "English"}.get, required=True,
+    url = UrlState("app")
+    st.sidebar.segmented_control(
+        "Ngôn ngữ / Language", ["vi", "en"], key=url.seed("lang", default="vi", options=("vi", "en")), required=True,
+        format_func={"vi": "Tiếng Việt", "en": "English"}.get,
     )
-    if chosen and chosen != lang():
-        st.query_params["lang"] = chosen
-        st.rerun()
+    url.write()
 
 
 pages = [

@@ -1,2 +1,152 @@
+"""Phân tích — the analyst explorer: filters bound to the link, a unit × KPI heat table,
+drill-down from the province to the dossiers behind a number, downloads of every table."""
+
+from __future__ import annotations
+
 import streamlit as st
-st.title("…")
+
+from ui import formats
+from ui.data import choices, dossier_rows, kpi_rows, targets, today
+from ui.i18n import lang, tr
+from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, RATE_KPIS, kpi_label, label
+from ui.layout import downloads, empty_state, freshness_banner, reform_note, styled_table
+from ui.url_state import UrlState, parse_date
+from warehouse.periods import REFORM_DAY, Period, preset
+from warehouse.query import KpiFilter
+
+PERIODS = ("today", "week", "month", "quarter", "year", "last_month", "custom")
+PERIOD_LABELS = {
+    "today": ("Hôm nay", "Today"), "week": ("Tuần này", "This week"), "month": ("Tháng này", "This month"),
+    "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
+    "last_month": ("Tháng trước", "Last month"), "custom": ("Tuỳ chọn", "Custom"),
+}
+TABLE_COLUMNS = ("received", "online_rate", "on_time_rate", "on_time_rate_766", "resolved_late",
+                 "pending_overdue", "digitised_rate", "online_payment_rate", "e_result_rate")
+
+language = lang()
+url = UrlState("explorer")
+st.title(tr("Phân tích", "Explorer"))
+state = freshness_banner()
+
+# ---------------------------------------------------------------- filters (in the link)
+with st.sidebar:
+    st.subheader(tr("Bộ lọc", "Filters"))
+    period_name = st.selectbox(tr("Kỳ báo cáo", "Period"), PERIODS, key=url.seed("period", default="month", options=PERIODS),
+                               format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0])
+    if period_name == "custom":
+        start = st.date_input(tr("Từ ngày", "From"), key=url.seed("from", default=today().replace(day=1), parse=parse_date), format="DD/MM/YYYY")
+        end = st.date_input(tr("Đến ngày", "To"), key=url.seed("to", default=today(), parse=parse_date), format="DD/MM/YYYY")
+        period = Period(min(start, end), max(start, end), "range")
+    else:
+        period = preset(period_name, today()).clipped(today())
+    st.caption(f"{formats.day(period.start, language)} – {formats.day(period.end, language)}")
+
+    level = st.selectbox(tr("Cấp tiếp nhận", "Level"), list(LEVELS), index=None, key=url.seed("level", options=LEVELS),
+                         placeholder=tr("Tất cả các cấp", "All levels"), format_func=lambda v: label(LEVELS, v, language))
+    district = None
+    district_names: dict[str, str] = {}
+    if period.start < REFORM_DAY:
+        district_names = choices("units", "pre2025", "district", None)
+        district = st.selectbox(tr("Huyện (đến 30/06/2025)", "District (until 30/06/2025)"), list(district_names),
+                                index=None, key=url.seed("district", options=district_names), placeholder=tr("Toàn tỉnh", "Whole province"),
+                                format_func=district_names.get)
+    commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
+    commune = st.selectbox(tr("Xã, phường", "Commune"), list(commune_names), index=None, key=url.seed("commune", options=commune_names),
+                           placeholder=tr("Tất cả", "All"), format_func=commune_names.get)
+    field_names = choices("fields")
+    field = st.selectbox(tr("Lĩnh vực", "Field"), list(field_names), index=None, key=url.seed("field", options=field_names),
+                         placeholder=tr("Tất cả lĩnh vực", "All fields"), format_func=field_names.get)
+    procedure_names = choices("procedures", field)
+    procedure = st.selectbox(tr("Thủ tục", "Procedure"), list(procedure_names), index=None, key=url.seed("procedure", options=procedure_names),
+                             placeholder=tr("Tất cả thủ tục", "All procedures"),
+                             format_func=lambda code: f"{code} · {procedure_names.get(code, '')}")
+    channel = st.selectbox(tr("Kênh nộp", "Channel"), list(CHANNELS), index=None, key=url.seed("channel", options=CHANNELS),
+                           placeholder=tr("Tất cả các kênh", "All channels"),
+                           format_func=lambda v: label(CHANNELS, v, language))
+    url.write()
+
+unit = commune or district
+base = dict(date_from=period.start, date_to=period.end, unit=unit, level=level, field=field,
+            procedure=procedure, channel=channel)
+goals = targets()
+
+# ---------------------------------------------------------------- where we are
+trail = [tr("Toàn tỉnh", "Province")]
+trail += [name for name in (district_names.get(district) if district else None,
+                            commune_names.get(commune) if commune else None,
+                            field_names.get(field) if field else None,
+                            procedure_names.get(procedure) if procedure else None) if name]
+st.markdown(" › ".join(f"**{part}**" if i == len(trail) - 1 else part for i, part in enumerate(trail)))
+reform_note(period.spans_reform)
+
+summary = kpi_rows(KpiFilter(**base))
+if summary.empty or not state.has_data:
+    empty_state(summary.message)
+    st.stop()
+totals = summary.frame.row(0, named=True)
+for column, kpi in zip(st.columns(5), ("received", "online_rate", "on_time_rate", "on_time_rate_766", "pending_overdue")):
+    is_rate = kpi in RATE_KPIS
+    column.metric(kpi_label(kpi, language),
+                  formats.rate(totals[kpi], language) if is_rate else formats.count(totals[kpi], language), border=True)
+if totals["received"] == 0 and totals["resolved"] == 0 and totals["pending"] == 0:
+    empty_state()
+
+
+# ---------------------------------------------------------------- the heat table, one level down
+def drill(table_key: str, filter_key: str, column: str) -> None:
+    """A selected row narrows the filter it stands for (a district, a commune, a field...)."""
+    selection = st.session_state[table_key].selection.rows
+    if selection:
+        value = st.session_state[f"{table_key}-values"][selection[0]]
+        if value:
+            st.session_state[url.key(filter_key)] = value
+
+
+if procedure is None:
+    if commune is None and district is None:
+        by, next_key, key_column, heading = "area", None, "unit_code", tr("Theo đơn vị", "By unit")
+    elif commune is None:
+        by, next_key, key_column, heading = "area", "commune", "unit_code", tr("Theo xã, phường", "By commune")
+    elif field is None:
+        by, next_key, key_column, heading = "field", "field", "field_code", tr("Theo lĩnh vực", "By field")
+    else:
+        by, next_key, key_column, heading = "procedure", "procedure", "procedure_code", tr("Theo thủ tục", "By procedure")
+    if commune is not None and field is not None:
+        by, next_key, key_column, heading = "procedure", "procedure", "procedure_code", tr("Theo thủ tục", "By procedure")
+    grouped = kpi_rows(KpiFilter(**base, by=by))
+    st.subheader(heading)
+    if grouped.empty:
+        empty_state(grouped.message)
+    else:
+        names = {"area": ["unit_name", "level"], "field": ["field_name"], "procedure": ["procedure_code", "procedure_name"]}[by]
+        table = grouped.frame.select(*names, *TABLE_COLUMNS).sort("received", descending=True)
+        keys = grouped.frame.sort("received", descending=True)[key_column].to_list()
+        if by == "area" and next_key is None:
+            # the province's own agencies have no unit to drill into; districts and communes do
+            levels = grouped.frame.sort("received", descending=True)["level"].to_list()
+            next_key = "district"
+            keys = [k if lv == "district" else None for k, lv in zip(keys, levels)]
+            if period.start >= REFORM_DAY:
+                next_key = "commune"
+                keys = [k if lv == "commune" else None for k, lv in zip(grouped.frame.sort("received", descending=True)[key_column].to_list(), levels)]
+        st.session_state["heat-values"] = keys
+        st.caption(tr("Chọn một dòng để xem chi tiết bên dưới. Ô màu xanh: đạt chỉ tiêu; màu cam: chưa đạt.",
+                      "Select a row to drill down. Blue cells meet the target; orange ones do not."))
+        st.dataframe(styled_table(table, goals, level, period.end.year), hide_index=True, key="heat",
+                     on_select=lambda: drill("heat", next_key, key_column), selection_mode="single-row")
+        downloads(table, f"chi-so-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
+
+# ---------------------------------------------------------------- the dossiers behind a number
+st.subheader(tr("Hồ sơ đằng sau con số", "The dossiers behind a number"))
+measure = st.selectbox(tr("Chỉ tiêu", "Measure"), COUNT_MEASURES, key=url.seed("measure", default="pending_overdue", options=COUNT_MEASURES),
+                       format_func=lambda m: f"{kpi_label(m, language)} "
+                                             f"({formats.count(totals.get(m), language)})")
+url.write()
+listed = dossier_rows(KpiFilter(**base), measure)
+if listed.empty:
+    empty_state(listed.message)
+else:
+    if listed.frame.height >= 5000:
+        st.caption(tr("Hiển thị 5.000 hồ sơ mới nhất.", "Showing the newest 5,000 dossiers."))
+    st.dataframe(styled_table(listed.frame), hide_index=True)
+    downloads(listed.frame, f"ho-so-{measure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="dossiers")

@@ -15,6 +15,7 @@ from ui.data import data_state, kpi_rows, overdue_rows, targets, today
 from ui.i18n import lang, tr
 from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, wall_style
+from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
 from warehouse.periods import day, last_months, parse_period, PeriodError
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
@@ -26,6 +27,7 @@ PERIOD_LABELS = {
 }
 
 language = lang()
+url = UrlState("overview")
 wall = st.query_params.get("wall") == "1"
 rotate = int(st.query_params.get("rotate", "20") or 0) if wall else 0
 unit = st.query_params.get("unit") or None
@@ -40,13 +42,14 @@ else:
     freshness_banner()
     top = st.columns([3, 2, 1])
     period_name = top[0].segmented_control(
-        tr("Kỳ", "Period"), PERIODS, default="month", key="period", bind="query-params", required=True,
+        tr("Kỳ", "Period"), PERIODS, key=url.seed("period", default="month", options=PERIODS), required=True,
         format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
     ) or "month"
     ranking_kpi = top[1].selectbox(
-        tr("Xếp hạng đơn vị theo", "Rank units on"), RANKABLE, key="kpi", bind="query-params",
+        tr("Xếp hạng đơn vị theo", "Rank units on"), RANKABLE, key=url.seed("kpi", default="on_time_rate", options=RANKABLE),
         format_func=lambda k: kpi_label(k, language),
     )
+    url.write()
     top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
 
 try:

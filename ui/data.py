@@ -108,6 +108,12 @@ def read(reader: str, *args: object) -> Result:
     return _read(state.database, state.version, reader, args)
 
 
+def choices(reader: str, *args: object) -> dict[str, str]:
+    """A filter's options, code → name (empty when there is no data yet)."""
+    frame = read(reader, *args).frame
+    return dict(frame.iter_rows()) if frame is not None else {}
+
+
 def kpi_rows(spec: KpiFilter) -> Result:
     return read("kpi", spec)
 

@@ -14,7 +14,8 @@ LANGS: tuple[Lang, ...] = ("vi", "en")
 
 
 def lang() -> Lang:
-    chosen = st.query_params.get("lang", "vi")
+    # the switch's state once it exists (it is bound to `?lang=`), the link before that
+    chosen = st.session_state.get("app.lang") or st.query_params.get("lang", "vi")
     return chosen if chosen in LANGS else "vi"
 
 

@@ -68,6 +68,10 @@ STATES: dict[str, tuple[str, str]] = {
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Quá hạn", "Late"),
 }
+COUNT_MEASURES = (
+    "received", "received_online", "received_direct", "received_postal", "carried_over", "resolved",
+    "resolved_early", "resolved_on_time", "resolved_late", "pending", "pending_within_due", "pending_overdue", "refused",
+)
 RATE_KPIS = ("online_rate", "on_time_rate", "on_time_rate_766", "digitised_rate", "e_result_rate", "online_payment_rate")
 # the KPIs a unit can be ranked on, and those a lower value is better for
 RANKABLE = ("on_time_rate", "online_rate", "on_time_rate_766", "digitised_rate", "pending_overdue")

@@ -1,0 +1,163 @@
+"""Báo cáo — the snapshot exports: make one of the current filters, download the archived ones.
+
+A snapshot is made by `python -m reports snapshot` in a subprocess (matplotlib, fpdf and
+a browser never run inside the app's process); its progress lines feed `st.status`.
+The archive is read from disk (`reports.schedule`), never from the warehouse.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import streamlit as st
+
+from ingest.sources.config import load_exports
+from reports.schedule import archive_folder, list_archive, read_runs
+from ui import formats
+from ui.data import today
+from ui.i18n import lang, tr
+from ui.layout import freshness_banner
+from warehouse.paths import WarehousePaths
+from warehouse.periods import parse_period
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIODS = ("yesterday", "last_week", "last_month", "today", "week", "month", "quarter", "year")
+PERIOD_LABELS = {
+    "yesterday": ("Hôm qua", "Yesterday"), "last_week": ("Tuần trước", "Last week"),
+    "last_month": ("Tháng trước", "Last month"), "today": ("Hôm nay", "Today"), "week": ("Tuần này", "This week"),
+    "month": ("Tháng này", "This month"), "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
+}
+FILE_LABELS = {
+    "briefing.pdf": ("Bản tin PDF", "PDF briefing", "📄"), "form_06a.xlsx": ("Biểu 06a (XLSX)", "Form 06a (XLSX)", "📊"),
+    "kpi.csv": ("Chỉ số (CSV)", "KPIs (CSV)", "🧮"), "overdue.csv": ("Hồ sơ quá hạn (CSV)", "Overdue (CSV)", "⏰"),
+    "wall.png": ("Ảnh màn hình lớn", "Wall screenshot", "🖼️"),
+}
+MIME = {".pdf": "application/pdf", ".csv": "text/csv",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".png": "image/png"}
+STATUS = {"ok": ("✅", "thành công", "ok"), "partial": ("⚠️", "thiếu tệp", "partial"),
+          "failed": ("❌", "lỗi", "failed"), "no_data": ("⏳", "chưa có dữ liệu", "no data")}
+
+language = lang()
+paths = WarehousePaths.resolve()
+exports = load_exports()
+archive = exports.archive(paths.database)
+
+st.title(tr("Báo cáo", "Reports"))
+state = freshness_banner()
+
+# ------------------------------------------------------------------ on demand
+
+st.subheader(tr("Tạo báo cáo theo bộ lọc", "Make a report of the current filters"))
+left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
+wanted = st.query_params.get("period", "month")
+period_name = left.selectbox(
+    tr("Kỳ báo cáo", "Period"), PERIODS, index=PERIODS.index(wanted) if wanted in PERIODS else PERIODS.index("month"),
+    format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
+)
+unit = middle.text_input(
+    tr("Đơn vị (mã hoặc tên; để trống: toàn tỉnh)", "Unit (code or name; empty: the whole province)"),
+    value=st.query_params.get("unit", ""),
+).strip() or None
+with_wall = right.checkbox(tr("Kèm ảnh màn hình lớn", "With the wall screenshot"), value=exports.wall_png)
+period = parse_period(period_name, today())
+st.caption(tr(
+    f"Kỳ: {formats.day(period.start)} – {formats.day(period.clipped(today()).end)}. Gồm bản tin PDF, biểu 06a, "
+    "bảng chỉ số và danh sách hồ sơ quá hạn (CSV)" + (", ảnh màn hình lớn." if with_wall else "."),
+    f"Period: {formats.day(period.start, 'en')} – {formats.day(period.clipped(today()).end, 'en')}. A PDF briefing, "
+    "form 06a, the KPI table and the overdue list (CSV)" + (", the wall screenshot." if with_wall else "."),
+))
+
+
+def make_snapshot_now() -> None:
+    out = archive_folder(archive, today(), period, unit)
+    command = [sys.executable, "-m", "reports", "snapshot", "--period", period_name,
+               "--warehouse", str(paths.database), "--out", str(out)]
+    command += ["--unit", unit] if unit else []
+    command += [] if with_wall else ["--no-wall"]
+    env = {**os.environ, "IOC_TODAY": today().isoformat()}
+    with st.status(tr("Đang tạo báo cáo…", "Making the report…"), expanded=True) as status:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        errors = []
+        for line in process.stderr:
+            if line.startswith("making "):
+                name = line.removeprefix("making ").strip()
+                status.write(tr("Đang tạo ", "Making ") + FILE_LABELS.get(name, (name, name))[1 if language == "en" else 0])
+            else:
+                errors.append(line.strip())
+        code = process.wait()
+        if code == 0:
+            status.update(label=tr("Đã tạo xong báo cáo", "The report is ready"), state="complete", expanded=False)
+        elif code == 1:
+            status.update(label=tr("Đã tạo báo cáo, thiếu một tệp", "Report made, one file missing"), state="error")
+            st.warning("\n".join(errors), icon="⚠️")
+        else:
+            status.update(label=tr("Không tạo được báo cáo", "The report could not be made"), state="error")
+            st.error("\n".join(errors) or tr("Lỗi không rõ.", "Unknown error."), icon="❌")
+
+
+if st.button(tr("Tạo báo cáo", "Make the report"), type="primary", icon="📑", disabled=not state.has_data):
+    make_snapshot_now()
+
+# ------------------------------------------------------------------ archive
+
+st.subheader(tr("Báo cáo đã lưu", "Archived reports"))
+snapshots = list_archive(archive)
+if not snapshots:
+    st.info(tr("Chưa có báo cáo nào được lưu.", "No report has been archived yet."), icon="ℹ️")
+else:
+    days = sorted({s.run_day for s in snapshots}, reverse=True)
+    chosen_day = st.selectbox(tr("Ngày lập", "Made on"), days, format_func=lambda d: formats.day(d, language))
+    for snapshot in (s for s in snapshots if s.run_day == chosen_day):
+        manifest = snapshot.manifest
+        published = datetime.fromisoformat(manifest["published_at"])
+        with st.container(border=True):
+            st.markdown(f"**{manifest['scope']}** · {manifest['period']['label']} "
+                        f"({formats.day(datetime.fromisoformat(manifest['period']['start']).date(), language)} – "
+                        f"{formats.day(datetime.fromisoformat(manifest['period']['end']).date(), language)})")
+            st.caption(tr("dữ liệu đến ", "data as of ") + formats.moment(published, language))
+            files = snapshot.files
+            columns = st.columns(max(len(files), 1))
+            for column, file in zip(columns, files):
+                vi, en, icon = FILE_LABELS.get(file.name, (file.name, file.name, "📁"))
+                column.download_button(
+                    tr(vi, en), file.read_bytes(), file_name=f"{snapshot.folder.name}-{file.name}",
+                    mime=MIME.get(file.suffix, "application/octet-stream"), icon=icon,
+                    key=f"{snapshot.folder}/{file.name}",
+                )
+            for name, reason in manifest.get("failures", {}).items():
+                st.warning(f"{name}: {reason}", icon="⚠️")
+
+# ------------------------------------------------------------------ schedule
+
+with st.expander(tr("Lịch xuất báo cáo tự động", "Scheduled exports")):
+    if exports.enabled:
+        st.markdown(tr(
+            f"Hằng ngày lúc {exports.daily or '—'} (ngày hôm trước) · thứ Hai lúc {exports.weekly or '—'} (tuần trước)"
+            f" · ngày {exports.monthly or '—'} (tháng trước); lưu {exports.retention_days} ngày.",
+            f"Daily at {exports.daily or '—'} (the day before) · weekly {exports.weekly or '—'} (last week)"
+            f" · monthly {exports.monthly or '—'} (last month); kept {exports.retention_days} days.",
+        ))
+    else:
+        st.markdown(tr("Đã tắt xuất báo cáo tự động.", "Scheduled exports are turned off."))
+    runs = read_runs(archive, limit=30)
+    if runs:
+        st.dataframe(
+            [{
+                tr("Lúc", "At"): run.get("started_at", ""),
+                tr("Loại", "Kind"): run.get("kind", ""),
+                tr("Kỳ", "Period"): f"{run.get('period_start', '')} – {run.get('period_end', '')}",
+                tr("Đơn vị", "Unit"): run.get("unit") or tr("Toàn tỉnh", "Province"),
+                tr("Kết quả", "Result"): " ".join(
+                    (STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[0],
+                     STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[2 if language == "en" else 1])),
+                tr("Lỗi", "Error"): run.get("error") or "",
+            } for run in runs],
+            hide_index=True, width="stretch",
+        )
+    else:
+        st.caption(tr("Chưa có lần xuất tự động nào.", "No scheduled export has run yet."))
+
