@@ -1,2 +1,71 @@
+"""Dữ liệu — data health: each source's last good pull and the age of its data, recent
+runs with their errors, quarantined rows with reasons, 06a problems, unplaced units."""
+
+from __future__ import annotations
+
 import streamlit as st
-st.title("…")
+
+from ui import formats
+from ui.data import STALE_AFTER, data_state, read, runs
+from ui.i18n import lang, tr
+from ui.layout import downloads, freshness_banner, styled_table
+from warehouse.health import sources
+from warehouse.periods import now_in_vietnam
+
+language = lang()
+st.title(tr("Dữ liệu", "Data health"))
+state = freshness_banner()
+now = now_in_vietnam()
+
+st.subheader(tr("Nguồn dữ liệu", "Sources"))
+all_runs = runs()
+known = sources(all_runs) if not all_runs.is_empty() else []
+if not known:
+    st.info(tr("Chưa có lần nạp dữ liệu nào.", "No ingest run yet."), icon="ℹ️")
+for source, column in zip(known, st.columns(max(len(known), 1))):
+    with column:
+        age = source.age(now)
+        minutes = int(age.total_seconds() // 60) if age else None
+        stale = source.is_stale(now, STALE_AFTER)
+        st.markdown(f"### {source.source}")
+        st.badge(tr("Dữ liệu cũ", "Stale") if stale else tr("Cập nhật", "Fresh"),
+                 color="red" if stale else "blue", icon="⚠️" if stale else "✅")
+        st.metric(tr("Lần nạp thành công gần nhất", "Last successful pull"),
+                  formats.moment(source.last_ok, language),
+                  tr(f"{formats.count(minutes, 'vi')} phút trước", f"{formats.count(minutes, 'en')} minutes ago")
+                  if minutes is not None else None, delta_color="off", delta_arrow="off", border=True)
+        if source.last_status != "ok" and source.last_error:
+            st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + source.last_error, icon="🛑")
+st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(STALE_AFTER.total_seconds() // 60)} phút.",
+              f"Alert threshold: data older than {int(STALE_AFTER.total_seconds() // 60)} minutes."))
+
+st.subheader(tr("Các lần nạp gần đây", "Recent runs"))
+only_errors = st.toggle(tr("Chỉ các lần lỗi", "Failures only"), key="health.errors")
+shown = all_runs.filter(all_runs["status"] != "ok") if only_errors else all_runs
+st.dataframe(styled_table(shown.head(100)), hide_index=True)
+
+if state.has_data:
+    reasons = read("quarantine_reasons")
+    st.subheader(tr("Dòng bị cách ly", "Quarantined rows"))
+    if reasons.empty:
+        st.success(tr("Không có dòng nào bị cách ly.", "No quarantined rows."), icon="✅")
+    else:
+        st.dataframe(styled_table(reasons.frame), hide_index=True)
+        rows = read("quarantine").frame
+        with st.expander(tr("Xem các dòng (1.000 dòng mới nhất)", "Show the rows (newest 1,000)")):
+            st.dataframe(styled_table(rows), hide_index=True)
+            downloads(rows, "cach-ly", key="quarantine")
+
+    st.subheader(tr("Biểu 06a sai lệch", "Form 06a problems"))
+    violations = read("form06a_violations")
+    if violations.empty:
+        st.success(tr("Các biểu 06a đã nạp đều khớp số liệu.", "Every loaded form 06a adds up."), icon="✅")
+    else:
+        st.dataframe(styled_table(violations.frame), hide_index=True)
+
+    st.subheader(tr("Đơn vị chưa xác định", "Unplaced units"))
+    unresolved = read("unresolved_units")
+    if unresolved.empty:
+        st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon="✅")
+    else:
+        st.dataframe(styled_table(unresolved.frame), hide_index=True)

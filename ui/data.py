@@ -19,7 +19,7 @@ import streamlit as st
 from warehouse import health
 from warehouse.errors import NoSnapshot, WarehouseError
 from warehouse.paths import WarehousePaths
-from warehouse.periods import today_in_vietnam
+from warehouse.periods import now_in_vietnam, today_in_vietnam
 from warehouse.query import (
     KpiFilter, OverdueFilter, dossiers, field_choices, kpi, overdue_dossiers, procedure_choices, unit_choices,
 )
@@ -53,7 +53,7 @@ class DataState:
     def is_stale(self, now: datetime | None = None) -> bool:
         if self.published_at is None:
             return True
-        return (now or datetime.now()) - self.published_at > STALE_AFTER
+        return (now or now_in_vietnam()) - self.published_at > STALE_AFTER
 
 
 def data_state() -> DataState:

@@ -74,6 +74,11 @@ class Period:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
 
+def now_in_vietnam() -> datetime:
+    """Wall-clock time in Vietnam, naive, as the warehouse stamps runs and snapshots."""
+    return datetime.now(TIMEZONE).replace(tzinfo=None)
+
+
 def today_in_vietnam(now: datetime | None = None) -> date:
     return (now or datetime.now(TIMEZONE)).astimezone(TIMEZONE).date()
 
