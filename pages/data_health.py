@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import formats
-from ui.data import STALE_AFTER, data_state, read, runs
+from ui.data import stale_after, data_state, read, runs
 from ui.i18n import lang, tr
 from ui.layout import downloads, freshness_banner, styled_table
 from warehouse.health import sources
@@ -26,7 +26,7 @@ for source, column in zip(known, st.columns(max(len(known), 1))):
     with column:
         age = source.age(now)
         minutes = int(age.total_seconds() // 60) if age else None
-        stale = source.is_stale(now, STALE_AFTER)
+        stale = source.is_stale(now, stale_after())
         st.markdown(f"### {source.source}")
         st.badge(tr("Dữ liệu cũ", "Stale") if stale else tr("Cập nhật", "Fresh"),
                  color="red" if stale else "blue", icon="⚠️" if stale else "✅")
@@ -36,8 +36,8 @@ for source, column in zip(known, st.columns(max(len(known), 1))):
                   if minutes is not None else None, delta_color="off", delta_arrow="off", border=True)
         if source.last_status != "ok" and source.last_error:
             st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + source.last_error, icon="🛑")
-st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(STALE_AFTER.total_seconds() // 60)} phút.",
-              f"Alert threshold: data older than {int(STALE_AFTER.total_seconds() // 60)} minutes."))
+st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().total_seconds() // 60)} phút.",
+              f"Alert threshold: data older than {int(stale_after().total_seconds() // 60)} minutes."))
 
 st.subheader(tr("Các lần nạp gần đây", "Recent runs"))
 only_errors = st.toggle(tr("Chỉ các lần lỗi", "Failures only"), key="health.errors")

@@ -26,8 +26,12 @@ from warehouse.query import (
 from warehouse.snapshot import current_snapshot, open_snapshot
 from warehouse.targets import Targets, load_targets
 
-# Data older than this is called stale on every page (the worker pulls every 5 minutes).
-STALE_AFTER = timedelta(minutes=int(os.environ.get("IOC_STALE_MINUTES", "60")))
+
+
+def stale_after() -> timedelta:
+    """Data older than this is called stale on every page (the worker pulls every 5
+    minutes); `$IOC_STALE_MINUTES` changes it (60 by default)."""
+    return timedelta(minutes=int(os.environ.get("IOC_STALE_MINUTES", "60")))
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ class DataState:
     def is_stale(self, now: datetime | None = None) -> bool:
         if self.published_at is None:
             return True
-        return (now or now_in_vietnam()) - self.published_at > STALE_AFTER
+        return (now or now_in_vietnam()) - self.published_at > stale_after()
 
 
 def data_state() -> DataState:
