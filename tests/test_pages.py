@@ -126,7 +126,7 @@ def test_explorer_default_view_matches_the_kpi_command(monkeypatch, loaded):
     assert metric(app, "Tiến độ giải quyết (QĐ 766)") == formats.rate(march["on_time_rate_766"])
     # the heat table, by unit: the province's own agency and district Đại Từ
     heat = app.dataframe[0].value
-    assert heat["received"].sum() == march["received"]
+    assert heat["Tiếp nhận"].sum() == march["received"]
 
 
 def test_explorer_district_filter(monkeypatch, loaded):
@@ -179,7 +179,7 @@ def test_explorer_lists_the_dossiers_behind_a_number(monkeypatch, loaded):
     app = open_app(monkeypatch, loaded, EXPLORER, measure="pending_overdue")
     listed = app.dataframe[-1].value
     # pending overdue on 31 March: D06 (due 24/3), D11 (due 30/3, finished 3/4), D21 (due 15/3)
-    assert sorted(listed["dossier_code"]) == ["D06", "D11", "D21"]
+    assert sorted(listed["Mã hồ sơ"]) == ["D06", "D11", "D21"]
 
 
 def test_explorer_offers_downloads(monkeypatch, loaded):

@@ -41,14 +41,15 @@ def points(value: float | None, lang: Lang = "vi") -> str:
     if value is None or value != value:
         return MISSING
     number = format_decimal(abs(value) * 100, format="#,##0.0", locale=_locale(lang))
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    # an ASCII minus: Streamlit reads a delta's direction (arrow, colour) from it
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
     return f"{sign}{number} {'điểm %' if lang == 'vi' else 'pp'}"
 
 
 def signed_count(value: int | None, lang: Lang = "vi") -> str:
     if value is None:
         return MISSING
-    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    sign = "+" if value > 0 else "-" if value < 0 else "±"
     return sign + format_decimal(abs(value), locale=_locale(lang))
 
 

@@ -89,17 +89,22 @@ def styled_table(frame: pl.DataFrame, targets: Targets | None = None, level: str
     against their targets (blue: meets it; vermillion: below it)."""
     language = lang()
     pandas = frame.to_pandas()
-    formatters = {column: (lambda v, c=column: display_value(c, v)) for column in pandas.columns}
-    styler = pandas.style.format(formatters, na_rep=formats.MISSING)
+    originals = list(pandas.columns)
+    labels = [kpi_label(c, language) for c in originals]
+    pandas.columns = labels
+    styler = pandas.style.format(
+        {shown: (lambda v, c=column: display_value(c, v)) for shown, column in zip(labels, originals)},
+        na_rep=formats.MISSING,
+    )
     if targets is not None and year is not None:
-        for column in pandas.columns:
+        for shown, column in zip(labels, originals):
             target = targets.target(column, level, year)
             if column in RATE_KPIS and target is not None:
                 styler = styler.map(
                     lambda v, t=target, c=column: "" if v is None or v != v else (GOOD_CELL if targets.meets(c, v, t) else BAD_CELL),
-                    subset=[column],
+                    subset=[shown],
                 )
-    return styler.relabel_index([kpi_label(c, language) for c in pandas.columns], axis="columns").hide(axis="index")
+    return styler.hide(axis="index")
 
 
 def localized_columns(frame: pl.DataFrame) -> pl.DataFrame:
