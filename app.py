@@ -39,6 +39,7 @@ pages = [
     st.Page("pages/explorer.py", title=tr("Phân tích", "Explorer"), icon="🔎", url_path="phan-tich"),
     st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon="⏰", url_path="tre-han"),
     st.Page("pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon="🩺", url_path="du-lieu"),
+    st.Page("pages/report_exports.py", title=tr("Báo cáo", "Reports"), icon="📑", url_path="bao-cao"),
 ]
 navigation = st.navigation(pages, position="hidden" if wall else "sidebar")
 if not wall:

@@ -43,7 +43,14 @@ class SourceHealth:
 def runs(con: duckdb.DuckDBPyConnection | None, paths: WarehousePaths, limit: int = 200) -> pl.DataFrame:
     """Recent runs, newest first: the run log's, then the snapshot's older ones."""
     logged_runs = recent_runs(paths, limit)
-    logged = pl.DataFrame(logged_runs, schema=RUN_COLUMNS, strict=False) if logged_runs else None
+    logged = None
+    if logged_runs:
+        # JSON carries times as ISO text
+        text = pl.DataFrame(logged_runs, schema={name: pl.String for name in RUN_COLUMNS}, strict=False)
+        logged = text.with_columns(
+            pl.col("started_at", "finished_at").str.to_datetime(time_unit="us", strict=False),
+            pl.col("rows").cast(pl.Int64, strict=False),
+        )
     published = None
     if con is not None:
         published = fetch_frame(
