@@ -5,6 +5,11 @@ APScheduler 3.x in this process only (never inside the app). One job per source,
 missed while a long cycle ran is run once, not replayed). A failed cycle is recorded and
 simply tried again on the next tick; the last good snapshot keeps being served.
 SIGTERM or Ctrl-C asks a running cycle to stop between two files, then exits.
+
+The same scheduler makes the snapshot exports (`[exports]` in the sources file, see
+`ExportsConfig`): cron jobs `export:daily`, `export:weekly`, `export:monthly` in
+Asia/Ho_Chi_Minh time. An export that is not ok is tried again `retry_minutes` later
+(job `export:<kind>:retry`, the same period), at most `retry_attempts` times.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ from __future__ import annotations
 import signal
 import threading
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
 
 from ingest.pull import run_cycle
-from ingest.sources.config import SourceConfig
+from ingest.sources.config import ExportsConfig, SourceConfig, load_exports
 from ingest.sources.demo import portal_running
 from ingest.sources.portal.client import PortalClient, RetryPolicy, http_client
 from warehouse.errors import WarehouseError
@@ -29,10 +35,17 @@ def say(message: str) -> None:
     print(f"{datetime.now(LOCAL):%H:%M:%S} {message}", flush=True)
 
 
-def run_worker(paths: WarehousePaths, sources: list[SourceConfig], stop: threading.Event | None = None) -> None:
+TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+def run_worker(
+    paths: WarehousePaths, sources: list[SourceConfig], stop: threading.Event | None = None,
+    exports: ExportsConfig | None = None,
+) -> None:
     stop = stop or threading.Event()
+    exports = exports if exports is not None else load_exports()
     scheduler = BackgroundScheduler(
-        timezone="Asia/Ho_Chi_Minh",
+        timezone=TIMEZONE,
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600},
     )
     with ExitStack() as stack:
@@ -46,6 +59,7 @@ def run_worker(paths: WarehousePaths, sources: list[SourceConfig], stop: threadi
                 name=f"pull {source.name}", next_run_time=datetime.now(LOCAL),
             )
             say(f"{source.name}: every {source.schedule_minutes:g} min from {source.base_url}")
+        schedule_exports(scheduler, paths, exports, stop)
         scheduler.start()
         try:
             stop.wait()
@@ -76,3 +90,47 @@ def tick(paths: WarehousePaths, source: SourceConfig, client: PortalClient, stop
 def stop_on_signals(stop: threading.Event) -> None:
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())
+
+
+# ------------------------------------------------------------------ snapshot exports
+
+
+def schedule_exports(scheduler: BackgroundScheduler, paths: WarehousePaths, exports: ExportsConfig,
+                     stop: threading.Event) -> None:
+    if not exports.enabled:
+        say("exports: turned off ([exports] enabled = false)")
+        return
+    for kind in ("daily", "weekly", "monthly"):
+        fields = exports.schedule(kind)
+        if fields is None:
+            continue
+        scheduler.add_job(
+            export_tick, CronTrigger(timezone=TIMEZONE, **fields), args=[scheduler, paths, exports, kind, stop],
+            id=f"export:{kind}", name=f"export {kind}",
+        )
+        say(f"exports: {kind} at {getattr(exports, kind)} into {exports.archive(paths.database)}")
+
+
+def export_tick(scheduler: BackgroundScheduler, paths: WarehousePaths, exports: ExportsConfig, kind: str,
+                stop: threading.Event, period=None, attempt: int = 1) -> None:
+    if stop.is_set():
+        return
+    try:
+        # Imported here: matplotlib and fpdf load only when an export runs, and a broken
+        # report module never stops the pulls.
+        from reports.exports import run_export
+
+        run = run_export(paths, exports, kind, period=period, attempt=attempt, say=say)
+    except Exception as error:  # noqa: BLE001 (a worker outlives any one export)
+        say(f"export {kind}: crashed: {type(error).__name__}: {error}")
+        ok, period = False, period
+    else:
+        ok, period = run.ok, run.period
+    if ok or attempt > exports.retry_attempts or stop.is_set():
+        return
+    scheduler.add_job(
+        export_tick, "date", run_date=datetime.now(LOCAL) + timedelta(minutes=exports.retry_minutes),
+        args=[scheduler, paths, exports, kind, stop, period, attempt + 1],
+        id=f"export:{kind}:retry", name=f"export {kind} retry {attempt}", replace_existing=True,
+    )
+    say(f"export {kind}: tried {attempt} time(s); trying again in {exports.retry_minutes:g} min")

@@ -1,0 +1,165 @@
+"""Everything one snapshot export shows, read from the published snapshot in one go.
+
+The files of a snapshot must agree with each other, so they are all made from one
+`ReportData`, read under one open snapshot (one data version), never re-queried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+import polars as pl
+
+from warehouse.paths import WarehousePaths
+from warehouse.periods import TIMEZONE, Period, last_months
+from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, resolve_unit
+from warehouse.snapshot import open_snapshot
+from warehouse.units import Resolution
+
+TREND_MONTHS = 12
+# 06a goes up one level (Circular 01/2020); the province's own report goes to the Government Office.
+GOVERNMENT_OFFICE = "Văn phòng Chính phủ"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose report it is: the unit asked for, or the whole province."""
+
+    query: str | None              # the unit as the user typed it (None: the whole province)
+    label: str                     # "Huyện Đại Từ", "Tỉnh Thái Nguyên"
+    level: str | None              # the unit's level; None for the whole province
+    reporting_unit: str            # the agency's own name, written on form 06a
+    receiving_unit: str
+    has_units_below: bool          # a province or district: form 06a and the ranking go by unit
+    target_level: str | None       # the level whose targets apply ("all" when it spans levels)
+
+
+@dataclass(frozen=True)
+class ReportData:
+    period: Period                 # clipped to today: a current month is read up to today
+    full_period: Period            # as asked (the label)
+    previous: Period               # the same length just before, for the change on each tile
+    scope: Scope
+    version: str
+    published_at: datetime
+    made_at: datetime
+    total: dict
+    previous_total: dict
+    by_area: pl.DataFrame          # empty when the scope has no units below it
+    by_field: pl.DataFrame
+    trend: pl.DataFrame            # by month, the TREND_MONTHS months ending with the period
+    overdue: pl.DataFrame          # pending and overdue at the end of the period
+
+    @property
+    def as_of(self) -> date:
+        return self.period.end
+
+
+def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date) -> ReportData:
+    """Read a snapshot export's figures; raises the warehouse's errors (no data, unknown unit)."""
+    clipped = period.clipped(today)
+    previous = period.previous_to_date(today)
+    with open_snapshot(paths) as (con, info):
+        scope = _scope(con, unit, clipped)
+
+        def rows(window: Period, by: str | None = None) -> pl.DataFrame:
+            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by))
+
+        total = rows(clipped).to_dicts()[0]
+        previous_total = rows(previous).to_dicts()[0]
+        by_area = rows(clipped, "area") if scope.has_units_below else rows(clipped).clear()
+        by_field = rows(clipped, "field")
+        trend_start = last_months(clipped.end, TREND_MONTHS).start
+        trend = kpi(con, KpiFilter(trend_start, clipped.end, unit=unit, by="month"))
+        overdue = overdue_dossiers(con, OverdueFilter(as_of=clipped.end, unit=unit))
+    return ReportData(
+        period=clipped, full_period=period, previous=previous, scope=scope,
+        version=info.version, published_at=info.published_at,
+        made_at=datetime.now(TIMEZONE).replace(microsecond=0),
+        total=total, previous_total=previous_total, by_area=by_area, by_field=by_field,
+        trend=trend, overdue=overdue,
+    )
+
+
+# --------------------------------------------------------------------------- scope
+
+
+def _scope(con: duckdb.DuckDBPyConnection, unit: str | None, period: Period) -> Scope:
+    if unit is None:
+        province = _home_province(con, period)
+        return Scope(None, province, None, _ubnd(province), GOVERNMENT_OFFICE, True, None)
+    found = resolve_unit(con, unit, period.start, period.end)
+    if found.agency_codes:
+        # An agency (a department, a one-stop) reports for itself, to the province.
+        return Scope(unit, found.label, found.level, found.label,
+                     _provincial_office(_home_province(con, period)), False, found.level)
+    own_name = _agency_name(con, found) or _ubnd(found.label)
+    # Before the reform a commune reported to its district; since, communes report to the province.
+    parent = _parent_name(con, found) if found.level == "commune" and not period.after_reform else None
+    receiving = _ubnd(parent) if parent else (
+        GOVERNMENT_OFFICE if found.level == "province" else _provincial_office(_home_province(con, period))
+    )
+    below = found.level in ("province", "district")
+    target_level = found.level if found.level == "commune" else None
+    return Scope(unit, found.label, found.level, own_name, receiving, below, target_level)
+
+
+def _ubnd(unit_name: str) -> str:
+    """"Huyện Đại Từ" → "UBND huyện Đại Từ", as one-door systems name the people's committee."""
+    if not unit_name:
+        return "UBND"
+    return f"UBND {unit_name[0].lower()}{unit_name[1:]}"
+
+
+def _provincial_office(province: str) -> str:
+    return f"Văn phòng UBND {province[0].lower()}{province[1:]}" if province else "Văn phòng UBND tỉnh"
+
+
+def _home_province(con: duckdb.DuckDBPyConnection, period: Period) -> str:
+    # The province most agencies serve (the data's own), in the registry version of the period.
+    rows = con.execute(
+        """
+        select any_value(units.unit_name)
+        from dim_agencies as agencies
+        inner join dim_units as units
+            on units.unit_code = agencies.province_code and units.unit_level = 'province'
+           and units.valid_from <= ? and units.valid_to >= ?
+        group by agencies.province_code
+        order by count(*) desc, agencies.province_code
+        limit 1
+        """,
+        [period.end, period.start],
+    ).fetchall()
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection.
+    return rows[0][0] if rows else "Toàn tỉnh"
+
+
+def _agency_name(con: duckdb.DuckDBPyConnection, found: Resolution) -> str | None:
+    """The agency serving exactly this unit at its own level: "UBND xã Cù Vân" for Cù Vân."""
+    rows = con.execute(
+        """
+        select agency_name from dim_agencies
+        where unit_code = ? and agency_level = ? and unit_version in (select unnest(?::varchar[]))
+        order by agency_code limit 1
+        """,
+        [found.code, found.level, list(found.unit_versions) or ["pre2025", "post2025"]],
+    ).fetchall()
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection.
+    return rows[0][0] if rows else None
+
+
+def _parent_name(con: duckdb.DuckDBPyConnection, found: Resolution) -> str | None:
+    rows = con.execute(
+        """
+        select parent.unit_name from dim_units as child
+        inner join dim_units as parent
+            on parent.unit_code = child.parent_code and parent.unit_version = child.unit_version
+        where child.unit_code = ? and child.unit_version in (select unnest(?::varchar[]))
+        limit 1
+        """,
+        [found.code, list(found.unit_versions)],
+    ).fetchall()
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open on the connection.
+    return rows[0][0] if rows else None
