@@ -39,7 +39,13 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -234,13 +240,17 @@ def wait_ready(
 # Counts the script runs that finished (stApp's script state going back to notRunning),
 # so that a rerun is waited for even when it ends before Python looks.
 _RUN_COUNTER_JS = """
-window.__streamlitRuns = {finished: 0, state: null};
+window.__streamlitRuns = {finished: 0, state: null, firstStartedAt: null, lastFinishedAt: null};
 new MutationObserver(() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app && app.getAttribute('data-test-script-state');
     const runs = window.__streamlitRuns;
     if (state === runs.state) return;
-    if (state === 'notRunning' && runs.state) runs.finished += 1;
+    if (state === 'running' && runs.firstStartedAt === null) runs.firstStartedAt = performance.now();
+    if (state === 'notRunning' && runs.state) {
+        runs.finished += 1;
+        runs.lastFinishedAt = performance.now();
+    }
     runs.state = state;
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
 """
@@ -259,6 +269,12 @@ def runs_finished(page: Page) -> int:
     return page.evaluate("window.__streamlitRuns ? window.__streamlitRuns.finished : 0")
 
 
+def run_times(page: Page) -> tuple[float | None, float | None]:
+    """(first run started, last run finished), in ms since navigation start."""
+    runs = page.evaluate("window.__streamlitRuns || {}")
+    return runs.get("firstStartedAt"), runs.get("lastFinishedAt")
+
+
 def wait_rerun(page: Page, before: int, timeout_s: float = 60, polling_ms: float = 20) -> None:
     """Wait until a run after the `before`-th has finished and nothing is stale.
 
@@ -271,12 +287,15 @@ def wait_rerun(page: Page, before: int, timeout_s: float = 60, polling_ms: float
         raise PageException(f"{page.url} shows an exception:\n{exception_text(page)}")
 
 
-def open_page(page: Page, url: str, ready_selector: str = READY_SELECTOR, timeout_s: float = 60, **wait) -> float:
+def open_page(
+    page: Page, url: str, ready_selector: str = READY_SELECTOR, timeout_s: float = 60,
+    settle_s: float = SETTLE_S, polling_ms: float = 50,
+) -> float:
     """Go to `url` and wait_ready; RenderError when the app has no page there.
 
     Returns wait_ready's moment (ms since navigation start)."""
     page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
-    at = wait_ready(page, ready_selector, timeout_s, **wait)
+    at = wait_ready(page, ready_selector, timeout_s, settle_s, polling_ms)
     asked, shown = urlsplit(url).path.rstrip("/"), urlsplit(page.url).path.rstrip("/")
     if asked != shown:
         # Streamlit runs its default page instead, and moves the address there.
