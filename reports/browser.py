@@ -50,6 +50,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "app.py"
 CHROMIUM = Path("/usr/bin/chromium")
 # No sandbox: the exports run as root in containers, where Chromium's sandbox cannot
 # start. /dev/shm is 64 MB in Docker, too small for a 1920×1080 page's compositor.
@@ -90,9 +91,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def streamlit_command(port: int) -> list[str]:
+def streamlit_command(port: int, app: Path = APP) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         # A served dashboard never edits its own source: watching it only costs inotify handles.
@@ -115,8 +116,11 @@ def serve_dashboard(warehouse: Path, port: int | None = None, env: dict[str, str
 
 
 @contextmanager
-def run_dashboard(warehouse: Path, port: int | None = None, env: dict[str, str] | None = None) -> Iterator[Dashboard]:
-    """serve_dashboard, yielding the server process beside the URL."""
+def run_dashboard(
+    warehouse: Path, port: int | None = None, env: dict[str, str] | None = None, *, app: Path = APP,
+) -> Iterator[Dashboard]:
+    """serve_dashboard, yielding the server process beside the URL (`app`: another
+    Streamlit script, for a benchmark's baseline)."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     environment = {**os.environ, **(env or {}), "IOC_WAREHOUSE": str(Path(warehouse).absolute())}
@@ -124,7 +128,7 @@ def run_dashboard(warehouse: Path, port: int | None = None, env: dict[str, str] 
         # A file, not a pipe: nobody reads the server's output while it runs, and a full
         # pipe would block it.
         process = subprocess.Popen(
-            streamlit_command(port), cwd=ROOT, env=environment,
+            streamlit_command(port, app), cwd=ROOT, env=environment,
             stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
         )
         try:
@@ -240,16 +244,16 @@ def wait_ready(
 # Counts the script runs that finished (stApp's script state going back to notRunning),
 # so that a rerun is waited for even when it ends before Python looks.
 _RUN_COUNTER_JS = """
-window.__streamlitRuns = {finished: 0, state: null, firstStartedAt: null, lastFinishedAt: null};
+window.__streamlitRuns = {finished: 0, state: null, started: [], ended: []};
 new MutationObserver(() => {
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app && app.getAttribute('data-test-script-state');
     const runs = window.__streamlitRuns;
     if (state === runs.state) return;
-    if (state === 'running' && runs.firstStartedAt === null) runs.firstStartedAt = performance.now();
+    if (state === 'running') runs.started.push(performance.now());
     if (state === 'notRunning' && runs.state) {
         runs.finished += 1;
-        runs.lastFinishedAt = performance.now();
+        runs.ended.push(performance.now());
     }
     runs.state = state;
 }).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-test-script-state']});
@@ -269,10 +273,10 @@ def runs_finished(page: Page) -> int:
     return page.evaluate("window.__streamlitRuns ? window.__streamlitRuns.finished : 0")
 
 
-def run_times(page: Page) -> tuple[float | None, float | None]:
-    """(first run started, last run finished), in ms since navigation start."""
-    runs = page.evaluate("window.__streamlitRuns || {}")
-    return runs.get("firstStartedAt"), runs.get("lastFinishedAt")
+def run_times(page: Page) -> tuple[list[float], list[float]]:
+    """When script runs started and ended, in ms since navigation start."""
+    runs = page.evaluate("window.__streamlitRuns || {started: [], ended: []}")
+    return runs["started"], runs["ended"]
 
 
 def wait_rerun(page: Page, before: int, timeout_s: float = 60, polling_ms: float = 20) -> None:

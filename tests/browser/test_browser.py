@@ -110,6 +110,7 @@ def test_wall_rotates_with_no_chrome(new_page, base_url):
     page = visit(new_page(), base_url, "/?wall=1&rotate=3")
     first = visible_heading(page)
     assert first
+    screenshot(page, ARTIFACTS / "wall-1920x1080.png")
     deadline = time.monotonic() + ROTATION_WAIT_S
     while visible_heading(page) in (first, None) and time.monotonic() < deadline:
         page.wait_for_timeout(250)
