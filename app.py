@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.i18n import tr
 from ui.url_state import UrlState
-from warehouse.views import freshness
+from ui.data import backfill_progress, data_state
 
 # How often an open dashboard looks for a newer published snapshot.
 REFRESH_SECONDS = 15
@@ -16,13 +16,13 @@ wall = st.query_params.get("wall") == "1"
 @st.fragment(run_every=REFRESH_SECONDS)
 def follow_new_data() -> None:
     """Re-run the page when the worker has published a new data version."""
-    current = freshness()
-    seen = st.session_state.setdefault("data_version", current.version)
-    if current.version != seen:
-        st.session_state["data_version"] = current.version
+    version = data_state().version
+    seen = st.session_state.setdefault("data_version", version)
+    if version != seen:
+        st.session_state["data_version"] = version
         st.rerun(scope="app")
-    if current.progress:
-        st.info(current.progress, icon="⏳")
+    if progress := backfill_progress():
+        st.info(progress, icon="⏳")
 
 
 def language_switch() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import formats
-from ui.data import stale_after, data_state, read, runs
+from ui.data import stale_after, read, runs
 from ui.i18n import lang, tr
 from ui.layout import downloads, freshness_banner, styled_table
 from warehouse.health import sources

@@ -93,47 +93,41 @@ if totals["received"] == 0 and totals["resolved"] == 0 and totals["pending"] == 
 
 
 # ---------------------------------------------------------------- the heat table, one level down
-def drill(table_key: str, filter_key: str, column: str) -> None:
+def drill(filter_key: str) -> None:
     """A selected row narrows the filter it stands for (a district, a commune, a field...)."""
-    selection = st.session_state[table_key].selection.rows
-    if selection:
-        value = st.session_state[f"{table_key}-values"][selection[0]]
-        if value:
-            st.session_state[url.key(filter_key)] = value
+    selection = st.session_state["heat"].selection.rows
+    if selection and (value := st.session_state["heat-values"][selection[0]]):
+        st.session_state[url.key(filter_key)] = value
 
 
 if procedure is None:
-    if commune is None and district is None:
-        by, next_key, key_column, heading = "area", None, "unit_code", tr("Theo đơn vị", "By unit")
-    elif commune is None:
-        by, next_key, key_column, heading = "area", "commune", "unit_code", tr("Theo xã, phường", "By commune")
+    # (grouping, the filter a row narrows, its key column, the level a row must be to drill, heading)
+    if commune is None:
+        child = "commune" if district is not None or period.start >= REFORM_DAY else "district"
+        by, next_key, key_column, drillable = "area", child, "unit_code", child
+        heading = tr("Theo xã, phường", "By commune") if child == "commune" else tr("Theo đơn vị", "By unit")
     elif field is None:
-        by, next_key, key_column, heading = "field", "field", "field_code", tr("Theo lĩnh vực", "By field")
+        by, next_key, key_column, drillable, heading = "field", "field", "field_code", None, tr("Theo lĩnh vực", "By field")
     else:
-        by, next_key, key_column, heading = "procedure", "procedure", "procedure_code", tr("Theo thủ tục", "By procedure")
-    if commune is not None and field is not None:
-        by, next_key, key_column, heading = "procedure", "procedure", "procedure_code", tr("Theo thủ tục", "By procedure")
+        by, next_key, key_column, drillable = "procedure", "procedure", "procedure_code", None
+        heading = tr("Theo thủ tục", "By procedure")
     grouped = kpi_rows(KpiFilter(**base, by=by))
     st.subheader(heading)
     if grouped.empty:
         empty_state(grouped.message)
     else:
+        rows = grouped.frame.sort("received", descending=True)
         names = {"area": ["unit_name", "level"], "field": ["field_name"], "procedure": ["procedure_code", "procedure_name"]}[by]
-        table = grouped.frame.select(*names, *TABLE_COLUMNS).sort("received", descending=True)
-        keys = grouped.frame.sort("received", descending=True)[key_column].to_list()
-        if by == "area" and next_key is None:
-            # the province's own agencies have no unit to drill into; districts and communes do
-            levels = grouped.frame.sort("received", descending=True)["level"].to_list()
-            next_key = "district"
-            keys = [k if lv == "district" else None for k, lv in zip(keys, levels)]
-            if period.start >= REFORM_DAY:
-                next_key = "commune"
-                keys = [k if lv == "commune" else None for k, lv in zip(grouped.frame.sort("received", descending=True)[key_column].to_list(), levels)]
-        st.session_state["heat-values"] = keys
+        table = rows.select(*names, *TABLE_COLUMNS)
+        # a row of the parent's own agencies (the province's departments) has nowhere to go
+        st.session_state["heat-values"] = [
+            key if drillable is None or row_level == drillable else None
+            for key, row_level in zip(rows[key_column], rows["level"] if by == "area" else rows[key_column])
+        ]
         st.caption(tr("Chọn một dòng để xem chi tiết bên dưới. Ô màu xanh: đạt chỉ tiêu; màu cam: chưa đạt.",
                       "Select a row to drill down. Blue cells meet the target; orange ones do not."))
         st.dataframe(styled_table(table, goals, level, period.end.year), hide_index=True, key="heat",
-                     on_select=lambda: drill("heat", next_key, key_column), selection_mode="single-row")
+                     on_select=lambda: drill(next_key), selection_mode="single-row")
         downloads(table, f"chi-so-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
 
 # ---------------------------------------------------------------- the dossiers behind a number

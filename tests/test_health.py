@@ -1,6 +1,6 @@
 """The run log: failures that published nothing still reach the data-health page."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from warehouse import health
 from warehouse.runlog import append_run
@@ -15,4 +15,6 @@ def test_a_failed_run_is_seen_without_a_snapshot(warehouse):
     [demo] = health.sources(health.runs(None, warehouse))
     assert demo.last_ok == datetime(2026, 11, 22, 8, 1)
     assert (demo.last_status, demo.last_error) == ("failed", "portal down")
-    assert demo.is_stale(datetime(2026, 11, 22, 9, 2), threshold=datetime(2026, 11, 22, 9, 0) - datetime(2026, 11, 22, 8, 0))
+    # the failure does not refresh the data: an hour after the last good pull, it is stale
+    assert demo.is_stale(datetime(2026, 11, 22, 9, 2), threshold=timedelta(hours=1))
+    assert not demo.is_stale(datetime(2026, 11, 22, 8, 30), threshold=timedelta(hours=1))

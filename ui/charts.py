@@ -102,11 +102,3 @@ def channels(frame: pl.DataFrame, lang: Lang, *, dark: bool = False, height: int
     figure.update_xaxes(type="category")
     return _layout(figure, dark=dark, height=height, font_size=font_size)
 
-
-def sparkline_values(frame: pl.DataFrame, column: str) -> list[float]:
-    """A tile's sparkline: the column over the trend's months (gaps as 0 for counts)."""
-    values = frame[column].to_list()
-    if column in RATE_KPIS:
-        return [round(v * 100, 1) for v in values if v is not None]
-    return [v or 0 for v in values]
-

@@ -90,6 +90,7 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "quarantine_reasons": health.quarantine_reasons,
     "form06a_violations": health.form06a_violations,
     "unresolved_units": health.unresolved_units,
+    "backfill_progress": health.backfill_progress,
 }
 
 
@@ -116,6 +117,11 @@ def choices(reader: str, *args: object) -> dict[str, str]:
     """A filter's options, code → name (empty when there is no data yet)."""
     frame = read(reader, *args).frame
     return dict(frame.iter_rows()) if frame is not None else {}
+
+
+def backfill_progress() -> str | None:
+    frame = read("backfill_progress").frame
+    return frame["progress"][0] if frame is not None and not frame.is_empty() else None
 
 
 def kpi_rows(spec: KpiFilter) -> Result:

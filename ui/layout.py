@@ -4,15 +4,13 @@ downloads, and the wall screen's look. Streamlit calls live here and in pages on
 from __future__ import annotations
 
 import io
-from datetime import datetime
-
 import polars as pl
 import streamlit as st
 
 from ui import formats
 from ui.data import DataState, data_state
 from ui.i18n import lang, tr
-from ui.labels import CHANNELS, KEY_LABELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
+from ui.labels import CHANNELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
 from warehouse.targets import Targets
 
 GOOD_CELL = "background-color: rgba(0, 114, 178, 0.22)"

@@ -98,3 +98,11 @@ def form06a_violations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def unresolved_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return fetch_frame(con, query_sql("unresolved_units"))
+
+
+def backfill_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """What a long cycle still running (the first backfill) has done so far, as published."""
+    return fetch_frame(
+        con, "select progress from ingest_runs where status = 'running' and progress is not null"
+             " order by started_at desc limit 1",
+    )
