@@ -8,7 +8,8 @@ import streamlit as st
 from ui import formats
 from ui.data import stale_after, read, runs
 from ui.i18n import lang, tr
-from ui.layout import downloads, freshness_banner, styled_table
+from ui.layout import freshness_banner
+from ui.tables import downloads, table
 from warehouse.health import sources
 from warehouse.periods import now_in_vietnam
 
@@ -42,7 +43,7 @@ st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().t
 st.subheader(tr("Các lần nạp gần đây", "Recent runs"))
 only_errors = st.toggle(tr("Chỉ các lần lỗi", "Failures only"), key="health.errors")
 shown = all_runs.filter(all_runs["status"] != "ok") if only_errors else all_runs
-st.dataframe(styled_table(shown.head(100)), hide_index=True)
+table(shown.head(100))
 
 if state.has_data:
     reasons = read("quarantine_reasons")
@@ -50,10 +51,10 @@ if state.has_data:
     if reasons.empty:
         st.success(tr("Không có dòng nào bị cách ly.", "No quarantined rows."), icon="✅")
     else:
-        st.dataframe(styled_table(reasons.frame), hide_index=True)
+        table(reasons.frame)
         rows = read("quarantine").frame
         with st.expander(tr("Xem các dòng (1.000 dòng mới nhất)", "Show the rows (newest 1,000)")):
-            st.dataframe(styled_table(rows), hide_index=True)
+            table(rows)
             downloads(rows, "cach-ly", key="quarantine")
 
     st.subheader(tr("Biểu 06a sai lệch", "Form 06a problems"))
@@ -61,11 +62,11 @@ if state.has_data:
     if violations.empty:
         st.success(tr("Các biểu 06a đã nạp đều khớp số liệu.", "Every loaded form 06a adds up."), icon="✅")
     else:
-        st.dataframe(styled_table(violations.frame), hide_index=True)
+        table(violations.frame)
 
     st.subheader(tr("Đơn vị chưa xác định", "Unplaced units"))
     unresolved = read("unresolved_units")
     if unresolved.empty:
         st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon="✅")
     else:
-        st.dataframe(styled_table(unresolved.frame), hide_index=True)
+        table(unresolved.frame)

@@ -9,7 +9,8 @@ from ui import formats
 from ui.data import choices, dossier_rows, kpi_rows, targets, today
 from ui.i18n import lang, tr
 from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, RATE_KPIS, kpi_label, label
-from ui.layout import downloads, empty_state, freshness_banner, reform_note, styled_table
+from ui.layout import empty_state, freshness_banner, reform_note
+from ui.tables import downloads, table
 from ui.url_state import UrlState, parse_date
 from warehouse.periods import REFORM_DAY, Period, preset
 from warehouse.query import KpiFilter
@@ -118,7 +119,7 @@ if procedure is None:
     else:
         rows = grouped.frame.sort("received", descending=True)
         names = {"area": ["unit_name", "level"], "field": ["field_name"], "procedure": ["procedure_code", "procedure_name"]}[by]
-        table = rows.select(*names, *TABLE_COLUMNS)
+        heat = rows.select(*names, *TABLE_COLUMNS)
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [
             key if drillable is None or row_level == drillable else None
@@ -126,9 +127,9 @@ if procedure is None:
         ]
         st.caption(tr("Chọn một dòng để xem chi tiết bên dưới. Ô màu xanh: đạt chỉ tiêu; màu cam: chưa đạt.",
                       "Select a row to drill down. Blue cells meet the target; orange ones do not."))
-        st.dataframe(styled_table(table, goals, level, period.end.year), hide_index=True, key="heat",
-                     on_select=lambda: drill(next_key), selection_mode="single-row")
-        downloads(table, f"chi-so-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
+        table(heat, goals, level, period.end.year, key="heat", on_select=lambda: drill(next_key),
+              selection_mode="single-row")
+        downloads(heat, f"chi-so-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
 
 # ---------------------------------------------------------------- the dossiers behind a number
 st.subheader(tr("Hồ sơ đằng sau con số", "The dossiers behind a number"))
@@ -142,5 +143,5 @@ if listed.empty:
 else:
     if listed.frame.height >= 5000:
         st.caption(tr("Hiển thị 5.000 hồ sơ mới nhất.", "Showing the newest 5,000 dossiers."))
-    st.dataframe(styled_table(listed.frame), hide_index=True)
+    table(listed.frame)
     downloads(listed.frame, f"ho-so-{measure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="dossiers")

@@ -8,7 +8,8 @@ import streamlit as st
 from ui import formats
 from ui.data import choices, overdue_rows, today
 from ui.i18n import lang, tr
-from ui.layout import downloads, empty_state, freshness_banner, styled_table
+from ui.layout import empty_state, freshness_banner
+from ui.tables import downloads, table
 from ui.url_state import UrlState
 from warehouse.periods import REFORM_DAY
 from warehouse.query import OverdueFilter, overdue_summary
@@ -66,15 +67,14 @@ if watch.is_empty():
 by_agency, by_field, listing = st.tabs([tr("Theo cơ quan", "By agency"), tr("Theo lĩnh vực", "By field"),
                                         tr("Danh sách hồ sơ", "Dossiers")])
 with by_agency:
-    table = overdue_summary(watch, "agency")
-    st.dataframe(styled_table(table), hide_index=True)
-    downloads(table, f"tre-han-co-quan-{as_of:%Y%m%d}", key="agency")
+    agencies = overdue_summary(watch, "agency")
+    table(agencies)
+    downloads(agencies, f"tre-han-co-quan-{as_of:%Y%m%d}", key="agency")
 with by_field:
-    table = overdue_summary(watch, "field")
-    st.dataframe(styled_table(table), hide_index=True)
-    downloads(table, f"tre-han-linh-vuc-{as_of:%Y%m%d}", key="field")
+    fields = overdue_summary(watch, "field")
+    table(fields)
+    downloads(fields, f"tre-han-linh-vuc-{as_of:%Y%m%d}", key="field")
 with listing:
-    table = watch.select("dossier_code", "agency_name", "field_name", "procedure_name", "received_date",
-                         "due_date", "days_overdue", "state")
-    st.dataframe(styled_table(table), hide_index=True)
+    table(watch.select("dossier_code", "agency_name", "field_name", "procedure_name", "received_date",
+                       "due_date", "days_overdue", "state"))
     downloads(watch, f"tre-han-ho-so-{as_of:%Y%m%d}", key="list")

@@ -1,21 +1,13 @@
-"""Pieces every page shows the same way: the data time, stale and empty states, tables,
-downloads, and the wall screen's look. Streamlit calls live here and in pages only."""
+"""Pieces every page shows the same way: the data time, stale and empty states, and the
+wall screen's look (tables and downloads: `ui/tables.py`). Streamlit calls live in `ui/` and pages only."""
 
 from __future__ import annotations
 
-import io
-import polars as pl
 import streamlit as st
 
 from ui import formats
 from ui.data import DataState, data_state
 from ui.i18n import lang, tr
-from ui.labels import CHANNELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
-from warehouse.targets import Targets
-
-GOOD_CELL = "background-color: rgba(0, 114, 178, 0.22)"
-BAD_CELL = "background-color: rgba(213, 94, 0, 0.32)"
-COUNT_COLUMNS_HINT = ("received", "resolved", "pending", "carried_over", "refused", "overdue", "due_soon")
 
 
 def data_time(state: DataState | None = None) -> str:
@@ -59,69 +51,6 @@ def reform_note(spans_reform: bool) -> None:
             "and communes, after it to the new communes. Units are listed as they were when they received the dossiers, "
             "never merged or renamed.",
         ), icon="🗺️")
-
-
-def display_value(column: str, value: object) -> str:
-    language = lang()
-    if value is None:
-        return formats.MISSING
-    if column in RATE_KPIS or column.endswith("_rate"):
-        return formats.rate(value, language)  # type: ignore[arg-type]
-    if column == "level":
-        return label(LEVELS, str(value), language)
-    if column == "channel":
-        return label(CHANNELS, str(value), language)
-    if column in ("state", "resolution_class"):
-        return label(STATES, str(value), language)
-    if isinstance(value, bool):
-        return "✓" if value else ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return formats.count(value, language)
-    if hasattr(value, "strftime"):
-        return formats.day(value, language)  # type: ignore[arg-type]
-    return str(value)
-
-
-def styled_table(frame: pl.DataFrame, targets: Targets | None = None, level: str | None = None, year: int | None = None):
-    """The frame with labelled columns, Vietnamese number formats, and rates shaded
-    against their targets (blue: meets it; vermillion: below it)."""
-    language = lang()
-    pandas = frame.to_pandas()
-    originals = list(pandas.columns)
-    labels = [kpi_label(c, language) for c in originals]
-    pandas.columns = labels
-    styler = pandas.style.format(
-        {shown: (lambda v, c=column: display_value(c, v)) for shown, column in zip(labels, originals)},
-        na_rep=formats.MISSING,
-    )
-    if targets is not None and year is not None:
-        for shown, column in zip(labels, originals):
-            target = targets.target(column, level, year)
-            if column in RATE_KPIS and target is not None:
-                styler = styler.map(
-                    lambda v, t=target, c=column: "" if v is None or v != v else (GOOD_CELL if targets.meets(c, v, t) else BAD_CELL),
-                    subset=[shown],
-                )
-    return styler.hide(axis="index")
-
-
-def localized_columns(frame: pl.DataFrame) -> pl.DataFrame:
-    """Column headers in the reader's language, for files people open in Excel."""
-    language = lang()
-    return frame.rename({c: kpi_label(c, language) for c in frame.columns})
-
-
-def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM, so Excel shows Vietnamese) and XLSX of exactly this table."""
-    named = localized_columns(frame)
-    csv_bytes = "\ufeff".encode() + named.write_csv().encode("utf-8")
-    workbook = io.BytesIO()
-    named.write_excel(workbook, worksheet=name[:31], autofit=True)
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button("⬇ CSV", csv_bytes, file_name=f"{name}.csv", mime="text/csv", key=f"{key}-csv",
-                         on_click="ignore")
-    right.download_button("⬇ Excel", workbook.getvalue(), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 
 WALL_CSS = """
