@@ -369,6 +369,48 @@ def test_field_filter(wh):
     assert kpi_one(wh, *MARCH, field="Hộ tịch")["received"] == 7
 
 
+# --- channel and procedure filters --------------------------------------------------------
+# Online (channel 2) in March: received D01 D02 D04 D07 D08 D11 D12 D16 D26; refused D24;
+# carried over D20 (received 02-20, open on 03-01).
+# Resolved: D01 D16 early; D02 on time; D04 D20 D26 late. Pending at 03-31: D07 D08 D12
+# within due, D11 overdue (due 03-30). Check: 1 + 9 - 6 = 4 pending.
+ONLINE_MARCH = {
+    "received": 9, "received_online": 9, "received_direct": 0, "received_postal": 0, "refused": 1,
+    "carried_over": 1, "resolved": 6, "resolved_early": 2, "resolved_on_time": 1, "resolved_late": 3,
+    "pending": 4, "pending_within_due": 3, "pending_overdue": 1,
+}
+
+
+def test_channel_filter_from_the_rollups(wh):
+    row = kpi_one(wh, *MARCH, channel="online")
+    assert {k: row[k] for k in ONLINE_MARCH} == ONLINE_MARCH
+    assert row["on_time_rate"] == pytest.approx(3 / 6)
+
+
+def test_channel_filter_from_the_dossiers_gives_the_same_figures(wh):
+    # grouping by procedure re-derives the rollups from the dossiers; the groups add up
+    rows = kpi_rows(wh, *MARCH, channel="online", by="procedure")
+    summed = {k: sum(r[k] for r in rows) for k in ONLINE_MARCH}
+    assert summed == ONLINE_MARCH
+
+
+def test_channel_and_procedure(wh):
+    # Online and P1 (1.001193): received D01 D02 D12 D16; refused D24; carried over D20;
+    # resolved D01 D16 early, D02 on time, D20 late; pending D12 (within due)
+    row = kpi_one(wh, *MARCH, channel="online", procedure="1.001193")
+    assert {k: row[k] for k in ONLINE_MARCH} == {
+        "received": 4, "received_online": 4, "received_direct": 0, "received_postal": 0, "refused": 1,
+        "carried_over": 1, "resolved": 4, "resolved_early": 2, "resolved_on_time": 1, "resolved_late": 1,
+        "pending": 1, "pending_within_due": 1, "pending_overdue": 0,
+    }
+
+
+def test_channel_by_area_splits_the_same_total(wh):
+    rows = kpi_rows(wh, *MARCH, channel="online", by="area")
+    assert sum(r["received"] for r in rows) == 9
+    assert sum(r["pending_overdue"] for r in rows) == 1
+
+
 # --- groupings --------------------------------------------------------------------------
 
 def test_by_unit(wh):

@@ -1,8 +1,11 @@
 """What pages read: the typed query API over the published snapshot, cached per data version.
 
 Every read takes the data version as part of its cache key, so a newly published
-snapshot is a new entry and nothing stale is served. Errors become sentences
-(`Result.message`); pages never see a traceback or open the warehouse for writing.
+snapshot is a new entry and nothing stale is served. Every session reads through one
+read-only connection per snapshot, so DuckDB's buffer pool keeps what it has read
+(a fresh connection per read paid for opening the file and re-reading its tables).
+Errors become sentences (`Result.message`); pages never see a traceback or open the
+warehouse for writing.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from warehouse.periods import now_in_vietnam, today_in_vietnam
 from warehouse.query import (
     KpiFilter, OverdueFilter, dossiers, field_choices, kpi, overdue_dossiers, procedure_choices, unit_choices,
 )
-from warehouse.snapshot import current_snapshot, open_snapshot
+from warehouse.snapshot import current_snapshot
 from warehouse.targets import Targets, load_targets
 
 
@@ -49,6 +52,7 @@ class DataState:
     database: str
     version: str | None
     published_at: datetime | None
+    file: str | None = None
 
     @property
     def has_data(self) -> bool:
@@ -66,7 +70,7 @@ def data_state() -> DataState:
         info = current_snapshot(paths)
     except NoSnapshot:
         return DataState(str(paths.database), None, None)
-    return DataState(str(paths.database), info.version, info.published_at)
+    return DataState(str(paths.database), info.version, info.published_at, info.file)
 
 
 def today() -> date:
@@ -94,14 +98,21 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
 }
 
 
+# Two: the current snapshot, and the one before it while sessions still read it. An
+# evicted connection is closed when the last cursor on it is; the publisher keeps the
+# last three files, and an open file stays readable after it is removed.
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _snapshot(database: str, version: str, file: str) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(WarehousePaths.resolve(database).snapshots / file), read_only=True)
+
+
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
-def _read(database: str, version: str, reader: str, args: tuple) -> Result:
+def _read(database: str, version: str, file: str, reader: str, args: tuple) -> Result:
     # `version` is in the key on purpose: a new snapshot is a new entry.
     try:
-        with open_snapshot(WarehousePaths.resolve(database)) as (con, _info):
+        # A cursor per read: sessions run in threads, and a DuckDB connection serves one at a time.
+        with _snapshot(database, version, file).cursor() as con:
             return Result(_READERS[reader](con, *args))
-    except NoSnapshot:
-        return Result(None, None)
     except (WarehouseError, duckdb.Error) as error:
         return Result(None, str(error))
 
@@ -110,7 +121,7 @@ def read(reader: str, *args: object) -> Result:
     state = data_state()
     if not state.has_data:
         return Result(None, None)
-    return _read(state.database, state.version, reader, args)
+    return _read(state.database, state.version, state.file, reader, args)
 
 
 def choices(reader: str, *args: object) -> dict[str, str]:
@@ -143,7 +154,7 @@ def runs(limit: int = 200) -> pl.DataFrame:
     if not state.has_data:
         return health.runs(None, paths, limit)
     try:
-        with open_snapshot(paths) as (con, _info):
+        with _snapshot(state.database, state.version, state.file).cursor() as con:
             return health.runs(con, paths, limit)
     except (WarehouseError, duckdb.Error):
         return health.runs(None, paths, limit)

@@ -27,7 +27,7 @@ FULL_BUILD_SHARE = 0.2
 INCREMENTAL = ("fct_dossiers", "fct_kpi_events", "kpi_daily", "kpi_monthly")
 # The dimensions whose content decides the columns of fct_dossiers.
 DOSSIER_DIMENSIONS = ("dim_procedures", "dim_fields")
-ROLLUP_KEY = ("agency_id", "field_id", "day")
+ROLLUP_KEY = ("agency_id", "field_id", "channel", "day")
 EVENT_KEY = ("agency_id", "field_id", "procedure_id", "channel", "day")
 
 
@@ -159,7 +159,12 @@ def _add_into(con: duckdb.DuckDBPyConnection, rollup: str, delta: str) -> None:
         """
     )
     con.execute(f"delete from {rollup} using {delta} where {matches}")
-    con.execute(f"insert into {rollup} select * from merged")
+    # A row whose every sum became 0 (a dossier moved to another channel, say) is one
+    # a full build would not have: left out, so both builds hold the same rows.
+    con.execute(
+        f"insert into {rollup} select * from merged "
+        f"where greatest(*columns(* exclude ({key}))) <> 0 or least(*columns(* exclude ({key}))) <> 0"
+    )
     con.execute("drop table temp.merged")
 
 

@@ -57,8 +57,13 @@ class KpiFilter:
 
     @property
     def needs_dossiers(self) -> bool:
-        """Whether the rollups (agency × field × day) can answer, or only the dossiers can."""
-        return self.procedure is not None or self.channel is not None or self.by == "procedure"
+        """Whether the rollups (agency × field × channel × day) can answer, or only the dossiers can."""
+        return self.procedure is not None or self.by == "procedure"
+
+    @property
+    def dossiers_only(self) -> bool:
+        """Whether a filter only dossiers carry is set: a form 06a has no procedure or channel."""
+        return self.procedure is not None or self.channel is not None
 
 
 @dataclass(frozen=True)
@@ -83,15 +88,12 @@ def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
         "field_ids": list(field.field_ids) if field else None,
         "area_parents": list(unit.unit_codes) if unit and unit.unit_codes else None,
         "area_versions": list(unit.unit_versions) if unit and unit.unit_codes else None,
-        "dossiers_only": spec.needs_dossiers,
+        "dossiers_only": spec.dossiers_only,
+        "channel": CHANNEL_CODES[spec.channel] if spec.channel else None,
     }
     if spec.needs_dossiers:
         sql = _from_dossiers(query_sql("kpi"), by_procedure=spec.by == "procedure")
-        params |= {
-            "procedure_ids": procedure_ids,
-            "channel": CHANNEL_CODES[spec.channel] if spec.channel else None,
-            "dossier_field_ids": params["field_ids"],
-        }
+        params |= {"procedure_ids": procedure_ids, "dossier_field_ids": params["field_ids"]}
         if spec.by == "procedure":
             params["field_ids"] = None  # applied to the dossiers; the groups are procedures
     else:
@@ -117,7 +119,7 @@ PROCEDURE_KEY_COLUMNS = ("procedure_code", "procedure_name", "period_start", "pe
 def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
     """The KPI query over rollups rebuilt from the matching dossiers, not the stored ones.
 
-    A procedure or channel is finer than the stored rollups (agency × field × day), so the
+    A procedure is finer than the stored rollups (agency × field × channel × day), so the
     same mart SQL that builds them at publish runs here over just the dossiers that match,
     as CTEs that shadow the stored tables: one definition of every measure, whichever path.
     For groups by procedure, procedures stand in for fields.

@@ -1,12 +1,14 @@
--- grain: one row per agency, field and day with any KPI event.
+-- grain: one row per agency, field, channel (KenhThucHien) and day with any KPI event.
 -- Materialised at publish, sorted by day so that a period's days are read by zone maps.
+-- The channel is in the grain because the explorer filters by it: without it, a channel
+-- meant re-deriving the rollups from the dossiers (seconds for a year, not milliseconds).
 with events as (
     select * from fct_kpi_events
 ),
 
 final as (
     select
-        agency_id, field_id, day,
+        agency_id, field_id, channel, day,
         sum(received)::integer                 as received,
         sum(received_online)::integer          as received_online,
         sum(received_direct)::integer          as received_direct,

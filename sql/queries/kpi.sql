@@ -13,6 +13,7 @@
 --   $field_ids            BIGINT[] of dim_fields ids, or NULL
 --   $area_parents         VARCHAR[] of unit codes whose children $by = 'area' groups by
 --                         (NULL: the provinces), with $area_versions their registry versions
+--   $channel              KenhThucHien (1 direct, 2 online, 3 postal), or NULL for all
 --   $dossiers_only        true when a filter (procedure, channel) only dossiers carry:
 --                         a form 06a, which has neither, then counts nowhere
 --
@@ -104,10 +105,11 @@ monthly_by_group as (
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_monthly.day as month,
-        sum(columns(kpi_monthly.* exclude (agency_id, field_id, day)))
+        sum(columns(kpi_monthly.* exclude (agency_id, field_id, channel, day)))
     from kpi_monthly
     inner join selected_agencies using (agency_id)
     inner join selected_fields using (field_id)
+    where $channel is null or kpi_monthly.channel = $channel
     group by all
 ),
 
@@ -116,13 +118,14 @@ days_by_group as (
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_daily.day,
-        sum(columns(kpi_daily.* exclude (agency_id, field_id, day)))
+        sum(columns(kpi_daily.* exclude (agency_id, field_id, channel, day)))
     from kpi_daily
     inner join selected_agencies using (agency_id)
     inner join selected_fields using (field_id)
     -- only P(from - 1) and P(to) can fall inside a month; every other point ends one
-    where kpi_daily.day between date_trunc('month', $date_from::date) and $date_from::date - 1
-       or kpi_daily.day between date_trunc('month', $date_to::date + 1) and $date_to::date
+    where (kpi_daily.day between date_trunc('month', $date_from::date) and $date_from::date - 1
+           or kpi_daily.day between date_trunc('month', $date_to::date + 1) and $date_to::date)
+      and ($channel is null or kpi_daily.channel = $channel)
     group by all
 ),
 
