@@ -29,7 +29,10 @@ PERIOD_LABELS = {
 language = lang()
 url = UrlState("overview")
 wall = st.query_params.get("wall") == "1"
-rotate = int(st.query_params.get("rotate", "20") or 0) if wall else 0
+try:
+    rotate = max(int(st.query_params.get("rotate", "20") or 0), 0) if wall else 0
+except ValueError:
+    rotate = 20
 unit = st.query_params.get("unit") or None
 big = {"dark": True, "font_size": 22} if wall else {"dark": False, "font_size": 14}
 
@@ -79,9 +82,12 @@ def tiles_panel() -> None:
         empty_state(trend_result.message)
         return
     period_label = current.label(language)
-    tiles = [
+    # A past period (a report's wall.png of last quarter, say) has no "today" to show.
+    today_tiles = [
         tile("received", today_row, yesterday_row, None, goals, None, year, language,
              label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)),
+    ] if current.end >= today() else []
+    tiles = today_tiles + [
         tile("received", now, before, trend, goals, None, year, language,
              label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
         tile("online_rate", now, before, trend, goals, None, year, language),
@@ -151,7 +157,8 @@ PANELS = (
 )
 
 
-@st.fragment(run_every=max(rotate, 5) if wall else None)
+# With rotate=0 the panel stays; the fragment still wakes to show newly published data.
+@st.fragment(run_every=rotate if rotate > 0 else 15)
 def wall_screen() -> None:
     # Panels follow the wall clock, so every screen in the room shows the same one.
     index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else 0

@@ -24,6 +24,11 @@ from warehouse.query import KpiFilter, kpi  # noqa: E402
 from warehouse.snapshot import open_snapshot  # noqa: E402
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # warehouse/query.py silences this at import; pytest resets filters for each test.
+    config.addinivalue_line("filterwarnings", "ignore:Arrow output on a DB-API result:UserWarning")
+
+
 @pytest.fixture
 def warehouse(tmp_path: Path) -> WarehousePaths:
     return WarehousePaths(tmp_path / "warehouse.duckdb")

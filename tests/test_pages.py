@@ -68,6 +68,13 @@ def test_overview_today_tile_counts_the_day(monkeypatch, loaded):
     assert metric(app, "Tiếp nhận hôm nay") == "0"
 
 
+def test_a_past_period_has_no_today_tile(monkeypatch, loaded):
+    app = open_app(monkeypatch, loaded, wall="1", rotate="0", period="2023-02")
+    labels = [m.label for m in app.metric]
+    assert "Tiếp nhận hôm nay" not in labels
+    assert "Tiếp nhận tháng 02/2023" in labels
+
+
 def test_overview_shows_targets_and_the_data_time(monkeypatch, loaded):
     app = open_app(monkeypatch, loaded)
     captions = [c.value for c in app.caption]

@@ -8,6 +8,7 @@ name or code, a field, a level) into ids and bound parameters.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -160,8 +161,14 @@ def _procedure_ids(con: duckdb.DuckDBPyConnection, text: str) -> list[int]:
     return [row[0] for row in rows]
 
 
+# `con.sql(...)` binds a query once to describe it and again to run it: 30–40 ms of a
+# 100 ms KPI query. Executing directly binds once; the copy DuckDB warns about is of a
+# result of a few hundred rows at most.
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
+
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
-    return con.sql(sql, params=params).pl()
+    return pl.from_arrow(con.execute(sql, params).to_arrow_table())
 
 
 def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, date_from: date, date_to: date) -> Resolution:
