@@ -7,6 +7,7 @@ every `?rotate=N` seconds (0: stay on the first), new data shown in place.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -17,7 +18,7 @@ from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, wall_style
 from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
-from warehouse.periods import day, last_months, parse_period, PeriodError
+from warehouse.periods import Period, PeriodError, day, last_months, parse_period
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
 
 PERIODS = ("today", "week", "month", "quarter", "year")
@@ -55,14 +56,32 @@ else:
     url.write()
     top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
 
-try:
-    chosen = parse_period(period_name, today())
-except PeriodError:
-    chosen = parse_period("month", today())
-current = chosen.clipped(today())
-previous = chosen.previous_to_date(today())
-year = current.end.year
 goals = targets()
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The period on screen, worked out on every run: the wall page lives for weeks and
+    only its fragment reruns, so "this month" must move on at midnight by itself."""
+    current: Period
+    previous: Period
+
+    @property
+    def year(self) -> int:
+        return self.current.end.year
+
+    @property
+    def holds_today(self) -> bool:
+        # A past period (a report's wall.png of last quarter, say) has no "today" to show.
+        return self.current.end >= today()
+
+
+def shown() -> Shown:
+    try:
+        chosen = parse_period(period_name, today())
+    except PeriodError:
+        chosen = parse_period("month", today())
+    return Shown(chosen.clipped(today()), chosen.previous_to_date(today()))
 
 
 def first_row(result) -> dict | None:
@@ -70,11 +89,10 @@ def first_row(result) -> dict | None:
 
 
 def tiles_panel() -> None:
+    period = shown()
+    current, previous, year = period.current, period.previous, period.year
     now = first_row(kpi_rows(KpiFilter(current.start, current.end, unit=unit)))
     before = first_row(kpi_rows(KpiFilter(previous.start, previous.end, unit=unit)))
-    today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
-    yesterday = day(today()).previous()
-    yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
     window = last_months(current.end, 12)
     trend_result = kpi_rows(KpiFilter(window.start, window.end, unit=unit, by="month"))
     trend = trend_result.frame
@@ -82,11 +100,13 @@ def tiles_panel() -> None:
         empty_state(trend_result.message)
         return
     period_label = current.label(language)
-    # A past period (a report's wall.png of last quarter, say) has no "today" to show.
-    today_tiles = [
-        tile("received", today_row, yesterday_row, None, goals, None, year, language,
-             label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)),
-    ] if current.end >= today() else []
+    today_tiles = []
+    if period.holds_today:
+        today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
+        yesterday = day(today()).previous()
+        yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
+        today_tiles.append(tile("received", today_row, yesterday_row, None, goals, None, year, language,
+                                label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)))
     tiles = today_tiles + [
         tile("received", now, before, trend, goals, None, year, language,
              label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
@@ -112,6 +132,8 @@ def tiles_panel() -> None:
 
 
 def ranking_panel() -> None:
+    period = shown()
+    current, year = period.current, period.year
     result = kpi_rows(KpiFilter(current.start, current.end, unit=unit, by="area"))
     if result.empty:
         empty_state(result.message)
@@ -165,7 +187,7 @@ def wall_screen() -> None:
     render, (title_vi, title_en) = PANELS[index]
     state = data_state()
     head, stamp = st.columns([3, 2])
-    head.header(f"{tr(title_vi, title_en)} · {current.label(language)}")
+    head.header(f"{tr(title_vi, title_en)} · {shown().current.label(language)}")
     if state.has_data and state.is_stale():
         stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon="⚠️")
     elif state.has_data:

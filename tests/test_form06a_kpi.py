@@ -135,6 +135,16 @@ def test_field_filter_by_label(reported: WarehousePaths) -> None:
     assert (row["received"], row["resolved"], row["pending"]) == (320, 310, 20)
 
 
+def test_by_procedure_leaves_the_form_out(reported: WarehousePaths) -> None:
+    # a form 06a counts by field, never by procedure: grouped by procedure, nothing shows
+    assert kpi_rows(reported, *Q1, by="procedure") == []
+
+
+def test_channel_filter_leaves_the_form_out(reported: WarehousePaths) -> None:
+    # the form counts online filings but carries no channel to filter its rows by
+    assert kpi_one(reported, *Q1, channel="online")["received"] == 0
+
+
 def test_level_of_the_reporting_agency(reported: WarehousePaths) -> None:
     assert kpi_one(reported, *Q1, level="district")["received"] == 1640
     assert kpi_one(reported, *Q1, level="commune")["received"] == 0

@@ -98,20 +98,23 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
 }
 
 
-# Two: the current snapshot, and the one before it while sessions still read it. An
-# evicted connection is closed when the last cursor on it is; the publisher keeps the
-# last three files, and an open file stays readable after it is removed.
-@st.cache_resource(max_entries=2, show_spinner=False)
+# One entry: the connection of the current snapshot. When a new one is published, the
+# first read of it evicts the old connection (DESIGN §9: none is held across an ingest);
+# reads still running on the old one finish on their cursors. Never close it on release:
+# closing a connection closes its cursors.
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _snapshot(database: str, version: str, file: str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(WarehousePaths.resolve(database).snapshots / file), read_only=True)
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
 def _read(database: str, version: str, file: str, reader: str, args: tuple) -> Result:
-    # `version` is in the key on purpose: a new snapshot is a new entry.
+    # `version` is in the key on purpose: a new snapshot is a new entry. A snapshot that
+    # cannot be opened raises here, so that failure is not cached: the next run retries.
+    connection = _snapshot(database, version, file)
     try:
         # A cursor per read: sessions run in threads, and a DuckDB connection serves one at a time.
-        with _snapshot(database, version, file).cursor() as con:
+        with connection.cursor() as con:
             return Result(_READERS[reader](con, *args))
     except (WarehouseError, duckdb.Error) as error:
         return Result(None, str(error))
@@ -121,7 +124,10 @@ def read(reader: str, *args: object) -> Result:
     state = data_state()
     if not state.has_data:
         return Result(None, None)
-    return _read(state.database, state.version, state.file, reader, args)
+    try:
+        return _read(state.database, state.version, state.file, reader, args)
+    except duckdb.Error as error:
+        return Result(None, str(error))
 
 
 def choices(reader: str, *args: object) -> dict[str, str]:

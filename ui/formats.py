@@ -8,9 +8,8 @@ whose denominator is 0, DESIGN §4) is an em dash, never 0.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
-
 from functools import cache
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime

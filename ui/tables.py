@@ -38,7 +38,8 @@ def table(frame: pl.DataFrame, targets: Targets | None = None, level: str | None
           **options: object):
     """Show `frame` with st.dataframe; `options` (a key, on_select...) are passed on."""
     language = lang()
-    if frame.height <= STYLED_MAX_ROWS:
+    # Shading against targets needs the Styler, however long the table.
+    if frame.height <= STYLED_MAX_ROWS or targets is not None:
         return st.dataframe(styled(frame, language, targets, level, year), hide_index=True, **options)
     shown, config = native(frame, language)
     return st.dataframe(shown, hide_index=True, column_config=config, **options)
@@ -83,14 +84,17 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
 
 
 def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str, object]]:
-    """A long list as native columns: labels mapped, rates written out, dates day-first."""
+    """A long list as native columns: labels mapped, rates written out, dates day-first.
+
+    Rates become text here (sorted as text): long lists are lists of dossiers, which
+    carry none; a table of rates against targets always takes the Styler."""
     columns, config = [], {}
     for column, dtype in frame.schema.items():
         shown = kpi_label(column, language)
         expression = pl.col(column)
         if column in LABELLED:
             names = {code: pair[1] if language == "en" else pair[0] for code, pair in LABELLED[column].items()}
-            expression = expression.cast(pl.String).replace(names)
+            expression = expression.cast(pl.String).replace(names).fill_null(formats.MISSING)
         elif is_rate(column):
             expression = expression.map_elements(lambda v: formats.rate(v, language), return_dtype=pl.String).fill_null(formats.MISSING)
         elif dtype in (pl.Date, pl.Datetime):

@@ -63,8 +63,8 @@ class KpiFilter:
 
     @property
     def dossiers_only(self) -> bool:
-        """Whether a filter only dossiers carry is set: a form 06a has no procedure or channel."""
-        return self.procedure is not None or self.channel is not None
+        """Whether only dossiers can answer: a form 06a has no procedure or channel."""
+        return self.procedure is not None or self.channel is not None or self.by == "procedure"
 
 
 @dataclass(frozen=True)
@@ -162,9 +162,10 @@ def _procedure_ids(con: duckdb.DuckDBPyConnection, text: str) -> list[int]:
 
 
 # `con.sql(...)` binds a query once to describe it and again to run it: 30–40 ms of a
-# 100 ms KPI query. Executing directly binds once; the copy DuckDB warns about is of a
-# result of a few hundred rows at most.
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+# 100 ms KPI query. Executing directly binds once; the extra copy DuckDB warns about is
+# of the result only (at most some thousands of rows: lists are limited, KPIs grouped).
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning,
+                        module=r"warehouse\.query")
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
@@ -181,10 +182,13 @@ _indexes: dict[str, CandidateIndex] = {}
 def _candidate_index(con: duckdb.DuckDBPyConnection) -> CandidateIndex:
     # Built once per snapshot version: normalising 14,000 unit names costs ~0.3 s.
     version = con.execute("select version from snapshot_info").fetchone()[0]
-    if version not in _indexes:
+    # Sessions run in threads: read once, so another thread's clear() cannot fail this one.
+    index = _indexes.get(version)
+    if index is None:
+        index = CandidateIndex(load_candidates(con, units_table="dim_units", agencies_table="dim_agencies"))
         _indexes.clear()
-        _indexes[version] = CandidateIndex(load_candidates(con, units_table="dim_units", agencies_table="dim_agencies"))
-    return _indexes[version]
+        _indexes[version] = index
+    return index
 
 
 def resolve_field(con: duckdb.DuckDBPyConnection, text: str) -> FieldMatch:

@@ -14,8 +14,8 @@
 --   $area_parents         VARCHAR[] of unit codes whose children $by = 'area' groups by
 --                         (NULL: the provinces), with $area_versions their registry versions
 --   $channel              KenhThucHien (1 direct, 2 online, 3 postal), or NULL for all
---   $dossiers_only        true when a filter (procedure, channel) only dossiers carry:
---                         a form 06a, which has neither, then counts nowhere
+--   $dossiers_only        true when a filter (procedure, channel) or grouping (by procedure)
+--                         only dossiers carry: a form 06a, which has neither, then counts nowhere
 --
 -- How a period is summed from the rollups: every measure is read through its prefix sum
 -- P(x) = everything on days <= x, taken from whole months in kpi_monthly and the days of
