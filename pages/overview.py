@@ -15,7 +15,7 @@ from ui import charts, formats
 from ui.data import data_state, kpi_rows, overdue_rows, targets, today
 from ui.i18n import lang, tr
 from ui.labels import RANKABLE, kpi_label
-from ui.layout import data_time, empty_state, freshness_banner, reform_note, wall_style
+from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style, wall_style
 from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
 from warehouse.periods import Period, PeriodError, day, last_months, parse_period
@@ -42,6 +42,7 @@ if wall:
     period_name = st.query_params.get("period", "month")
     ranking_kpi = st.query_params.get("kpi", "on_time_rate")
 else:
+    tile_style()
     st.title(tr("Tổng quan", "Overview"))
     freshness_banner()
     top = st.columns([3, 2, 1])
@@ -117,17 +118,21 @@ def tiles_panel() -> None:
     ]
     for column, item in zip(st.columns(len(tiles)), tiles):
         with column:
+            # On a laptop five tiles leave no room beside the change: one caption below says it.
             st.metric(item.label, item.value, item.delta, delta_color=item.delta_color, border=True,
                       chart_data=item.sparkline or None, chart_type="area",
-                      delta_description=tr("so với kỳ trước", "vs previous period") if item.delta else None)
+                      delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None)
             st.caption(item.note)
+    if not wall:
+        st.caption(tr(f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày).",
+                      f"Arrows: change against {previous.label('en')} (the same number of days)."))
     if trend is not None and not trend.is_empty():
         kpis = ["online_rate", "on_time_rate"]
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
         st.plotly_chart(
             charts.trend(trend, kpis, {k: goals.target(k, None, year) for k in kpis}, language,
                          height=520 if wall else 380, **big),
-            config={"displayModeBar": False}, key=f"trend-{wall}",
+            config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}",
         )
 
 
@@ -150,7 +155,7 @@ def ranking_panel() -> None:
             else:
                 st.plotly_chart(
                     charts.ranking(rows, ranking_kpi, target, language, title=title, height=560 if wall else 320, **big),
-                    config={"displayModeBar": False}, key=f"rank-{worst}-{wall}",
+                    config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
                 )
 
 
@@ -168,7 +173,7 @@ def overdue_panel() -> None:
         charts.ranking(by_agency.rename({"agency_name": "unit_name"}), "overdue", None, language,
                        title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
                        height=620 if wall else 360, **big),
-        config={"displayModeBar": False}, key=f"overdue-{wall}",
+        config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}",
     )
 
 

@@ -27,7 +27,8 @@ def _layout(figure: go.Figure, *, dark: bool, height: int, font_size: int) -> go
         plot_bgcolor="rgba(0,0,0,0)",
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"size": font_size},
+        # Explicit on dark: the wall draws with theme=None, so nothing else sets a light text colour.
+        font={"size": font_size, **({"color": "#f2f4f8"} if dark else {})},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font_size": font_size},
     )

@@ -69,9 +69,27 @@ WALL_CSS = """
   [data-testid="stMetricDelta"] * { font-size: 1.2vw !important; }
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 1.1vw !important; color: #c9d1e3 !important; }
   [data-testid="stAlert"] * { font-size: 1.2vw !important; }
+  /* the sparklines are drawn for the light theme: no white card, a faint area under the line */
+  [data-testid="stMetricChart"] svg { background-color: transparent !important; }
+  [data-testid="stMetricChart"] .mark-area path { opacity: 0.25 !important; }
 </style>
 """
 
 
+# Tile labels and the "vs previous period" note wrap instead of ending in "…": five tiles
+# share a 1366 px laptop screen, and "Tỷ lệ giải quyết đúng hạn" does not fit on one line.
+TILE_CSS = """
+<style>
+  [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
+  [data-testid="stMetricDeltaDescription"], [data-testid="stMetricDeltaDescription"] * {
+      white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+</style>
+"""
+
+
+def tile_style() -> None:
+    st.html(TILE_CSS)
+
+
 def wall_style() -> None:
-    st.html(WALL_CSS)
+    st.html(WALL_CSS + TILE_CSS)

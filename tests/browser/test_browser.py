@@ -93,6 +93,29 @@ def test_copied_link_restores_the_filters(new_page, base_url):
     assert combobox(copy, "Kỳ báo cáo").input_value() == period
 
 
+GRID_HEADER_PX = 35
+GRID_ROW_PX = 35
+
+
+def test_selecting_a_row_drills_down(new_page, base_url):
+    # This month's heat table lists communes; the first rows may be the province's own
+    # agencies, which go nowhere, so the first rows are tried in turn.
+    page = visit(new_page(), base_url, "/phan-tich?period=month&lang=vi")
+    expect(page.get_by_text("Theo xã, phường", exact=True)).to_be_visible()
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    for row in range(4):
+        box = grid.bounding_box()
+        before = runs_finished(page)
+        # the row-marker column (first 30 px) selects the row
+        page.mouse.click(box["x"] + 15, box["y"] + GRID_HEADER_PX + GRID_ROW_PX * row + GRID_ROW_PX / 2)
+        wait_rerun(page, before)
+        if "commune=" in page.url:
+            break
+    assert "commune=" in page.url, "no row of the first four drilled down"
+    expect(page.get_by_text("Theo lĩnh vực", exact=True)).to_be_visible()
+    assert combobox(page, "Xã, phường").input_value(), "the commune filter shows the drilled row"
+
+
 def visible_heading(page: Page) -> str:
     return page.evaluate(
         """(selector) => {
