@@ -7,7 +7,6 @@ every `?rotate=N` seconds (0: stay on the first), new data shown in place.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -18,7 +17,7 @@ from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style, wall_style
 from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
-from warehouse.periods import Period, PeriodError, day, last_months, parse_period
+from warehouse.periods import day, last_months, on_screen
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
 
 PERIODS = ("today", "week", "month", "quarter", "year")
@@ -60,38 +59,15 @@ else:
 goals = targets()
 
 
-@dataclass(frozen=True)
-class Shown:
-    """The period on screen, worked out on every run: the wall page lives for weeks and
-    only its fragment reruns, so "this month" must move on at midnight by itself."""
-    current: Period
-    previous: Period
-
-    @property
-    def year(self) -> int:
-        return self.current.end.year
-
-    @property
-    def holds_today(self) -> bool:
-        # A past period (a report's wall.png of last quarter, say) has no "today" to show.
-        return self.current.end >= today()
-
-
-def shown() -> Shown:
-    try:
-        chosen = parse_period(period_name, today())
-    except PeriodError:
-        chosen = parse_period("month", today())
-    return Shown(chosen.clipped(today()), chosen.previous_to_date(today()))
-
-
 def first_row(result) -> dict | None:
     return None if result.frame is None or result.frame.is_empty() else result.frame.row(0, named=True)
 
 
+# The period is worked out in each panel, not once per page: the wall page stays open
+# for weeks and only its fragment reruns, so "this month" must move on by itself.
 def tiles_panel() -> None:
-    period = shown()
-    current, previous, year = period.current, period.previous, period.year
+    current, previous = on_screen(period_name, today())
+    year = current.end.year
     now = first_row(kpi_rows(KpiFilter(current.start, current.end, unit=unit)))
     before = first_row(kpi_rows(KpiFilter(previous.start, previous.end, unit=unit)))
     window = last_months(current.end, 12)
@@ -102,7 +78,8 @@ def tiles_panel() -> None:
         return
     period_label = current.label(language)
     today_tiles = []
-    if period.holds_today:
+    # A past period (a report's wall.png of last quarter, say) has no "today" to show.
+    if current.end >= today():
         today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
         yesterday = day(today()).previous()
         yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
@@ -137,8 +114,8 @@ def tiles_panel() -> None:
 
 
 def ranking_panel() -> None:
-    period = shown()
-    current, year = period.current, period.year
+    current, _ = on_screen(period_name, today())
+    year = current.end.year
     result = kpi_rows(KpiFilter(current.start, current.end, unit=unit, by="area"))
     if result.empty:
         empty_state(result.message)
@@ -192,7 +169,7 @@ def wall_screen() -> None:
     render, (title_vi, title_en) = PANELS[index]
     state = data_state()
     head, stamp = st.columns([3, 2])
-    head.header(f"{tr(title_vi, title_en)} · {shown().current.label(language)}")
+    head.header(f"{tr(title_vi, title_en)} · {on_screen(period_name, today())[0].label(language)}")
     if state.has_data and state.is_stale():
         stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon="⚠️")
     elif state.has_data:

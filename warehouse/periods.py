@@ -161,3 +161,13 @@ def parse_period(text: str, today: date | None = None) -> Period:
         raise PeriodError(
             f"'{text}' is not a period: use day, week, month, quarter, year, or YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD"
         ) from None
+
+
+def on_screen(text: str, today: date) -> tuple[Period, Period]:
+    """What a screen shows for `text` on `today`: the period so far (an unknown text
+    shows this month), and the same stretch of the period before it, for the change."""
+    try:
+        chosen = parse_period(text, today)
+    except PeriodError:
+        chosen = preset("month", today)
+    return chosen.clipped(today), chosen.previous_to_date(today)
