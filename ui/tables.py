@@ -20,7 +20,7 @@ import streamlit as st
 from ui import formats
 from ui.formats import Lang
 from ui.i18n import lang
-from ui.labels import CHANNELS, LEVELS, RATE_KPIS, STATES, kpi_label
+from ui.labels import CHANNELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
 from warehouse.targets import Targets
 
 STYLED_MAX_ROWS = 500
@@ -32,6 +32,11 @@ LABELLED = {"level": LEVELS, "channel": CHANNELS, "state": STATES, "resolution_c
 
 def is_rate(column: str) -> bool:
     return column in RATE_KPIS or column.endswith("_rate")
+
+
+def names_of(column: str, language: Lang) -> dict[str, str]:
+    """code → label for a LABELLED column."""
+    return {code: label(LABELLED[column], code, language) for code in LABELLED[column]}
 
 
 def table(frame: pl.DataFrame, targets: Targets | None = None, level: str | None = None, year: int | None = None,
@@ -50,7 +55,7 @@ def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[obje
     if is_rate(column):
         return lambda v: formats.rate(v, language)  # type: ignore[arg-type]
     if column in LABELLED:
-        names = {code: pair[1] if language == "en" else pair[0] for code, pair in LABELLED[column].items()}
+        names = names_of(column, language)
         return lambda v: formats.MISSING if v is None else names.get(str(v), str(v))
     if dtype == pl.Boolean:
         return lambda v: "✓" if v else ""
@@ -93,8 +98,7 @@ def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str,
         shown = kpi_label(column, language)
         expression = pl.col(column)
         if column in LABELLED:
-            names = {code: pair[1] if language == "en" else pair[0] for code, pair in LABELLED[column].items()}
-            expression = expression.cast(pl.String).replace(names).fill_null(formats.MISSING)
+            expression = expression.cast(pl.String).replace(names_of(column, language)).fill_null(formats.MISSING)
         elif is_rate(column):
             expression = expression.map_elements(lambda v: formats.rate(v, language), return_dtype=pl.String).fill_null(formats.MISSING)
         elif dtype in (pl.Date, pl.Datetime):
