@@ -32,7 +32,6 @@ import argparse
 import shutil
 import statistics
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +39,7 @@ import duckdb
 import psutil
 from playwright.sync_api import Browser, Page
 
+from bench.bench_data_core import best_of
 from reports.browser import (
     Dashboard,
     chromium,
@@ -136,15 +136,6 @@ def raw_group_by(database: Path) -> float:
         ).fetchall())
     finally:
         con.close()
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - started)
-    return best
 
 
 # ------------------------------------------------------------------ measurements
