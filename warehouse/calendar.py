@@ -13,7 +13,7 @@ working days", and the PAKN handling deadline (`nth_working_day_after`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
@@ -104,7 +104,7 @@ def _span(province: ProvinceCalendar, first_year: int, last_year: int) -> tuple[
 class WorkingCalendar:
     """Working days: Monday to Friday, with the national and provincial exceptions."""
 
-    province: ProvinceCalendar = ProvinceCalendar()
+    province: ProvinceCalendar = field(default_factory=ProvinceCalendar)
 
     def days(self, year: int) -> list[CalendarDay]:
         """The exceptions of `year` to Monday-to-Friday, by date (what `warehouse calendar` prints)."""
