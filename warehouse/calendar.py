@@ -26,6 +26,8 @@ from warehouse.province_calendar import ProvinceCalendar, load_province
 from warehouse.targets import load_targets
 
 Source = Literal["national", "province"]
+# repeated: a date named twice; already_off: a day off added on a day already off;
+# not_off: a working day set on a day already worked (a removal of a day that is not off)
 Problem = Literal["repeated", "already_off", "not_off"]
 
 
@@ -44,8 +46,7 @@ class OverrideProblem:
     """A provincial entry that changes nothing or says two things (shown on the data-health page)."""
 
     day: date
-    problem: Problem   # repeated: named twice; already_off: a day off on a day already off;
-                       # not_off: a working day on a day already worked
+    problem: Problem
 
 
 def _weekday(day: date) -> bool:
