@@ -1,5 +1,6 @@
 """Dữ liệu — data health: each source's last good pull and the age of its data, recent
-runs with their errors, quarantined rows with reasons, 06a problems, unplaced units."""
+runs with their errors, quarantined rows with reasons, 06a problems, unplaced units,
+slips in the provincial working-day calendar."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from ui.data import stale_after, read, runs
 from ui.i18n import lang, tr
 from ui.layout import freshness_banner
 from ui.tables import downloads, table
+from warehouse.calendar import load_calendar, province_problems
+from warehouse.errors import WarehouseError
 from warehouse.health import sources
 from warehouse.periods import now_in_vietnam
 
@@ -70,3 +73,28 @@ if state.has_data:
         st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon="✅")
     else:
         table(unresolved.frame)
+
+st.subheader(tr("Lịch ngày làm việc của tỉnh", "Provincial working-day calendar"))
+try:
+    problems = province_problems(load_calendar())
+except WarehouseError as error:
+    problems = []
+    st.error(str(error), icon="🛑")
+else:
+    if not problems:
+        st.success(tr("Lịch của tỉnh không có ngày nào ghi trùng hay thừa.",
+                      "The provincial calendar names no day twice and changes nothing in vain."), icon="✅")
+for problem in problems:
+    day = formats.day(problem.day, language)
+    st.warning({
+        "repeated": tr(f"Ngày {day} được ghi nhiều lần (mục đầu tiên được áp dụng).",
+                       f"{day} is named more than once (the first entry applies)."),
+        "already_off": tr(f"Ngày {day} được thêm làm ngày nghỉ nhưng vốn đã là ngày nghỉ.",
+                          f"{day} is added as a day off but is already off."),
+        "not_off": tr(f"Ngày {day} được đặt là ngày làm việc nhưng vốn đã là ngày làm việc.",
+                      f"{day} is set as a working day but is already one."),
+    }[problem.problem], icon="⚠️")
+st.caption(tr("Ngày nghỉ, ngày làm bù quốc gia lấy từ thư viện `holidays`; điều chỉnh của tỉnh trong "
+              "config/calendar_province.toml (`python -m warehouse calendar --year YYYY` liệt kê cả năm).",
+              "National days off and make-up days come from the `holidays` package; the province's changes "
+              "from config/calendar_province.toml (`python -m warehouse calendar --year YYYY` lists a year)."))

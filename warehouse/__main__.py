@@ -1,4 +1,5 @@
-"""`python -m warehouse kpi ...`: KPI rows from the published snapshot (DESIGN §7)."""
+"""`python -m warehouse kpi ...`: KPI rows from the published snapshot (DESIGN §7);
+`python -m warehouse calendar --year YYYY`: the working-day calendar's exceptions."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import date
 
 import polars as pl
 
+from warehouse.calendar import load_calendar
 from warehouse.errors import WarehouseError
 from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, kpi
@@ -28,7 +30,13 @@ def main(argv: list[str] | None = None) -> int:
     kpi_parser.add_argument("--field", help="field code (or name)")
     kpi_parser.add_argument("--by", choices=["unit", "field", "month", "level"])
     kpi_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    calendar_parser = commands.add_parser("calendar", help="weekdays off and weekend days worked in a year")
+    calendar_parser.add_argument("--warehouse", help="accepted like every subcommand's; the calendar needs none")
+    calendar_parser.add_argument("--year", required=True, type=_year, metavar="YYYY")
+    calendar_parser.add_argument("--format", choices=["json", "table"], default="table")
     args = parser.parse_args(argv)
+    if args.command == "calendar":
+        return _calendar(args.year, args.format)
 
     try:
         spec = KpiFilter(args.date_from, args.date_to, args.unit, args.level, args.field, args.by)
@@ -53,6 +61,21 @@ def _write(frame: pl.DataFrame, form: str) -> None:
             print(frame)
 
 
+def _calendar(year: int, form: str) -> int:
+    try:
+        days = load_calendar().days(year)
+    except WarehouseError as error:
+        print(f"calendar: {error}", file=sys.stderr)
+        return 2
+    rows = [{"date": d.day.isoformat(), "working": d.working, "name": d.name, "source": d.source} for d in days]
+    if form == "json":
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
+    else:
+        for d in days:
+            print(f"{d.day:%Y-%m-%d} {d.day:%a}  {'working' if d.working else 'off':<7}  {d.source:<8}  {d.name}")
+    return 0
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
@@ -66,6 +89,13 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def _year(text: str) -> int:
+    # the calendar library's lunar tables, and Vietnam's rules, cover modern years only
+    if not (text.isdigit() and 1901 <= int(text) <= 2099):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year from 1901 to 2099")
+    return int(text)
 
 
 if __name__ == "__main__":

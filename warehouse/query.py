@@ -16,9 +16,9 @@ from typing import Literal
 import duckdb
 import polars as pl
 
+from warehouse.calendar import WorkingCalendar, load_calendar
 from warehouse.errors import UnitLookupError, WarehouseError
 from warehouse.models import mart, query_sql
-from warehouse.targets import WorkingCalendar, load_targets
 from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
 Level = Literal["province", "district", "commune"]
@@ -258,10 +258,10 @@ def overdue_dossiers(
 ) -> pl.DataFrame:
     """Pending dossiers past their due date on `as_of` (and those due soon), most overdue first.
 
-    `days_overdue` counts working days (weekends and the configured holidays excluded):
+    `days_overdue` counts working days (warehouse/calendar.py: national and provincial days off excluded):
     1 for a dossier due on the last working day before `as_of`; 0 or less for one not yet due.
     """
-    calendar = calendar or load_targets().calendar
+    calendar = calendar or load_calendar()
     unit = resolve_unit(con, spec.unit, spec.as_of, spec.as_of) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
     due_by = calendar.add(spec.as_of, spec.due_within_days) if spec.due_within_days > 0 else spec.as_of - timedelta(days=1)

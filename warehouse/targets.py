@@ -1,4 +1,4 @@
-"""Targets per KPI, level and year, and the working-day calendar (config/targets.toml).
+"""Targets per KPI, level and year (config/targets.toml).
 
 Targets are configuration, not data (DESIGN §4): a province edits the file, the tiles,
 charts and reports follow. `$IOC_TARGETS` points at another file.
@@ -9,12 +9,10 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Literal
-
-import numpy as np
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "targets.toml"
 Direction = Literal["higher", "lower"]
@@ -25,7 +23,7 @@ class Targets:
     # kpi → level ("all" | province | district | commune) → year → target
     values: dict[str, dict[str, dict[int, float]]]
     directions: dict[str, Direction]
-    holidays: tuple[date, ...]
+    holidays: tuple[date, ...]   # legacy `[calendar] holidays`: provincial days off (warehouse/calendar.py)
 
     def target(self, kpi: str, level: str | None, year: int) -> float | None:
         """The target for `year`, or the latest earlier year's; a level falls back to "all"."""
@@ -44,40 +42,6 @@ class Targets:
         if value is None or target is None:
             return None
         return value >= target if self.direction(kpi) == "higher" else value <= target
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        return WorkingCalendar(self.holidays)
-
-
-@dataclass(frozen=True)
-class WorkingCalendar:
-    """Working days: Monday to Friday, except the configured public holidays."""
-
-    holidays: tuple[date, ...] = ()
-
-    def _holidays(self) -> np.ndarray:
-        return np.array(self.holidays, dtype="datetime64[D]")
-
-    def add(self, start: date, working_days: int) -> date:
-        """The date `working_days` working days after `start` (0: `start`, or the next working day)."""
-        day = np.busday_offset(np.datetime64(start, "D"), working_days, roll="forward", holidays=self._holidays())
-        return day.astype(date)
-
-    def between(self, start: date, end: date) -> int:
-        """Working days in (start, end]: 1 for a due date yesterday when today is a working day."""
-        if end <= start:
-            return -int(np.busday_count(np.datetime64(end + timedelta(days=1), "D"),
-                                        np.datetime64(start + timedelta(days=1), "D"), holidays=self._holidays()))
-        return int(np.busday_count(np.datetime64(start + timedelta(days=1), "D"),
-                                   np.datetime64(end + timedelta(days=1), "D"), holidays=self._holidays()))
-
-    def between_many(self, starts: np.ndarray, end: date) -> np.ndarray:
-        """`between(start, end)` for many starts at once (a column of due dates)."""
-        starts = starts.astype("datetime64[D]") + np.timedelta64(1, "D")
-        stop = np.datetime64(end + timedelta(days=1), "D")
-        forward = np.busday_count(starts, stop, holidays=self._holidays())
-        return forward.astype(np.int64)
 
 
 @cache
