@@ -239,13 +239,13 @@ def flag_disagreements(rows: Sequence[ConversionRow]) -> list[ConversionRow]:
     return [r for r in rows if (r.package_partly_merged == "1") != (r.how == "split")]
 
 
-def shipped_post_reform_communes(path: Path = ADMIN_UNITS_CSV) -> dict[str, tuple[str, str]]:
-    """Code -> (name, province code) of the post-reform communes in ``admin_units.csv``."""
+def shipped_communes(path: Path = ADMIN_UNITS_CSV, *, post_reform: bool) -> dict[str, tuple[str, str]]:
+    """Code -> (name, province code) of the communes of one version in ``admin_units.csv``."""
     with path.open(encoding="utf-8", newline="") as f:
         return {
             r["code"]: (r["name"], r["province_code"])
             for r in csv.DictReader(f)
-            if r["level"] == "commune" and r["valid_from"]
+            if r["level"] == "commune" and bool(r["valid_from"]) == post_reform
         }
 
 
@@ -279,6 +279,18 @@ def code_changes(
     return sorted(rows, key=lambda r: (r[0], r[1] or r[3], r[3]))
 
 
+def spelling_differences(
+    shipped: dict[str, tuple[str, str]], official: dict[str, tuple[str, str]]
+) -> list[tuple[str, str, str]]:
+    """(code, shipped name, official name) where the code is right and only the spelling
+    differs (tone-mark position, case, apostrophe or dash style)."""
+    return sorted(
+        (code, name, official[code][0])
+        for code, (name, _) in shipped.items()
+        if code in official and name != official[code][0] and name_key(name) == name_key(official[code][0])
+    )
+
+
 # --------------------------------------------------------------------------- CLI
 
 
@@ -287,7 +299,7 @@ def _outputs(
 ) -> tuple[list[ConversionRow], dict[Path, str], list[tuple[str, str, str, str, str]]]:
     rows = conversion_rows(tables)
     official = {f"{c:05d}": (n, f"{p:02d}") for c, (n, p) in tables.new_units.items()}
-    changes = code_changes(shipped_post_reform_communes(units_csv), official)
+    changes = code_changes(shipped_communes(units_csv, post_reform=True), official)
     texts = {
         CONVERSION_CSV: conversion_csv(rows),
         COMPARABILITY_CSV: comparability_csv(comparability(rows)),
@@ -296,7 +308,12 @@ def _outputs(
     return rows, texts, changes
 
 
-def report(tables: PackageTables, rows: Sequence[ConversionRow], changes: Sequence[tuple[str, ...]]) -> str:
+def report(
+    tables: PackageTables,
+    rows: Sequence[ConversionRow],
+    changes: Sequence[tuple[str, ...]],
+    units_csv: Path = ADMIN_UNITS_CSV,
+) -> str:
     """What a maintainer reads after a run: counts, flag disagreements, code changes."""
     how = {r.old_code: r.how for r in rows}
     comp = comparability(rows)
@@ -318,12 +335,19 @@ def report(tables: PackageTables, rows: Sequence[ConversionRow], changes: Sequen
               f"{r.package_partly_merged}, mapping says {r.how}" for r in disagree]  # fmt: skip
     unnamed = sorted({r.old_code for r in rows if not r.old_name})
     lines.append(f"old communes of the table missing from the pre-reform list: {len(unnamed)} {' '.join(unnamed)}")
+    absent = {c: n for c, (n, _) in shipped_communes(units_csv, post_reform=False).items() if c not in how}
+    lines.append(f"pre-reform communes of the unit list missing from the table: {len(absent)}")
+    lines += [f"  {c} {n}" for c, n in sorted(absent.items())]
     per_province = Counter(c[0] for c in changes)
     lines.append(
         f"post-reform code differences, shipped admin_units.csv vs official: {len(changes)} "
         f"(" + ", ".join(f"{p}: {n}" for p, n in sorted(per_province.items())) + ")"
     )
     lines += [f"  {p} {sc or '-----'} {sn or '-'} -> {oc or '-----'} {on or '-'}" for p, sc, sn, oc, on in changes]
+    official = {f"{c:05d}": (n, f"{p:02d}") for c, (n, p) in tables.new_units.items()}
+    spelling = spelling_differences(shipped_communes(units_csv, post_reform=True), official)
+    lines.append(f"post-reform names with the official code but another spelling: {len(spelling)}")
+    lines += [f"  {code} {name} -> {right}" for code, name, right in spelling]
     return "\n".join(lines)
 
 
@@ -346,7 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
 
-    print(report(tables, rows, changes))
+    print(report(tables, rows, changes, args.units))
     if args.check:
         stale = [p for p, text in texts.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
         for p in stale:
