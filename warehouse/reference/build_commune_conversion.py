@@ -179,6 +179,8 @@ def read_wheel(wheel: Path) -> PackageTables:
         (o[0], new_code) for new_code, ((_, _), olds) in conv["NEW_TO_OLD"].items() for o in olds
     }
     forward = {(p[0], p[3]) for p in pairs}
+    if len(forward) != len(pairs):
+        raise BuildError(f"OLD_TO_NEW lists {len(pairs) - len(forward)} pairs twice")
     if forward != backward:
         raise BuildError(
             f"the table's two directions differ: {len(forward - backward)} pairs only old->new, "
