@@ -25,6 +25,15 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     agency_code, unit_code, note = _resolve(form.reporting_unit, candidates, form.period_start, form.period_end)
     if note:
         report.notes.append(f"reporting unit {note}")
+    _quarantine(con, file_id, form.rejected, report)
+    if not form.rows:
+        # Every row rejected (a layout shifted by a column, say): this is no report, so
+        # it replaces nothing; the one loaded earlier for this unit and period stays.
+        report.notes.append(
+            f"no good row for '{form.reporting_unit}', {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}: "
+            "nothing changed (a report loaded earlier for that unit and period stays)"
+        )
+        return
 
     # A report sent again for the same unit and period replaces the earlier one.
     same_unit = [
@@ -60,12 +69,8 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
             [file_id, row.line, row.label, row_agency, row_unit, *counts, list(row.violations)],
         )
         flagged += bool(row.violations)
-    for line, reason in form.rejected:
-        con.execute("insert into quarantine values (?, 'form06a', ?, ?, null)", [file_id, line, reason])
 
     report.rows_loaded = len(form.rows)
-    report.rows_quarantined = len(form.rejected)
-    report.reasons = [(reason, 1) for _, reason in form.rejected][:8]
     if flagged:
         report.notes.append(f"{flagged} row(s) break an identity of the form: loaded and flagged")
     for mismatch in form.total_mismatches:
@@ -73,6 +78,15 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     report.notes.append(
         f"unit '{form.reporting_unit}', period {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}, rows by {form.row_kind}"
     )
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: "FileReport"
+) -> None:
+    for line, reason in rejected:
+        con.execute("insert into quarantine values (?, 'form06a', ?, ?, null)", [file_id, line, reason])
+    report.rows_quarantined = len(rejected)
+    report.reasons = [(reason, 1) for _, reason in rejected][:8]
 
 
 def _resolve(
