@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ingest.form06a import COUNT_COLUMNS, parse_form06a
+from ingest.form06a import COUNT_COLUMNS, Form06aError, Form06aReport, parse_form06a
 from warehouse.errors import UnitLookupError
 from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
@@ -36,14 +36,7 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
         return
 
     # A report sent again for the same unit and period replaces the earlier one.
-    same_unit = [
-        report_id
-        for report_id, unit in con.execute(
-            "select report_id, reporting_unit from raw_form06a_reports where period_start = ? and period_end = ?",
-            [form.period_start, form.period_end],
-        ).fetchall()
-        if normalize_name(unit) == normalize_name(form.reporting_unit)
-    ]
+    same_unit = _same_unit_and_period(con, form)
     if same_unit:
         con.execute("delete from raw_form06a_rows where report_id in (select unnest(?::integer[]))", [same_unit])
         con.execute("delete from raw_form06a_reports where report_id in (select unnest(?::integer[]))", [same_unit])
@@ -78,6 +71,37 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     report.notes.append(
         f"unit '{form.reporting_unit}', period {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}, rows by {form.row_kind}"
     )
+
+
+def lost_to_a_report_with_no_row(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int) -> bool:
+    """Whether an earlier load of this file no longer counts because a later report of its
+    unit and period with no row replaced it.
+
+    Before a form with every row rejected stopped replacing anything, such a re-send
+    wiped the good report, and the good file was then refused as already loaded. Loading
+    it again must restore it, so for such a file "already loaded" does not apply.
+    """
+    if con.execute("select report_id from raw_form06a_reports where report_id = ?", [file_id]).fetchall():
+        return False
+    try:
+        form = parse_form06a(path)
+    except Form06aError:
+        return False
+    standing = _same_unit_and_period(con, form)
+    return not con.execute(
+        "select report_id from raw_form06a_rows where report_id in (select unnest(?::integer[])) limit 1", [standing]
+    ).fetchall()
+
+
+def _same_unit_and_period(con: duckdb.DuckDBPyConnection, form: Form06aReport) -> list[int]:
+    return [
+        report_id
+        for report_id, unit in con.execute(
+            "select report_id, reporting_unit from raw_form06a_reports where period_start = ? and period_end = ?",
+            [form.period_start, form.period_end],
+        ).fetchall()
+        if normalize_name(unit) == normalize_name(form.reporting_unit)
+    ]
 
 
 def _quarantine(

@@ -21,7 +21,7 @@ import duckdb
 from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, Kind, detect_kind, map_columns
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
-from ingest.form06a_load import load_form06a
+from ingest.form06a_load import load_form06a, lost_to_a_report_with_no_row
 from ingest.readers import read_into_batch, release_batch, sniff_container
 from warehouse.catchup import unpublished
 from warehouse.crashpoints import crash_point
@@ -86,7 +86,7 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
         if not path.is_file():
             raise IngestError("no such file")
         digest = _sha256(path)
-        if con.execute("select 1 from ingest_files where sha256 = ? and kind is not null", [digest]).fetchone():
+        if _already_loaded(con, path, digest):
             report.already_loaded = True
             return report
         con.begin()
@@ -104,6 +104,18 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
     except Form06aError as error:
         report.error = str(error)
     return report
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, path: Path, digest: str) -> bool:
+    last = con.execute(
+        "select file_id, kind from ingest_files where sha256 = ? and kind is not null order by file_id desc limit 1",
+        [digest],
+    ).fetchall()
+    if not last:
+        return False
+    [(file_id, kind)] = last
+    # A good form 06a wiped by a re-send with no good row (before that was fixed) loads again.
+    return not (kind == "form06a" and lost_to_a_report_with_no_row(con, path, file_id))
 
 
 def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport) -> None:

@@ -236,3 +236,22 @@ def test_good_form_loaded_again_after_a_resend_with_no_good_row_is_not_refused(r
     # its report is the one in force, so the same bytes again are "already loaded": no error
     assert again.all_read and again.files[0].already_loaded
     assert kpi_one(warehouse, *Q1, unit="171") == before
+
+
+def test_good_form_wiped_before_the_fix_loads_again(tmp_path: Path, warehouse: WarehousePaths) -> None:
+    # The state a re-send with no good row left before the fix: the good report's rows
+    # gone, an empty report of the same unit and period in its place.
+    assert load(warehouse, write_csv(tmp_path / "donvi.csv", *AGENCIES), SAMPLE).all_read
+    con = duckdb.connect(str(warehouse.database))
+    try:
+        [(good,)] = con.execute("select report_id from raw_form06a_reports").fetchall()
+        con.execute("insert into raw_form06a_reports select 1000, * exclude (report_id) from raw_form06a_reports")
+        con.execute("delete from raw_form06a_rows where report_id = ?", [good])
+        con.execute("delete from raw_form06a_reports where report_id = ?", [good])
+    finally:
+        con.close()
+
+    again = load(warehouse, SAMPLE).files[0]
+    assert (again.already_loaded, again.rows_loaded) == (False, 4)
+    row = kpi_one(warehouse, *Q1, unit="171")
+    assert {key: row[key] for key in FORM_TOTALS} == FORM_TOTALS

@@ -95,6 +95,7 @@ def test_killed_during_publish_the_next_load_publishes_and_cleans_up(warehouse: 
     assert load(warehouse, files["c"]).all_read
     assert received(warehouse) == 6
     assert leftovers(warehouse) == []
+    assert not Path(f"{warehouse.database}.wal").exists()  # the writer's own, replayed and checkpointed
 
 
 def test_crash_in_a_later_file_is_published_by_the_next_writer(warehouse: WarehousePaths, files) -> None:
