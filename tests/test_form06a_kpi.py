@@ -224,7 +224,7 @@ def test_resent_form_with_no_good_row_says_nothing_changed(resent_badly) -> None
 
 
 def test_resent_form_with_no_good_row_keeps_its_rejected_rows_in_quarantine(resent_badly) -> None:
-    warehouse, _before, result = resent_badly
+    warehouse, _before, _result = resent_badly
     [(reports,)] = raw(warehouse, "select count(*) from raw_form06a_reports")
     [(quarantined,)] = raw(warehouse, "select count(*) from quarantine where kind = 'form06a'")
     assert (reports, quarantined) == (1, 4)

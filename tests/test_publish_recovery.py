@@ -11,6 +11,7 @@ writer runs. What the published KPIs say is read before and after. In January 20
 
 from __future__ import annotations
 
+import json
 import signal
 from pathlib import Path
 
@@ -121,3 +122,16 @@ def test_the_published_snapshot_names_the_last_file_it_holds(warehouse: Warehous
     load(warehouse, files["b"])
     [(last,)] = raw(warehouse, "select max(file_id) from ingest_files")
     assert f'"file_id": {last}' in warehouse.current_pointer.read_text()
+
+
+def test_a_pointer_from_before_the_counter_is_published_over_once(warehouse: WarehousePaths, files) -> None:
+    pointer = json.loads(warehouse.current_pointer.read_text())
+    del pointer["file_id"]
+    warehouse.current_pointer.write_text(json.dumps(pointer))
+    with open_writer(warehouse):
+        pass
+    republished = warehouse.current_pointer.read_text()
+    assert json.loads(republished)["version"] != pointer["version"]
+    with open_writer(warehouse):
+        pass
+    assert warehouse.current_pointer.read_text() == republished

@@ -90,9 +90,12 @@ def last_file_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def published_file_id(paths: WarehousePaths) -> int | None:
-    """The last file the current snapshot holds; None without a snapshot, or for a
-    pointer written before it recorded one."""
-    pointer = _read_pointer(paths)
+    """The last file the current snapshot holds; None without a snapshot, for a pointer
+    written before it recorded one, or an unreadable one (publishing rewrites it)."""
+    try:
+        pointer = _read_pointer(paths)
+    except ValueError:
+        return None
     return pointer.get("file_id") if pointer else None
 
 
