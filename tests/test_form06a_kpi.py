@@ -201,12 +201,14 @@ def shifted_by_a_column(path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def resent_badly(tmp_path: Path, warehouse: WarehousePaths):
-    """Agencies and the good form loaded, then the same unit and period with every row rejected."""
-    assert load(warehouse, write_csv(tmp_path / "donvi.csv", *AGENCIES), SAMPLE).all_read
+@pytest.fixture(scope="module")
+def resent_badly(reported: WarehousePaths, tmp_path_factory: pytest.TempPathFactory):
+    """A copy of `reported` (agencies, the good form), then the same unit and period with every row rejected."""
+    folder = tmp_path_factory.mktemp("resent") / "copy"
+    shutil.copytree(reported.database.parent, folder)
+    warehouse = WarehousePaths(folder / reported.database.name)
     before = kpi_one(warehouse, *Q1, unit="171")
-    result = load(warehouse, shifted_by_a_column(tmp_path / "gui_lai_lech_cot.xlsx"))
+    result = load(warehouse, shifted_by_a_column(folder / "gui_lai_lech_cot.xlsx"))
     return warehouse, before, result
 
 
@@ -238,10 +240,10 @@ def test_good_form_loaded_again_after_a_resend_with_no_good_row_is_not_refused(r
     assert kpi_one(warehouse, *Q1, unit="171") == before
 
 
-def test_good_form_wiped_before_the_fix_loads_again(tmp_path: Path, warehouse: WarehousePaths) -> None:
+def test_good_form_wiped_before_the_fix_loads_again(reported_copy: WarehousePaths) -> None:
     # The state a re-send with no good row left before the fix: the good report's rows
     # gone, an empty report of the same unit and period in its place.
-    assert load(warehouse, write_csv(tmp_path / "donvi.csv", *AGENCIES), SAMPLE).all_read
+    warehouse = reported_copy
     con = duckdb.connect(str(warehouse.database))
     try:
         [(good,)] = con.execute("select report_id from raw_form06a_reports").fetchall()
