@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from ingest.form06a import COUNT_COLUMNS, parse_form06a
+from ingest.form06a import COUNT_COLUMNS, Form06aError, Form06aReport, parse_form06a
 from warehouse.errors import UnitLookupError
 from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
@@ -25,16 +25,18 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     agency_code, unit_code, note = _resolve(form.reporting_unit, candidates, form.period_start, form.period_end)
     if note:
         report.notes.append(f"reporting unit {note}")
+    _quarantine(con, file_id, form.rejected, report)
+    if not form.rows:
+        # Every row rejected (a layout shifted by a column, say): this is no report, so
+        # it replaces nothing; the one loaded earlier for this unit and period stays.
+        report.notes.append(
+            f"no good row for '{form.reporting_unit}', {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}: "
+            "nothing changed (a report loaded earlier for that unit and period stays)"
+        )
+        return
 
     # A report sent again for the same unit and period replaces the earlier one.
-    same_unit = [
-        report_id
-        for report_id, unit in con.execute(
-            "select report_id, reporting_unit from raw_form06a_reports where period_start = ? and period_end = ?",
-            [form.period_start, form.period_end],
-        ).fetchall()
-        if normalize_name(unit) == normalize_name(form.reporting_unit)
-    ]
+    same_unit = _same_unit_and_period(con, form)
     if same_unit:
         con.execute("delete from raw_form06a_rows where report_id in (select unnest(?::integer[]))", [same_unit])
         con.execute("delete from raw_form06a_reports where report_id in (select unnest(?::integer[]))", [same_unit])
@@ -60,12 +62,8 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
             [file_id, row.line, row.label, row_agency, row_unit, *counts, list(row.violations)],
         )
         flagged += bool(row.violations)
-    for line, reason in form.rejected:
-        con.execute("insert into quarantine values (?, 'form06a', ?, ?, null)", [file_id, line, reason])
 
     report.rows_loaded = len(form.rows)
-    report.rows_quarantined = len(form.rejected)
-    report.reasons = [(reason, 1) for _, reason in form.rejected][:8]
     if flagged:
         report.notes.append(f"{flagged} row(s) break an identity of the form: loaded and flagged")
     for mismatch in form.total_mismatches:
@@ -73,6 +71,46 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     report.notes.append(
         f"unit '{form.reporting_unit}', period {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}, rows by {form.row_kind}"
     )
+
+
+def lost_to_a_report_with_no_row(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int) -> bool:
+    """Whether an earlier load of this file no longer counts because a later report of its
+    unit and period with no row replaced it.
+
+    Before a form with every row rejected stopped replacing anything, such a re-send
+    wiped the good report, and the good file was then refused as already loaded. Loading
+    it again must restore it, so for such a file "already loaded" does not apply.
+    """
+    if con.execute("select report_id from raw_form06a_reports where report_id = ?", [file_id]).fetchall():
+        return False
+    try:
+        form = parse_form06a(path)
+    except Form06aError:
+        return False
+    standing = _same_unit_and_period(con, form)
+    return not con.execute(
+        "select report_id from raw_form06a_rows where report_id in (select unnest(?::integer[])) limit 1", [standing]
+    ).fetchall()
+
+
+def _same_unit_and_period(con: duckdb.DuckDBPyConnection, form: Form06aReport) -> list[int]:
+    return [
+        report_id
+        for report_id, unit in con.execute(
+            "select report_id, reporting_unit from raw_form06a_reports where period_start = ? and period_end = ?",
+            [form.period_start, form.period_end],
+        ).fetchall()
+        if normalize_name(unit) == normalize_name(form.reporting_unit)
+    ]
+
+
+def _quarantine(
+    con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: "FileReport"
+) -> None:
+    for line, reason in rejected:
+        con.execute("insert into quarantine values (?, 'form06a', ?, ?, null)", [file_id, line, reason])
+    report.rows_quarantined = len(rejected)
+    report.reasons = [(reason, 1) for _, reason in rejected][:8]
 
 
 def _resolve(

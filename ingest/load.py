@@ -3,7 +3,8 @@
 For each file: archive it as received (personal-data columns removed), read it, detect
 its kind, validate every row inside DuckDB, upsert the good rows (the row received last
 wins), quarantine the others with their reason and line. A file that cannot be read
-changes nothing; a file already loaded (same bytes) is skipped. One publish at the end.
+changes nothing; a file already loaded (same bytes) is skipped. One publish at the end,
+whenever the database holds a file no snapshot has (this run's, or an interrupted one's).
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import duckdb
 from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, Kind, detect_kind, map_columns
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
-from ingest.form06a_load import load_form06a
+from ingest.form06a_load import load_form06a, lost_to_a_report_with_no_row
 from ingest.readers import read_into_batch, release_batch, sniff_container
+from warehouse.catchup import unpublished
+from warehouse.crashpoints import crash_point
 from warehouse.models import SQL_DIR
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
@@ -49,6 +52,8 @@ class FileReport:
         if self.already_loaded:
             return [f"{name}: already loaded (same content); nothing changed"]
         out = [f"{name}: {self.kind}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined"]
+        if self.rows_loaded == 0:  # no good row: whatever was loaded before stays as it was
+            out[0] += "; no good row, nothing changed"
         out += [f"  quarantined {count:,} × {reason}" for reason, count in self.reasons]
         out += [f"  note: {note}" for note in self.notes]
         if self.archived:
@@ -69,7 +74,8 @@ class LoadResult:
 def load_paths(paths: WarehousePaths, files: list[Path], source: str = "file") -> LoadResult:
     with open_writer(paths) as con:
         reports = [load_file(con, paths, path, source) for path in files]
-        changed = any(r.error is None and not r.already_loaded for r in reports)
+        # Decided by the data, not by the reports: "already loaded" never hides rows.
+        changed = unpublished(con, paths)
         snapshot = publish(con, paths) if changed or not paths.current_pointer.exists() else None
     return LoadResult(reports, snapshot)
 
@@ -80,7 +86,7 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
         if not path.is_file():
             raise IngestError("no such file")
         digest = _sha256(path)
-        if con.execute("select 1 from ingest_files where sha256 = ? and kind is not null", [digest]).fetchone():
+        if _already_loaded(con, path, digest):
             report.already_loaded = True
             return report
         con.begin()
@@ -88,6 +94,7 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
             file_id = con.execute("select nextval('ingest_file_seq')").fetchone()[0]
             _load_contents(con, paths, path, file_id, report)
             _record_file(con, file_id, source, path, digest, report)
+            crash_point("load:before-commit")
             con.commit()
         except BaseException:
             con.rollback()
@@ -97,6 +104,18 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
     except Form06aError as error:
         report.error = str(error)
     return report
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, path: Path, digest: str) -> bool:
+    last = con.execute(
+        "select file_id, kind from ingest_files where sha256 = ? and kind is not null order by file_id desc limit 1",
+        [digest],
+    ).fetchall()
+    if not last:
+        return False
+    [(file_id, kind)] = last
+    # A good form 06a wiped by a re-send with no good row (before that was fixed) loads again.
+    return not (kind == "form06a" and lost_to_a_report_with_no_row(con, path, file_id))
 
 
 def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport) -> None:

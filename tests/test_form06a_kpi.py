@@ -185,3 +185,75 @@ def test_dossiers_not_covering_the_agency_and_period_leave_the_report(reported_c
         "D2,1.000656,G01,Hộ tịch,XA-CV,2,4,20230215080000,20230301170000,",
     )
     assert kpi_one(reported_copy, *Q1, unit="171")["received"] == 1640 + 1
+
+
+# ------------------------------------------------------------------ a re-sent form with no good row
+
+
+def shifted_by_a_column(path: Path) -> Path:
+    """The sample with its rows one column to the right of the header: every row is rejected."""
+    workbook = load_workbook(SAMPLE)
+    sheet = workbook.active
+    sheet.unmerge_cells("A12:B12")  # the total row's label
+    sheet.move_range("A8:M12", cols=1)
+    sheet.merge_cells("B12:C12")
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def resent_badly(reported: WarehousePaths, tmp_path_factory: pytest.TempPathFactory):
+    """A copy of `reported` (agencies, the good form), then the same unit and period with every row rejected."""
+    folder = tmp_path_factory.mktemp("resent") / "copy"
+    shutil.copytree(reported.database.parent, folder)
+    warehouse = WarehousePaths(folder / reported.database.name)
+    before = kpi_one(warehouse, *Q1, unit="171")
+    result = load(warehouse, shifted_by_a_column(folder / "gui_lai_lech_cot.xlsx"))
+    return warehouse, before, result
+
+
+def test_resent_form_with_no_good_row_leaves_the_kpis(resent_badly) -> None:
+    warehouse, before, _result = resent_badly
+    assert kpi_one(warehouse, *Q1, unit="171") == before
+    assert {key: before[key] for key in FORM_TOTALS} == FORM_TOTALS
+
+
+def test_resent_form_with_no_good_row_says_nothing_changed(resent_badly) -> None:
+    _warehouse, _before, result = resent_badly
+    report = result.files[0]
+    assert (report.error, report.rows_loaded, report.rows_quarantined) == (None, 0, 4)
+    assert report.lines()[0] == "gui_lai_lech_cot.xlsx: form06a: 0 rows loaded, 4 quarantined; no good row, nothing changed"
+
+
+def test_resent_form_with_no_good_row_keeps_its_rejected_rows_in_quarantine(resent_badly) -> None:
+    warehouse, _before, _result = resent_badly
+    [(reports,)] = raw(warehouse, "select count(*) from raw_form06a_reports")
+    [(quarantined,)] = raw(warehouse, "select count(*) from quarantine where kind = 'form06a'")
+    assert (reports, quarantined) == (1, 4)
+
+
+def test_good_form_loaded_again_after_a_resend_with_no_good_row_is_not_refused(resent_badly) -> None:
+    warehouse, before, _result = resent_badly
+    again = load(warehouse, SAMPLE)
+    # its report is the one in force, so the same bytes again are "already loaded": no error
+    assert again.all_read and again.files[0].already_loaded
+    assert kpi_one(warehouse, *Q1, unit="171") == before
+
+
+def test_good_form_wiped_before_the_fix_loads_again(reported_copy: WarehousePaths) -> None:
+    # The state a re-send with no good row left before the fix: the good report's rows
+    # gone, an empty report of the same unit and period in its place.
+    warehouse = reported_copy
+    con = duckdb.connect(str(warehouse.database))
+    try:
+        [(good,)] = con.execute("select report_id from raw_form06a_reports").fetchall()
+        con.execute("insert into raw_form06a_reports select 1000, * exclude (report_id) from raw_form06a_reports")
+        con.execute("delete from raw_form06a_rows where report_id = ?", [good])
+        con.execute("delete from raw_form06a_reports where report_id = ?", [good])
+    finally:
+        con.close()
+
+    again = load(warehouse, SAMPLE).files[0]
+    assert (again.already_loaded, again.rows_loaded) == (False, 4)
+    row = kpi_one(warehouse, *Q1, unit="171")
+    assert {key: row[key] for key in FORM_TOTALS} == FORM_TOTALS

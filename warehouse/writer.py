@@ -1,7 +1,10 @@
 """The writer's connection: the only read-write handle on the warehouse file.
 
 Open it with `open_writer`, which takes the single-writer lock first, so ingest cycles
-never overlap; readers never touch this file (they read published snapshots).
+never overlap; readers never touch this file (they read published snapshots). Opening
+it first publishes whatever an interrupted writer committed but never published
+(`warehouse.catchup`), so every command that writes (`ingest load`, `ingest pull`, the
+worker) makes lost-from-view data visible again.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.catchup import catch_up
 from warehouse.lock import DEFAULT_WAIT_SECONDS, writer_lock
 from warehouse.models import macros_sql, raw_ddl, staging_models
 from warehouse.paths import WarehousePaths
@@ -32,6 +36,7 @@ def open_writer(
         con = duckdb.connect(str(paths.database))
         try:
             prepare(con)
+            catch_up(con, paths)
             yield con
         finally:
             con.close()
