@@ -267,3 +267,30 @@ def test_cli_units_current_json_rows_carry_comparable_and_note(wh: WarehousePath
     recorded = kpi_cli_json(wh, "--from", H1[0], "--to", H1[1], "--unit", "05830")
     assert [(r["unit_name"], r["received"]) for r in recorded] == [("Xã Bình Thuận", 1)]
     assert "comparable" not in recorded[0]
+
+
+# ------------------------------------------------------------------ agencies, other groupings
+
+
+def test_a_province_level_agency_stays_as_it_is(wh: WarehousePaths) -> None:
+    row = kpi_one(wh, *H1, unit="Sở Tư pháp tỉnh Bắc Kạn", **CURRENT)   # BK1, now in today's Thái Nguyên
+    assert (row["unit_code"], row["unit_name"], row["received"], row["comparable"]) == (
+        "19", "Sở Tư pháp tỉnh Bắc Kạn", 1, True)
+
+
+def test_by_level_keeps_the_receiving_agencys_level(wh: WarehousePaths) -> None:
+    rows = {r["level"]: r["received"] for r in kpi_rows(wh, *H1, by="level", **CURRENT)}
+    # province TP1 BK1; district DH1 DH2; commune the other 10
+    assert rows == {"province": 2, "district": 2, "commune": 10}
+
+
+def test_a_commune_by_month_channel_and_procedure(wh: WarehousePaths) -> None:
+    months = kpi_rows(wh, *H1, unit="05830", by="month", **CURRENT)
+    # KK1 in February, KK2 in March, BT1 in April, LB1 in May
+    assert [r["received"] for r in months] == [0, 1, 1, 1, 1, 0]
+    assert all(r["comparable"] for r in months)
+    online = kpi_one(wh, *H1, unit="05830", channel="online", **CURRENT)   # KK1 BT1
+    assert (online["received"], online["comparable"]) == (2, True)
+    by_procedure = kpi_rows(wh, *H1, unit="05908", by="procedure", **CURRENT)
+    assert [(r["procedure_code"], r["received"], r["comparable"], r["note"]) for r in by_procedure] == [
+        ("1.000656", None, False, SPLIT_NOTE)]

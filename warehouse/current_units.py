@@ -40,7 +40,8 @@ LAST_PRE_REFORM_DAY = date(2025, 6, 30)
 DISTRICT_NOTE = "the old districts' own one-stops: no successor commune, counted in the province's totals only"
 SPLIT_NOTE = "pre-reform communes split by the reform (or missing from the conversion table): counted in the province's totals only"
 
-# dim_agencies as the KPI query groups it, with today's unit in place of the recorded one.
+# dim_agencies and fct_form06a as the KPI query groups them, with today's unit in place of
+# the recorded one.
 # `unit_level` is the row's level: the unit's, or 'district' for the old districts' own
 # one-stops and 'commune' for split communes, both under today's province.
 _AGENCIES_ON_CURRENT_UNITS = """agencies_on_current_units as (
@@ -56,6 +57,24 @@ _AGENCIES_ON_CURRENT_UNITS = """agencies_on_current_units as (
         end as unit_level
     )
     from dim_agencies
+    left join dim_agency_current_units as placed using (agency_id)
+),
+
+-- a form 06a sent by an agency counts where the agency does; one without an agency is
+-- known only by its recorded unit, and stays there (it counts in totals, in no unit of today)
+form06a_on_current_units as (
+    select fct_form06a.* replace (
+        coalesce(placed.current_unit_code, fct_form06a.unit_code) as unit_code,
+        coalesce(placed.current_unit_name, fct_form06a.unit_name) as unit_name,
+        case placed.attribution
+            when 'district' then 'district'
+            when 'split' then 'commune'
+            when 'unlisted' then 'commune'
+            when 'unit' then placed.current_unit_level
+            else fct_form06a.level
+        end as level
+    )
+    from fct_form06a
     left join dim_agency_current_units as placed using (agency_id)
 )"""
 
@@ -73,6 +92,7 @@ class CurrentUnit:
 def on_current_units(sql: str) -> str:
     """A KPI query (or its dossier-level form) with agencies placed on today's units."""
     body = re.sub(r"\bdim_agencies\b", "agencies_on_current_units", sql)
+    body = re.sub(r"\bfct_form06a\b", "form06a_on_current_units", body)
     body = re.sub(r"^with\s", ",\n", body, count=1, flags=re.MULTILINE)
     return "with " + _AGENCIES_ON_CURRENT_UNITS + body
 
