@@ -58,7 +58,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import kpi_cli_json, kpi_one, kpi_rows, load, write_csv
+from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, write_csv
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
 
@@ -294,3 +294,19 @@ def test_a_commune_by_month_channel_and_procedure(wh: WarehousePaths) -> None:
     by_procedure = kpi_rows(wh, *H1, unit="05908", by="procedure", **CURRENT)
     assert [(r["procedure_code"], r["received"], r["comparable"], r["note"]) for r in by_procedure] == [
         ("1.000656", None, False, SPLIT_NOTE)]
+
+
+# ------------------------------------------------------------------ form 06a
+
+
+def test_a_districts_form_06a_counts_in_the_province_only(tmp_path: Path) -> None:
+    """tests/fixtures/form06a/sample_fields.xlsx: UBND huyện Đại Từ, Q1 2023, 1,640 received
+    (1,165 online + 475 direct; tests/test_form06a_kpi.py), no dossier-level data."""
+    warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
+    agencies = write_csv(tmp_path / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC", "H-DT,UBND huyện Đại Từ,HUYEN,171")
+    assert load(warehouse, agencies, FIXTURES / "form06a" / "sample_fields.xlsx").all_read
+    q1 = ("2023-01-01", "2023-03-31")
+    rows = kpi_rows(warehouse, *q1, by="unit", **CURRENT)
+    assert [(r["unit_code"], r["level"], r["received"], r["comparable"]) for r in rows] == [("19", "district", 1640, True)]
+    assert kpi_one(warehouse, *q1, unit="19", **CURRENT)["received"] == 1640
+    assert kpi_one(warehouse, *q1, unit="Xã Đại Từ", **CURRENT)["received"] == 0
