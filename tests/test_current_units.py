@@ -61,6 +61,8 @@ import pytest
 from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, write_csv
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
+from warehouse.snapshot import open_snapshot
+from warehouse.writer import open_writer
 
 H1 = ("2025-01-01", "2025-06-30")
 YEAR = ("2025-01-01", "2025-12-31")
@@ -310,3 +312,41 @@ def test_a_districts_form_06a_counts_in_the_province_only(tmp_path: Path) -> Non
     assert [(r["unit_code"], r["level"], r["received"], r["comparable"]) for r in rows] == [("19", "district", 1640, True)]
     assert kpi_one(warehouse, *q1, unit="19", **CURRENT)["received"] == 1640
     assert kpi_one(warehouse, *q1, unit="Xã Đại Từ", **CURRENT)["received"] == 0
+
+
+# ------------------------------------------------------------------ the reference in the warehouse
+
+
+def test_every_snapshot_carries_the_conversion_table(wh: WarehousePaths) -> None:
+    with open_snapshot(wh) as (con, _info):
+        pairs, new, not_comparable = con.execute(
+            "select count(*), count(distinct new_code), count(distinct new_code) filter (where not new_comparable)"
+            " from dim_commune_conversion"
+        ).fetchone()
+        placed = dict(con.execute(
+            "select agency_code, attribution || ' ' || coalesce(current_unit_code, '') from dim_agency_current_units"
+        ).fetchall())
+    assert (pairs, new, not_comparable) == (10_565, 3_316, 415)   # as warehouse/reference/README.md counts
+    assert placed == {
+        "KK": "unit 05830", "BT": "unit 05830", "LB": "unit 05830", "DTN": "unit 05830",
+        "TD": "split 19", "HS": "unit 05908", "SM": "unit 05719", "TQ": "unit 01957",
+        "HDT": "district 19", "STP": "unit 19", "BKP": "unit 19",
+    }
+
+
+def test_the_writer_rereads_the_table_when_the_file_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warehouse.reference_conversion as reference
+
+    warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
+    with open_writer(warehouse) as con:
+        assert con.execute("select count(*) from ref_commune_conversion").fetchone()[0] == 10_565
+    tiny = tmp_path / "conversion.csv"
+    lines = reference.CONVERSION_CSV.read_text(encoding="utf-8").splitlines()
+    tiny.write_text("\n".join([lines[0], *(line for line in lines if line.split(",")[4] == "05830")]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(reference, "CONVERSION_CSV", tiny)
+    with open_writer(warehouse) as con:   # another file: read again
+        assert con.execute("select old_code from ref_commune_conversion order by 1").fetchall() == [
+            ("05821",), ("05830",), ("05833",), ("05836",)]
+    monkeypatch.undo()
+    with open_writer(warehouse) as con:   # the shipped file again
+        assert con.execute("select count(*) from ref_commune_conversion").fetchone()[0] == 10_565
