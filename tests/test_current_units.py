@@ -184,6 +184,13 @@ def test_province_rows_district_and_split_dossiers_count_in_the_province_only(h1
     assert {code for code, _ in h1_by_unit} == {"05830", "05719", "01957", "05908", "05941", "19"}
 
 
+def test_a_province_by_unit_is_the_same_rows(wh: WarehousePaths, h1_by_unit) -> None:
+    rows = kpi_rows(wh, *H1, unit="Tỉnh Thái Nguyên", by="unit", **CURRENT)
+    assert {(r["unit_code"], r["level"]): (r["received"], r["comparable"], r["note"]) for r in rows} == {
+        key: (r["received"], r["comparable"], r["note"]) for key, r in h1_by_unit.items()
+    }
+
+
 def test_the_new_province_is_the_sum_of_the_old_provinces(wh: WarehousePaths, h1_by_unit) -> None:
     province = kpi_one(wh, *H1, unit="19", **CURRENT)
     assert (province["unit_code"], province["unit_name"], province["comparable"], province["note"]) == (

@@ -180,10 +180,12 @@ def mark_comparability(
     comparable: list[bool] = []
     notes: list[str | None] = []
     for row in frame.iter_rows(named=True):
-        if unit is not None:
+        if by_unit:   # each row is a unit of today (or a share of a province's totals)
+            code, level = row["unit_code"], row["level"]
+        elif unit is not None:
             code, level = unit.code, unit.level
         else:
-            code, level = row.get("unit_code"), row.get("level") if by_unit else None
+            code, level = None, None
         reaches_past = row["period_start"] is not None and row["period_start"] <= LAST_PRE_REFORM_DAY
         if level == "commune" and code in table:
             ok, note = table[code]
