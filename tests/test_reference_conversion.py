@@ -6,7 +6,7 @@ Real rows checked by hand against the data (Thái Nguyên, 19; old Đại Từ d
 
     new 05830 Xã Đại Từ    <- 05821 Khôi Kỳ, 05830 Bình Thuận, 05833 Lục Ba, 05836 Mỹ Yên
     new 05788 Xã Phú Lạc   <- 05785 Phú Lạc, 05788 Tân Linh, 05794 Phục Linh
-                              (05794 in the shipped admin_units.csv)
+                              (05794 in admin_units.csv until it took the official codes)
     old 05932 Xã Thượng Đình -> 05908 Xã Phú Bình, 05941 Xã Điềm Thụy  (split)
 
 The hand-made fixture for comparability:
@@ -109,12 +109,21 @@ def test_comparability_csv_is_the_function_of_the_table(table: list[ConversionRo
 
 
 def test_code_changes_csv_header_and_shape() -> None:
+    # admin_units.csv carries the official post-reform codes (it listed 123 communes,
+    # one in Thái Nguyên, under another code before it was regenerated from 2026.9.0)
     records = _records(CODE_CHANGES_CSV)
     assert tuple(_header(CODE_CHANGES_CSV)) == build.CODE_CHANGE_HEADER
-    assert len(records) == 123
-    assert all(r["shipped_code"] != r["official_code"] for r in records)
-    assert all(r["shipped_code"] and r["official_code"] for r in records)  # every unit matched
-    assert Counter(r["province_code"] for r in records)["19"] == 1
+    assert records == []
+
+
+def test_admin_units_post_reform_communes_are_the_tables_new_communes(table: list[ConversionRow]) -> None:
+    """Joining today's units to the table by code finds the same commune (name_key)."""
+    shipped = build.shipped_communes(post_reform=True)
+    new = {r.new_code: (r.new_name, r.new_province_code) for r in table}
+    for code, (name, province) in new.items():
+        assert shipped[code][1] == province and name_key(shipped[code][0]) == name_key(name), code
+    # the five special zones made from island districts are the only units the table lacks
+    assert sorted(set(shipped) - set(new)) == ["11948", "19742", "20333", "21548", "26732"]
 
 
 # --------------------------------------------------------------------------- known rows
@@ -143,16 +152,9 @@ def test_phu_lac_has_its_official_code(table: list[ConversionRow]) -> None:
         ("05794", "Xã Phục Linh"),
     ]
     assert {r.new_name for r in rows} == {"Xã Phú Lạc"}
-    changes = [r for r in _records(CODE_CHANGES_CSV) if r["province_code"] == "19"]
-    assert changes == [
-        {
-            "province_code": "19",
-            "shipped_code": "05794",
-            "shipped_name": "Xã Phú Lạc",
-            "official_code": "05788",
-            "official_name": "Xã Phú Lạc",
-        }
-    ]
+    shipped = build.shipped_communes(post_reform=True)
+    assert shipped["05788"] == ("Xã Phú Lạc", "19")
+    assert "05794" not in shipped  # the code 2025.10.1 gave it; Xã Phục Linh's before the reform
 
 
 def test_thuong_dinh_was_split_and_its_two_successors_are_not_comparable(table: list[ConversionRow]) -> None:

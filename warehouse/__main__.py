@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     kpi_parser.add_argument("--field", help="field code (or name)")
     kpi_parser.add_argument("--by", choices=["unit", "field", "month", "level"])
     kpi_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    kpi_parser.add_argument("--units", choices=["recorded", "current"], default="recorded",
+                            help="units as recorded (default), or today's units: adds comparable and note")
     calendar_parser = commands.add_parser("calendar", help="weekdays off and weekend days worked in a year")
     calendar_parser.add_argument("--warehouse", help="accepted like every subcommand's; the calendar needs none")
     calendar_parser.add_argument("--year", required=True, type=_year, metavar="YYYY")
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         return _calendar(args.year, args.format)
 
     try:
-        spec = KpiFilter(args.date_from, args.date_to, args.unit, args.level, args.field, args.by)
+        spec = KpiFilter(args.date_from, args.date_to, args.unit, args.level, args.field, args.by, units=args.units)
         with open_snapshot(WarehousePaths.resolve(args.warehouse)) as (con, info):
             frame = kpi(con, spec)
         print(f"data version {info.version} (published {info.published_at:%H:%M %d/%m/%Y})", file=sys.stderr)

@@ -24,6 +24,7 @@ from warehouse.units import CandidateIndex, Resolution, load_candidates, normali
 Level = Literal["province", "district", "commune"]
 GroupBy = Literal["unit", "area", "field", "procedure", "month", "level"]
 Channel = Literal["direct", "online", "postal"]
+Units = Literal["recorded", "current"]   # as recorded (the default), or on today's units (DESIGN §5)
 # KenhThucHien (DESIGN §3)
 CHANNEL_CODES: dict[str, int] = {"direct": 1, "online": 2, "postal": 3}
 
@@ -49,6 +50,7 @@ class KpiFilter:
     by: GroupBy | None = None
     procedure: str | None = None    # a procedure code (MaTTHC)
     channel: Channel | None = None
+    units: Units = "recorded"
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
@@ -75,6 +77,9 @@ class FieldMatch:
 
 
 def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
+    if spec.units == "current":  # on today's units: same SQL, agencies placed on today's units
+        from warehouse.current_units import kpi_current
+        return kpi_current(con, spec)
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
     procedure_ids = _procedure_ids(con, spec.procedure) if spec.procedure else None

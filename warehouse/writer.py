@@ -20,6 +20,7 @@ from warehouse.catchup import catch_up
 from warehouse.lock import DEFAULT_WAIT_SECONDS, writer_lock
 from warehouse.models import macros_sql, raw_ddl, staging_models
 from warehouse.paths import WarehousePaths
+from warehouse.reference_conversion import load_commune_conversion
 
 ADMIN_UNITS_CSV = Path(__file__).resolve().parent / "reference" / "admin_units.csv"
 LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -48,6 +49,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
     con.execute(raw_ddl())
     _load_reference_units(con)
+    load_commune_conversion(con)
     con.execute(macros_sql())
     for model in staging_models():
         con.execute(f"create or replace view {model.name} as\n{model.sql}")

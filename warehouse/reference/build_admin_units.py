@@ -6,7 +6,9 @@ files of the PyPI package ``vietnam-provinces``:
 * version 0.6.0 (GSO data of 2025-01-04) holds the structure valid until 2025-06-30:
   three tiers, 63 provinces, 696 districts, 10,051 communes;
 * versions from 2025.8 hold the structure valid from 2025-07-01: two tiers,
-  34 provinces, 3,321 communes (wards, communes and special zones).
+  34 provinces, 3,321 communes (wards, communes and special zones); the codes are the
+  official ones (those of the 2025 conversion table) from 2026.2.0 on, which need
+  Python >= 3.12 (the script takes 2026.9.0).
 
 This script is a maintenance tool. It is *not* run by the product: the CSV it writes is
 committed, and the package is not a dependency of the project. Only facts (codes, names,
@@ -14,16 +16,17 @@ parents) are taken from the package's JSON data; no code of the package is used 
 
 The two package versions cannot live in one environment, so each is installed in its own
 virtual environment, and this script talks to each through a subprocess that only asks
-the package where its data file is. Run it with any Python >= 3.10::
+the package where its data file is. Run it with any Python >= 3.10; the post-reform venv
+needs Python >= 3.12 (the script's own throwaway venvs use the interpreter running it)::
 
     # let the script make two throwaway venvs (needs the package index):
-    python warehouse/reference/build_admin_units.py
+    python3.12 warehouse/reference/build_admin_units.py
 
     # or reuse venvs you made yourself:
-    python3 -m venv /tmp/vp06 && /tmp/vp06/bin/pip install vietnam-provinces==0.6.0
-    python3 -m venv /tmp/vp25 && /tmp/vp25/bin/pip install vietnam-provinces==2025.10.1
+    python3.12 -m venv /tmp/vp06 && /tmp/vp06/bin/pip install vietnam-provinces==0.6.0
+    python3.12 -m venv /tmp/vp26 && /tmp/vp26/bin/pip install vietnam-provinces==2026.9.0
     python warehouse/reference/build_admin_units.py \\
-        --pre-python /tmp/vp06/bin/python --post-python /tmp/vp25/bin/python
+        --pre-python /tmp/vp06/bin/python --post-python /tmp/vp26/bin/python
 
     # check that the committed CSV is what the packages give (exit 1 if not):
     python warehouse/reference/build_admin_units.py --check ...
@@ -65,7 +68,9 @@ from typing import Any
 
 PACKAGE = "vietnam-provinces"
 PRE_REFORM_VERSION = "0.6.0"
-POST_REFORM_VERSION = "2025.10.1"
+#: 2026 releases carry the official post-reform codes (2025.x had 123 communes wrong,
+#: see README.md); they need Python >= 3.12, so the post-reform venv must be made with one.
+POST_REFORM_VERSION = "2026.9.0"
 
 PRE_REFORM_VALID_TO = "2025-06-30"
 POST_REFORM_VALID_FROM = "2025-07-01"
