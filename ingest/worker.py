@@ -4,7 +4,10 @@ APScheduler 3.x in this process only (never inside the app). One job per source,
 `max_instances=1` (never two cycles of a source at once) and `coalesce=True` (a tick
 missed while a long cycle ran is run once, not replayed). A failed cycle is recorded and
 simply tried again on the next tick; the last good snapshot keeps being served.
-SIGTERM or Ctrl-C asks a running cycle to stop between two files, then exits.
+SIGTERM or Ctrl-C stops a running cycle within a second, even in the middle of a read
+(the cycle's `Budget`), records it as stopped, then exits. Every cycle also has a
+deadline, so a portal that hangs holds the writer's lock for `cycle_deadline_seconds` at
+most, and the other sources' ticks, waiting for the lock, go on.
 
 The same scheduler makes the snapshot exports (`[exports]` in the sources file, see
 `ExportsConfig`): cron jobs `export:daily`, `export:weekly`, `export:monthly` in
@@ -26,6 +29,7 @@ from ingest.pull import run_cycle
 from ingest.sources.config import ExportsConfig, SourceConfig, load_exports
 from ingest.sources.demo import portal_running
 from ingest.sources.portal.client import PortalClient, RetryPolicy, http_client
+from ingest.sources.redact import redact
 from warehouse.errors import WarehouseError
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL
@@ -64,7 +68,7 @@ def run_worker(
         try:
             stop.wait()
         finally:
-            say("stopping: letting a running cycle end between two files")
+            say("stopping: a running cycle ends within a second")
             scheduler.shutdown(wait=True)
     say("stopped")
 
@@ -78,7 +82,7 @@ def tick(paths: WarehousePaths, source: SourceConfig, client: PortalClient, stop
         say(f"{source.name}: skipped: {error}")
         return
     except Exception as error:  # noqa: BLE001 (a worker outlives any one cycle)
-        say(f"{source.name}: cycle crashed: {type(error).__name__}: {error}")
+        say(redact(f"{source.name}: cycle crashed: {type(error).__name__}: {error}", [source.token]))
         return
     if result.status == "ok":
         version = result.snapshot.version if result.snapshot else "—"
