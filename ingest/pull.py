@@ -281,7 +281,8 @@ class _Cycle:
         )
 
     def _end_run(self, status: str, error: str | None = None) -> CycleResult:
-        error = redact(error, [self.source.token])
+        # One line, without the token: it is printed, logged, stored and published.
+        error = " ".join(redact(error, [self.source.token]).split()) if error else error
         self.result.status, self.result.error = status, error
         self.con.execute(
             "update ingest_runs set status = ?, finished_at = ?, rows = ?, error = ?, progress = null where run_id = ?",

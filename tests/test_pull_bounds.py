@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import httpx
 import pytest
 
 from conftest import raw, run_module
@@ -331,3 +332,15 @@ def test_error_lines_name_the_full_url_with_the_base_path(warehouse):
     assert result.error.startswith(
         f"source portal: http://127.0.0.1:{portal.server_address[1]}/ioc-export/api/v1/export/agencies.csv: HTTP 404"
     )
+
+
+def test_an_injected_plain_client_still_keeps_to_the_request_deadline(pulled, portal):
+    # Without the bounded transport (e.g. behind a proxy) the deadline is checked between chunks.
+    portal.bad.drip = "/api/v1/dossiers"
+    config = source(portal, request_deadline_seconds=1.5)
+    started = time.monotonic()
+    with httpx.Client(base_url=config.base_url, timeout=5) as http:
+        result = run_cycle(pulled, config, PortalClient(http, config.name, FAST_RETRIES))
+    assert result.status == "failed"
+    assert "request_deadline_seconds" in result.error
+    assert time.monotonic() - started < 5

@@ -30,7 +30,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 from ingest.errors import DeadlineExceeded, LimitExceeded, MalformedResponse, PortalRejected, PortalUnavailable
 from ingest.sources.config import SourceConfig
 from ingest.sources.portal.budget import Budget, Limits
-from ingest.sources.portal.network import RequestDeadline, bounded, bounded_transport
+from ingest.sources.portal.network import RequestDeadline, bounded, bounded_transport, check_deadline
 from ingest.sources.redact import redact
 
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -113,8 +113,8 @@ class PortalClient:
         followed: set[str] = set()
         while True:
             url = self.url(path, params)
-            budget.take_page(url)
-            payload = self._json(path, params, budget, page=True)
+            budget.take_page(str(url))
+            payload = self._json(path, params, budget)
             try:
                 records, cursor, until = payload["data"], payload.get("next_cursor"), datetime.fromisoformat(payload["until"])
             except (KeyError, TypeError, ValueError):
@@ -168,7 +168,8 @@ class PortalClient:
 
     # ------------------------------------------------------------------ plumbing
 
-    def _json(self, path: str, params: dict, budget: Budget, page: bool = False) -> dict:
+    def _json(self, path: str, params: dict, budget: Budget) -> dict:
+        """A JSON object, read up to `max_page_mb` (a feed page; the export index is smaller)."""
         url = self.url(path, params)
 
         def attempt() -> bytes:
@@ -193,7 +194,7 @@ class PortalClient:
             raise self._too_large(url, cap)
         received = 0
         for chunk in response.iter_bytes():
-            budget.check()  # the socket reads check too, but an injected client may not be bounded
+            check_deadline()  # the socket reads check too, but an injected client (a proxy's) may not
             budget.take_bytes(len(chunk), str(url))
             received += len(chunk)
             if cap is not None and received > cap:
@@ -217,7 +218,7 @@ class PortalClient:
 
         retrying = Retrying(
             stop=stop_after_attempt(self.retry.attempts),
-            wait=self._wait,
+            wait=lambda state: self._wait(state, url),
             retry=retry_if_exception_type((_Retryable, httpx.TransportError)),
             before_sleep=lambda state: last.append(_reason(state)),
             sleep=lambda seconds: budget.sleep(seconds, self._where(url) + f" failed ({last[-1] if last else 'error'})"),
@@ -261,12 +262,12 @@ class PortalClient:
         except ValueError:
             raise MalformedResponse(self._where(url) + f": X-As-Of {_short(value)} is not an ISO 8601 time") from None
 
-    def _wait(self, state: RetryCallState) -> float:
+    def _wait(self, state: RetryCallState, url: httpx.URL) -> float:
         error = state.outcome.exception() if state.outcome else None
         backoff = wait_exponential(multiplier=self.retry.backoff_initial, max=self.retry.backoff_max)(state)
         if isinstance(error, _Retryable) and error.retry_after is not None:
             if error.retry_after > self.retry.retry_after_max:
-                raise PortalUnavailable(f"source {self.source_name}: asks to come back in {error.retry_after:g} s")
+                raise PortalUnavailable(f"{self._where(url)}: asks to come back in {error.retry_after:g} s")
             return error.retry_after
         return backoff
 

@@ -60,6 +60,13 @@ def bounded(deadline: float, check: Callable[[], None] = lambda: None) -> Iterat
         _active.reset(token)
 
 
+def check_deadline() -> None:
+    """Raise if the request in progress is past its deadline or must stop (between chunks)."""
+    bounds = _active.get()
+    if bounds is not None:
+        bounds.remaining()
+
+
 def bounded_transport(verify: bool = True, limits: httpx.Limits = httpx.Limits()) -> httpx.HTTPTransport | None:
     """An httpx transport whose sockets keep to `bounded`; None behind a proxy (httpx's own then)."""
     if any(os.environ.get(name) for name in PROXY_VARIABLES):
