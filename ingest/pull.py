@@ -44,8 +44,8 @@ from ingest.sources.portal.client import PortalClient
 from ingest.sources.portal.transform import FEED_COLUMNS, VERSION, newest_versions, parse_local, records_to_frame
 from ingest.sources.redact import redact
 from warehouse.paths import WarehousePaths
-from warehouse.runlog import append_run
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
+from warehouse.runlog import append_run
 from warehouse.writer import open_writer
 
 CATALOGUES = ("agencies", "procedures")

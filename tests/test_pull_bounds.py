@@ -130,8 +130,8 @@ def test_pull_command_exits_2_on_a_drip_within_its_deadline(tmp_path, portal):
     done = run_module("ingest", "pull", "--warehouse", str(tmp_path / "warehouse.duckdb"), env=env, timeout=60)
     assert done.returncode == 2
     assert [line for line in done.stderr.splitlines() if "failed" in line] == [
-        f"vendor: failed: source vendor: {portal.url}/api/v1/export/agencies.csv: "
-        "no complete answer within 1.5 s (request_deadline_seconds)"
+        (f"vendor: failed: source vendor: {portal.url}/api/v1/export/agencies.csv: "
+         "no complete answer within 1.5 s (request_deadline_seconds)")
     ]
     assert "Traceback" not in done.stderr
     assert time.monotonic() - started < 30  # interpreter and imports included
@@ -170,7 +170,7 @@ def test_the_pages_of_a_cycle_are_capped(pulled, portal):
 
 def test_a_page_larger_than_its_cap_is_refused(pulled, portal):
     portal.bad.page_padding_mb = 8
-    result, seconds = timed(pulled, source(portal, max_page_mb=1))
+    result = cycle(pulled, source(portal, max_page_mb=1))
     assert result.status == "failed"
     assert f"{portal.url}/api/v1/dossiers" in result.error
     assert "the answer is larger than 1 MB (max_page_mb)" in result.error

@@ -33,7 +33,7 @@ class Limits:
     max_cycle_bytes: int = int(SourceConfig.max_cycle_mb * MB)
 
     @classmethod
-    def of(cls, source: SourceConfig) -> "Limits":
+    def of(cls, source: SourceConfig) -> Limits:
         return cls(
             request_seconds=source.request_deadline_seconds, cycle_seconds=source.cycle_deadline_seconds,
             max_pages=source.max_pages, max_page_bytes=int(source.max_page_mb * MB),
@@ -58,6 +58,10 @@ class Budget:
             raise CycleStopped
         if time.monotonic() >= self.deadline:
             raise self.cycle_deadline_passed()
+
+    def check_stop(self) -> None:
+        if self.stop.is_set():
+            raise CycleStopped
 
     def request_deadline(self) -> float:
         """The monotonic moment a request starting now must be over by."""

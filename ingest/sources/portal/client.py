@@ -153,8 +153,7 @@ class PortalClient:
                         raise MalformedResponse(self._where(url) + " answered 304 Not Modified to a request without an ETag")
                     return None
                 with open(target, "wb") as handle:
-                    for chunk in self._chunks(response, url, budget):
-                        handle.write(chunk)
+                    handle.writelines(self._chunks(response, url, budget))
                 as_of = response.headers.get("X-As-Of")
                 tag = response.headers.get("ETag")
                 return Download(target, tag if tag and _ETAG.match(tag) else None, self._as_of(as_of, url))
@@ -213,7 +212,8 @@ class PortalClient:
 
         def bounded_attempt():
             deadlines.append(budget.request_deadline())
-            with bounded(deadlines[-1], budget.check):
+            # The request's deadline is the cycle's when that comes first: one exception, one message.
+            with bounded(deadlines[-1], budget.check_stop):
                 return attempt()
 
         retrying = Retrying(

@@ -67,7 +67,10 @@ def check_deadline() -> None:
         bounds.remaining()
 
 
-def bounded_transport(verify: bool = True, limits: httpx.Limits = httpx.Limits()) -> httpx.HTTPTransport | None:
+DEFAULT_LIMITS = httpx.Limits()
+
+
+def bounded_transport(verify: bool = True, limits: httpx.Limits = DEFAULT_LIMITS) -> httpx.HTTPTransport | None:
     """An httpx transport whose sockets keep to `bounded`; None behind a proxy (httpx's own then)."""
     if any(os.environ.get(name) for name in PROXY_VARIABLES):
         return None
@@ -111,7 +114,7 @@ class BoundedStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None) -> "BoundedStream":
+    def start_tls(self, ssl_context, server_hostname: str | None = None, timeout: float | None = None) -> BoundedStream:
         bounds = _active.get()
         if bounds is not None:
             timeout = _earliest(timeout, bounds.remaining())
