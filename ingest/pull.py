@@ -28,7 +28,9 @@ import json
 import re
 import shutil
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +45,8 @@ from ingest.sources.portal.budget import Budget, CycleStopped, Limits
 from ingest.sources.portal.client import PortalClient
 from ingest.sources.portal.transform import FEED_COLUMNS, VERSION, newest_versions, parse_local, records_to_frame
 from ingest.sources.redact import redact
+from warehouse.errors import WriterBusy
+from warehouse.lock import DEFAULT_WAIT_SECONDS
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
 from warehouse.runlog import append_run
@@ -79,14 +83,43 @@ def run_cycle(
     client: PortalClient,
     stop: threading.Event | None = None,
     progress: Progress = lambda message: None,
+    lock_wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> CycleResult:
+    """One cycle; waits up to `lock_wait_seconds` for the writer's lock (less if stopped)."""
     stop = stop or threading.Event()
     if warning := source.token_warning():
         progress(warning)
-    with open_writer(paths) as con:
+    with _writer(paths, stop, lock_wait_seconds) as con:
         budget = Budget(source.name, Limits.of(source), stop)
         with client.spending(budget):
             return _Cycle(con, paths, source, client, budget, progress).run()
+
+
+@contextmanager
+def _writer(paths: WarehousePaths, stop: threading.Event, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer's connection, waited for in short turns so that a stop is seen within a second."""
+    deadline = time.monotonic() + wait_seconds
+    with ExitStack() as stack:
+        while True:
+            try:
+                con = stack.enter_context(open_writer(paths, wait_seconds=min(1.0, max(0.0, deadline - time.monotonic()))))
+                break
+            except WriterBusy:
+                if stop.is_set():
+                    raise CycleStopped from None
+                if time.monotonic() >= deadline:
+                    raise WriterBusy(
+                        f"another ingest ({_holder(paths)}) is writing to {paths.database}; waited {wait_seconds:.0f} s, "
+                        "try again when it has finished"
+                    ) from None
+        yield con
+
+
+def _holder(paths: WarehousePaths) -> str:
+    try:
+        return f"pid {paths.lock.read_text(encoding='utf-8').strip() or 'unknown'}"
+    except OSError:
+        return "pid unknown"
 
 
 class _Cycle:

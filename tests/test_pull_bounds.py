@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,9 @@ from conftest import raw, run_module
 from hostile_portal import NOW, HostileServer, dossier, hostile_portal
 from ingest.pull import FEED_WATERMARK, CycleResult, run_cycle
 from ingest.sources.config import SourceConfig, SourceConfigError
+from ingest.sources.portal.budget import CycleStopped
 from ingest.sources.portal.client import PortalClient, RetryPolicy, http_client
+from warehouse.lock import writer_lock
 from warehouse.paths import WarehousePaths
 from warehouse.runlog import recent_runs
 from warehouse.snapshot import current_snapshot
@@ -344,3 +347,49 @@ def test_an_injected_plain_client_still_keeps_to_the_request_deadline(pulled, po
     assert result.status == "failed"
     assert "request_deadline_seconds" in result.error
     assert time.monotonic() - started < 5
+
+
+# ------------------------------------------------------------------ the writer's lock
+
+
+def test_a_cycle_waits_for_the_lock_in_short_turns_as_long_as_it_is_told(pulled, portal):
+    config = source(portal)
+    with http_client(config) as http:
+        with writer_lock(pulled.lock):
+            waiter = _Background(lambda: run_cycle(pulled, config, PortalClient(http, "portal"), lock_wait_seconds=10))
+            time.sleep(2.5)  # past the 1 s turns
+        assert waiter.result(timeout=30).status == "ok"
+
+
+def test_a_stop_ends_the_wait_for_the_lock_within_a_second(pulled, portal):
+    config, stop = source(portal), threading.Event()
+    with http_client(config) as http, writer_lock(pulled.lock):
+        waiter = _Background(lambda: run_cycle(pulled, config, PortalClient(http, "portal"), stop=stop,
+                                               lock_wait_seconds=600))
+        time.sleep(0.5)
+        stopped_at = time.monotonic()
+        stop.set()
+        with pytest.raises(CycleStopped):
+            waiter.result(timeout=5)
+        assert time.monotonic() - stopped_at < 1.5
+
+
+class _Background:
+    def __init__(self, call) -> None:
+        self.outcome: list = []
+        self.thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        self.thread.start()
+
+    def _run(self, call) -> None:
+        try:
+            self.outcome.append(("value", call()))
+        except BaseException as error:  # noqa: BLE001 (handed to the test)
+            self.outcome.append(("error", error))
+
+    def result(self, timeout: float):
+        self.thread.join(timeout)
+        assert self.outcome, "still running"
+        kind, value = self.outcome[0]
+        if kind == "error":
+            raise value
+        return value
