@@ -117,6 +117,18 @@ def test_the_cycle_deadline_cuts_a_request_with_a_longer_one(pulled, portal):
     assert seconds < 4.5
 
 
+def test_a_retry_wait_past_the_cycle_deadline_fails_at_once(pulled, portal):
+    portal.bad.echo_authorization = 503
+    config = source(portal, cycle_deadline_seconds=3)
+    started = time.monotonic()
+    with http_client(config) as http:
+        result = run_cycle(pulled, config, PortalClient(http, config.name, RetryPolicy(attempts=3, backoff_initial=10)))
+    assert result.status == "failed"
+    assert result.error == (f"source portal: {portal.url}/api/v1/export/agencies.csv failed (HTTP 503); waiting 8 s "
+                            "more would run past the cycle's deadline of 3 s (cycle_deadline_seconds)")
+    assert time.monotonic() - started < 3
+
+
 def test_a_drip_keeps_the_watermark_and_the_published_snapshot(pulled, portal):
     mark, published = watermark(pulled), current_snapshot(pulled).version
     portal.bad.drip = "/api/v1/dossiers"

@@ -68,10 +68,12 @@ class Budget:
         return min(time.monotonic() + self.limits.request_seconds, self.deadline)
 
     def sleep(self, seconds: float, why: str) -> None:
-        """Wait between two attempts; a wait that would outlast the cycle fails it now."""
+        """Wait between two attempts; a wait that would outlast the cycle fails it now.
+
+        `why` names the source, the request and its failure."""
         if time.monotonic() + seconds >= self.deadline:
             raise DeadlineExceeded(
-                f"source {self.source_name}: {why}; waiting {seconds:g} s more would run past the cycle's deadline "
+                f"{why}; waiting {seconds:g} s more would run past the cycle's deadline "
                 f"of {self.limits.cycle_seconds:g} s (cycle_deadline_seconds)"
             )
         if self.stop.wait(seconds):
