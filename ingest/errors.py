@@ -9,8 +9,14 @@ Exceptions::
 
     PortalError                 a pull cycle failed; the watermark stays, the next tick retries
     ├── PortalUnavailable       refused, timed out, or 5xx/429 after the retries
+    │   └── DeadlineExceeded    a request or the whole cycle ran past its deadline (never retried)
     ├── PortalRejected          a 4xx: a wrong token or URL, a request it will never accept
-    └── MalformedResponse       an answer that is not the contract's JSON or CSV
+    ├── MalformedResponse       an answer that is not the contract's JSON or CSV, an export
+    │                           month that is not YYYY-MM, a 304 to a request without an ETag
+    └── LimitExceeded           a cursor followed twice, more pages or bytes than a cycle allows
+
+The messages of the PortalError tree are one line, name the full URL where there is one,
+and never carry the source's token (`ingest.sources.redact`).
 """
 
 
@@ -43,4 +49,12 @@ class PortalRejected(PortalError):
 
 
 class MalformedResponse(PortalError):
+    pass
+
+
+class DeadlineExceeded(PortalUnavailable):
+    pass
+
+
+class LimitExceeded(PortalError):
     pass

@@ -12,28 +12,44 @@ Every cycle is a row of `ingest_runs` (source, start, end, rows, status, error, 
 A failed cycle publishes nothing and leaves the watermark where it was, so the next one
 fetches the same changes again; loading is idempotent (the version received last wins).
 A cycle killed outright leaves its row "running"; the next cycle marks it interrupted.
+
+A portal cannot stall, flood or rewind the warehouse (issue 16): the cycle spends a
+`Budget` (deadlines, page and byte caps, the stop event) and any failure, foreseen or
+not, ends it as one line in a failed run, with the token redacted. In the pull path the
+feed watermark never moves back, and a feed record older (by `updated_at`) than the
+version already taken of the same dossier is dropped (`feed_versions`); files keep "the
+version received last wins". File names are built only from a safe source name (checked
+by `SourceConfig`) and a month of the form YYYY-MM, inside the cycle's own folder.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from ingest.errors import IngestError, MalformedResponse, PortalError
 from ingest.load import FileReport, load_file
 from ingest.sources.config import SourceConfig
+from ingest.sources.portal.budget import Budget, CycleStopped, Limits
 from ingest.sources.portal.client import PortalClient
-from ingest.sources.portal.transform import records_to_frame
+from ingest.sources.portal.transform import FEED_COLUMNS, VERSION, newest_versions, parse_local, records_to_frame
+from ingest.sources.redact import redact
+from warehouse.errors import WriterBusy
+from warehouse.lock import DEFAULT_WAIT_SECONDS
 from warehouse.paths import WarehousePaths
-from warehouse.runlog import append_run
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
+from warehouse.runlog import append_run
 from warehouse.writer import open_writer
 
 CATALOGUES = ("agencies", "procedures")
@@ -41,12 +57,13 @@ FEED_WATERMARK = "updated_since:dossiers"
 # Backfill publishes after these many months, then every PUBLISH_EVERY months.
 EARLY_PUBLISHES = (1, 3)
 PUBLISH_EVERY = 6
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 Progress = Callable[[str], None]
 
-
-class Stopped(Exception):
-    """The worker was asked to stop; the cycle ends between two files."""
+# The worker was asked to stop; the cycle ends where it is (inside a read, at the latest
+# a fraction of a second later).
+Stopped = CycleStopped
 
 
 @dataclass
@@ -66,21 +83,55 @@ def run_cycle(
     client: PortalClient,
     stop: threading.Event | None = None,
     progress: Progress = lambda message: None,
+    lock_wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> CycleResult:
-    with open_writer(paths) as con:
-        cycle = _Cycle(con, paths, source, client, stop or threading.Event(), progress)
-        return cycle.run()
+    """One cycle; waits up to `lock_wait_seconds` for the writer's lock (less if stopped)."""
+    stop = stop or threading.Event()
+    if warning := source.token_warning():
+        progress(warning)
+    with _writer(paths, stop, lock_wait_seconds) as con:
+        budget = Budget(source.name, Limits.of(source), stop)
+        with client.spending(budget):
+            return _Cycle(con, paths, source, client, budget, progress).run()
+
+
+@contextmanager
+def _writer(paths: WarehousePaths, stop: threading.Event, wait_seconds: float) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The writer's connection, waited for in short turns so that a stop is seen within a second."""
+    deadline = time.monotonic() + wait_seconds
+    with ExitStack() as stack:
+        while True:
+            try:
+                con = stack.enter_context(open_writer(paths, wait_seconds=min(1.0, max(0.0, deadline - time.monotonic()))))
+                break
+            except WriterBusy:
+                if stop.is_set():
+                    raise CycleStopped from None
+                if time.monotonic() >= deadline:
+                    raise WriterBusy(
+                        f"another ingest ({_holder(paths)}) is writing to {paths.database}; waited {wait_seconds:.0f} s, "
+                        "try again when it has finished"
+                    ) from None
+        yield con
+
+
+def _holder(paths: WarehousePaths) -> str:
+    try:
+        return f"pid {paths.lock.read_text(encoding='utf-8').strip() or 'unknown'}"
+    except OSError:
+        return "pid unknown"
 
 
 class _Cycle:
     def __init__(
         self, con: duckdb.DuckDBPyConnection, paths: WarehousePaths, source: SourceConfig,
-        client: PortalClient, stop: threading.Event, progress: Progress,
+        client: PortalClient, budget: Budget, progress: Progress,
     ) -> None:
         self.con, self.paths, self.source, self.client = con, paths, source, client
-        self.stop, self.say = stop, progress
+        self.budget, self.say = budget, progress
         self.started = _now()
         self.result = CycleResult(source.name, f"{source.name}-{self.started:%Y%m%dT%H%M%S%f}", "running")
+        # source.name is a slug (SourceConfig checks it): the folder is beside the warehouse.
         self.incoming = paths.database.parent / f".incoming-{source.name}"
 
     def run(self) -> CycleResult:
@@ -96,6 +147,8 @@ class _Cycle:
             return self._end_run("stopped", "stopped before the cycle finished; the next one resumes from the watermark")
         except (PortalError, IngestError) as error:
             return self._end_run("failed", str(error))
+        except Exception as error:  # noqa: BLE001 (an answer nobody foresaw still ends as one line)
+            return self._end_run("failed", f"source {self.source.name}: unexpected {type(error).__name__}: {error}")
         finally:
             shutil.rmtree(self.incoming, ignore_errors=True)
         self._end_run("ok")
@@ -112,7 +165,7 @@ class _Cycle:
         self._export(entity, f"export:{entity}", f"{entity}.csv")
 
     def _backfill(self) -> None:
-        months = sorted((m["month"] for m in self.client.export_index().get("months", [])), reverse=True)
+        months = self._export_months(self.client.export_index())
         as_ofs: list[datetime] = []
         self.say(f"{self.source.name}: backfill of {len(months)} months, newest first")
         for done, month in enumerate(months, start=1):
@@ -127,16 +180,34 @@ class _Cycle:
         # and harmless (the version received last wins).
         self._set_mark(FEED_WATERMARK, _iso(min(as_ofs) if as_ofs else self.started))
 
+    def _export_months(self, index: object) -> list[str]:
+        """The index's months, newest first; anything but YYYY-MM ends the cycle (it names a file)."""
+        url = self.client.url("/api/v1/export/index.json")
+        months = index.get("months", []) if isinstance(index, dict) else None
+        if not isinstance(months, list):
+            raise MalformedResponse(f"source {self.source.name}: {url}: months is not a list")
+        found = set()
+        for entry in months:
+            month = entry.get("month") if isinstance(entry, dict) else entry
+            if not isinstance(month, str) or not _MONTH.match(month):
+                raise MalformedResponse(
+                    f"source {self.source.name}: {url} names an export month that is not YYYY-MM: {str(month)[:40]!r}"
+                )
+            found.add(month)
+        return sorted(found, reverse=True)
+
     def _export(self, entity: str, key: str, name: str, params: dict | None = None) -> datetime:
         """Download one bulk export unless its ETag is the one loaded last; load it.
 
         Returns the moment the loaded export was made (the portal's `X-As-Of`)."""
         previous = json.loads(self._mark(key) or "null")
         download = self.client.download(
-            f"/api/v1/export/{entity}.csv", self.incoming / f"{self.source.name}-{name}",
+            f"/api/v1/export/{entity}.csv", self._incoming_file(f"{self.source.name}-{name}"),
             params=params, etag=previous["etag"] if previous else None,
         )
         if download is None:
+            if not previous:  # the client refuses such a 304; an injected one might not
+                raise MalformedResponse(f"source {self.source.name}: the {entity} export answered 304 to a first request")
             return datetime.fromisoformat(previous["as_of"]) if previous["as_of"] else self.started
         self._load(download.path, entity)
         as_of = download.as_of or self.started
@@ -144,20 +215,67 @@ class _Cycle:
         return as_of
 
     def _change_feed(self) -> None:
-        since = datetime.fromisoformat(self._mark(FEED_WATERMARK))
-        records: list[dict] = []
+        since = _local(datetime.fromisoformat(self._mark(FEED_WATERMARK)))
+        # Each page becomes a compact text frame at once: a long feed is not held as dicts.
+        pages: list[pl.DataFrame] = []
         until = since
         for page in self.client.pages("dossiers", since, self.source.page_size):
             self._check_stop()
-            records += page.records
-            until = page.until
-        frame = records_to_frame(records)
+            pages.append(records_to_frame(page.records, keep=FEED_COLUMNS))
+            until = _local(page.until)
+        received = pl.concat(pages, how="diagonal") if pages else pl.DataFrame()
+        frame = self._newer_than_taken(newest_versions(received, "MaHoSo"))
         if frame.height:
-            target = self.incoming / f"{self.source.name}-dossiers-changes-{until:%Y%m%dT%H%M%S}.csv"
-            frame.write_csv(target)
+            target = self._incoming_file(f"{self.source.name}-dossiers-changes-{max(since, until):%Y%m%dT%H%M%S}.csv")
+            frame.drop([c for c in (*FEED_COLUMNS, VERSION) if c in frame.columns]).write_csv(target)
             self._load(target, "dossiers")
-        self.say(f"{self.source.name}: {frame.height:,} changed dossiers since {since:%Y-%m-%d %H:%M:%S}")
-        self._set_mark(FEED_WATERMARK, _iso(until))
+            self._take_versions(frame)
+        older = received.height - frame.height
+        note = f" ({older:,} older or repeated versions dropped)" if older else ""
+        self.say(f"{self.source.name}: {frame.height:,} changed dossiers since {since:%Y-%m-%d %H:%M:%S}{note}")
+        if until < since:
+            self.say(f"{self.source.name}: the feed's until {until:%Y-%m-%d %H:%M:%S} is earlier than the watermark; "
+                     "the watermark stays")
+        self._set_mark(FEED_WATERMARK, _iso(max(since, until)))
+
+    def _newer_than_taken(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Drop records older than the version of the same dossier taken by an earlier feed."""
+        if frame.is_empty() or "MaHoSo" not in frame.columns:
+            return frame
+        self._ensure_versions_table()
+        rows = self.con.execute(
+            "select MaHoSo, updated_at from feed_versions where MaHoSo in (select unnest(?::varchar[]))",
+            [frame["MaHoSo"].drop_nulls().to_list()],
+        ).fetchall()
+        if not rows:
+            return frame
+        taken = pl.DataFrame(rows, schema={"MaHoSo": pl.String, "updated_at": pl.Datetime("us")}, orient="row")
+        joined = frame.join(taken.rename({"updated_at": "_taken"}), on="MaHoSo", how="left")
+        keep = pl.col(VERSION).is_null() | pl.col("_taken").is_null() | (pl.col(VERSION) >= pl.col("_taken"))
+        return joined.filter(keep).drop("_taken")
+
+    def _take_versions(self, frame: pl.DataFrame) -> None:
+        versions = frame.select("MaHoSo", pl.col(VERSION).alias("updated_at")).drop_nulls()
+        if versions.is_empty():
+            return
+        self._ensure_versions_table()
+        self.con.register("taken_versions", versions.to_arrow())
+        try:
+            self.con.execute("insert or replace into feed_versions select MaHoSo, updated_at from taken_versions")
+        finally:
+            self.con.unregister("taken_versions")
+
+    def _ensure_versions_table(self) -> None:
+        # The pull path's own bookkeeping: the newest change time taken per dossier.
+        self.con.execute(
+            "create table if not exists feed_versions (MaHoSo varchar primary key, updated_at timestamp not null)"
+        )
+
+    def _incoming_file(self, name: str) -> Path:
+        target = self.incoming / name
+        if target.resolve().parent != self.incoming.resolve():
+            raise MalformedResponse(f"source {self.source.name}: refused to write {name!r} outside {self.incoming}")
+        return target
 
     # ------------------------------------------------------------------ loading
 
@@ -171,8 +289,7 @@ class _Cycle:
         self.result.rows += report.rows_loaded
 
     def _check_stop(self) -> None:
-        if self.stop.is_set():
-            raise Stopped
+        self.budget.check()  # stopped, or past the cycle's deadline
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -197,6 +314,8 @@ class _Cycle:
         )
 
     def _end_run(self, status: str, error: str | None = None) -> CycleResult:
+        # One line, without the token: it is printed, logged, stored and published.
+        error = " ".join(redact(error, [self.source.token]).split()) if error else error
         self.result.status, self.result.error = status, error
         self.con.execute(
             "update ingest_runs set status = ?, finished_at = ?, rows = ?, error = ?, progress = null where run_id = ?",
@@ -220,6 +339,10 @@ class _Cycle:
 
 def _now() -> datetime:
     return datetime.now(LOCAL).replace(tzinfo=None)
+
+
+def _local(moment: datetime) -> datetime:
+    return parse_local(moment.isoformat()) or moment
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -4,7 +4,11 @@ APScheduler 3.x in this process only (never inside the app). One job per source,
 `max_instances=1` (never two cycles of a source at once) and `coalesce=True` (a tick
 missed while a long cycle ran is run once, not replayed). A failed cycle is recorded and
 simply tried again on the next tick; the last good snapshot keeps being served.
-SIGTERM or Ctrl-C asks a running cycle to stop between two files, then exits.
+SIGTERM or Ctrl-C stops a running cycle within a second, even in the middle of a read
+(the cycle's `Budget`), records it as stopped, then exits. Every cycle also has a
+deadline, so a portal that hangs holds the writer's lock for about
+`cycle_deadline_seconds` (a load or publish under way finishes first); the other
+sources' ticks wait for the lock that long, instead of being skipped, and then run.
 
 The same scheduler makes the snapshot exports (`[exports]` in the sources file, see
 `ExportsConfig`): cron jobs `export:daily`, `export:weekly`, `export:monthly` in
@@ -25,8 +29,11 @@ from apscheduler.triggers.cron import CronTrigger
 from ingest.pull import run_cycle
 from ingest.sources.config import ExportsConfig, SourceConfig, load_exports
 from ingest.sources.demo import portal_running
+from ingest.sources.portal.budget import CycleStopped
 from ingest.sources.portal.client import PortalClient, RetryPolicy, http_client
+from ingest.sources.redact import redact
 from warehouse.errors import WarehouseError
+from warehouse.lock import DEFAULT_WAIT_SECONDS
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL
 
@@ -36,6 +43,8 @@ def say(message: str) -> None:
 
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
+# Beyond the longest cycle deadline: the load and publish that a cycle finishes after it.
+LOCK_WAIT_MARGIN_SECONDS = 300.0
 
 
 def run_worker(
@@ -48,13 +57,16 @@ def run_worker(
         timezone=TIMEZONE,
         job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600},
     )
+    # A tick waits for the writer's lock as long as another source's cycle may hold it,
+    # so a portal that hangs until its deadline delays the others but never skips them.
+    lock_wait = max((s.cycle_deadline_seconds for s in sources), default=0) + LOCK_WAIT_MARGIN_SECONDS
     with ExitStack() as stack:
         for source in sources:
             stack.enter_context(portal_running(source, say))
             http = stack.enter_context(http_client(source))
             client = PortalClient(http, source.name, RetryPolicy(attempts=source.retry_attempts))
             scheduler.add_job(
-                tick, "interval", args=[paths, source, client, stop],
+                tick, "interval", args=[paths, source, client, stop, lock_wait],
                 seconds=source.schedule_minutes * 60, id=f"pull:{source.name}",
                 name=f"pull {source.name}", next_run_time=datetime.now(LOCAL),
             )
@@ -64,21 +76,25 @@ def run_worker(
         try:
             stop.wait()
         finally:
-            say("stopping: letting a running cycle end between two files")
+            say("stopping: a running cycle ends within a second")
             scheduler.shutdown(wait=True)
     say("stopped")
 
 
-def tick(paths: WarehousePaths, source: SourceConfig, client: PortalClient, stop: threading.Event) -> None:
+def tick(paths: WarehousePaths, source: SourceConfig, client: PortalClient, stop: threading.Event,
+         lock_wait: float = DEFAULT_WAIT_SECONDS) -> None:
     if stop.is_set():
         return
     try:
-        result = run_cycle(paths, source, client, stop, progress=say)
+        result = run_cycle(paths, source, client, stop, progress=say, lock_wait_seconds=lock_wait)
+    except CycleStopped:  # stopped while waiting for the lock: nothing was begun
+        say(f"{source.name}: stopped while waiting for the writer's lock")
+        return
     except WarehouseError as error:  # the lock is busy: another writer; the next tick retries
         say(f"{source.name}: skipped: {error}")
         return
     except Exception as error:  # noqa: BLE001 (a worker outlives any one cycle)
-        say(f"{source.name}: cycle crashed: {type(error).__name__}: {error}")
+        say(redact(f"{source.name}: cycle crashed: {type(error).__name__}: {error}", [source.token]))
         return
     if result.status == "ok":
         version = result.snapshot.version if result.snapshot else "—"

@@ -6,6 +6,11 @@
     token_env = "IOC_THAINGUYEN_TOKEN"   # the token itself never goes in the file
     schedule_minutes = 5
 
+A source's name becomes part of file names beside the warehouse, so it must be a slug
+(letters, digits, `-`, `_`). Every pull is bounded (issue 16): a deadline per request
+and per cycle, a cap on the change-feed pages and on the bytes received in a cycle; a
+portal that hangs, loops or floods fails its cycle in one line and the others go on.
+
 The same file configures the scheduled snapshot exports (`[exports]`, `ExportsConfig`).
 See config/sources.example.toml for every option.
 """
@@ -20,6 +25,8 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 
+# A source name is used in file names beside the warehouse: nothing that could be a path.
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_FILE = ROOT / "config" / "sources.toml"
 DEMO_PORT = 8765
@@ -36,14 +43,40 @@ class SourceConfig:
     token_env: str | None = None
     schedule_minutes: float = 5.0
     page_size: int = 1000
-    timeout_seconds: float = 30.0
+    timeout_seconds: float = 30.0            # silence: to connect, and between two reads
     retry_attempts: int = 4
+    # Bounds (issue 16). A drip of one byte a second never trips timeout_seconds, so
+    # every request, and every cycle as a whole, also has a deadline.
+    request_deadline_seconds: float = 300.0  # one request, from connecting to the last byte
+    cycle_deadline_seconds: float = 900.0    # one cycle, retries and their waits included
+    max_pages: int = 10_000                  # change-feed pages in one cycle
+    max_page_mb: float = 32.0                # one change-feed page (it is held in memory)
+    max_cycle_mb: float = 2048.0             # everything received in one cycle, exports included
     # The built-in demo portal: started on localhost when it is not already running.
     demo: bool = False
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not SAFE_NAME.match(self.name):
+            raise SourceConfigError(
+                f"source name {self.name!r} is not allowed: use up to 64 letters, digits, '-' or '_' "
+                "(the name is part of file names beside the warehouse)"
+            )
+        for option in ("timeout_seconds", "request_deadline_seconds", "cycle_deadline_seconds",
+                       "max_pages", "max_page_mb", "max_cycle_mb", "page_size", "retry_attempts"):
+            value = getattr(self, option)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise SourceConfigError(f"source {self.name}: {option} must be a positive number, not {value!r}")
+
     @property
     def token(self) -> str | None:
-        return os.environ.get(self.token_env) if self.token_env else None
+        return os.environ.get(self.token_env) or None if self.token_env else None
+
+    def token_warning(self) -> str | None:
+        """A sentence when `token_env` names a variable that is unset or empty."""
+        if self.token_env and not self.token and not self.demo:
+            return (f"{self.name}: warning: token_env names {self.token_env}, which is not set in the environment; "
+                    "requests go without a token")
+        return None
 
     @property
     def port(self) -> int:
@@ -73,7 +106,10 @@ def load_sources(path: Path | None = None) -> list[SourceConfig]:
             raise SourceConfigError(f"{path}: source {name!r} needs a base_url")
         defaults = demo_source() if options.get("demo") else None
         base_url = options.pop("base_url", defaults.base_url if defaults else "")
-        sources.append(SourceConfig(name=name, base_url=base_url.rstrip("/"), **options))
+        try:
+            sources.append(SourceConfig(name=name, base_url=base_url.rstrip("/"), **options))
+        except SourceConfigError as error:
+            raise SourceConfigError(f"{path}: {error}") from None
     return sources or [demo_source()]
 
 
