@@ -28,16 +28,22 @@ class Targets:
     holidays: tuple[date, ...]
 
     def target(self, kpi: str, level: str | None, year: int) -> float | None:
-        """The target for `year`, or the latest earlier year's; a level falls back to "all"."""
+        """The target for `year`, or the latest earlier year's; a level without one falls
+        back to "all". Which level applies to a figure is `kpi_targets.target_level`'s rule."""
         by_level = self.values.get(kpi, {})
         for key in ((level, "all") if level else ("all",)):
-            years = by_level.get(key)
-            if years:
-                earlier = [y for y in years if y <= year]
-                return years[max(earlier)] if earlier else None
+            earlier = [y for y in by_level.get(key, {}) if y <= year]
+            if earlier:
+                return by_level[key][max(earlier)]
         return None
 
     def direction(self, kpi: str) -> Direction:
+        # The registry says which way is good; the file's `direction` is kept for other tools.
+        from warehouse import registry
+
+        known = registry.BY_KEY.get(kpi)
+        if known is not None and known.better is not None:
+            return known.better
         return self.directions.get(kpi, "higher")
 
     def meets(self, kpi: str, value: float | None, target: float | None) -> bool | None:
