@@ -26,6 +26,8 @@ from fpdf.fonts import FontFace
 from reports.charts import trend_png
 from reports.data import ReportData
 from ui import formats
+from warehouse import registry
+from warehouse.kpi_targets import meets, target
 from warehouse.targets import Targets, load_targets
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -176,44 +178,50 @@ def _rate_change(now: float | None, before: float | None) -> str | None:
     return f"{arrow} {formats.points(delta)} so với kỳ trước"
 
 
-def _rate_tile(data: ReportData, targets: Targets, kpi: str, label: str, detail: str) -> Tile:
+def _goal(data: ReportData, targets: Targets, kpi: str) -> float | None:
+    # the target of the scope's level (DESIGN §4), the same rule as the dashboard's tiles
+    return target(targets, kpi, data.scope.target_level, data.period.end.year)
+
+
+def _label(kpi: str) -> str:
+    return registry.measure(kpi).vi
+
+
+def _rate_tile(data: ReportData, targets: Targets, kpi: str, detail: str) -> Tile:
     value = data.total.get(kpi)
-    goal = targets.target(kpi, data.scope.target_level, data.period.end.year)
+    goal = _goal(data, targets, kpi)
     return Tile(
-        label, formats.rate(value), detail,
-        f"Mục tiêu {'≥' if targets.direction(kpi) == 'higher' else '≤'} {formats.rate(goal)}" if goal is not None else None,
-        targets.meets(kpi, value, goal), _rate_change(value, data.previous_total.get(kpi)),
+        _label(kpi), formats.rate(value), detail,
+        f"Mục tiêu {'≤' if registry.lower_is_better(kpi) else '≥'} {formats.rate(goal)}" if goal is not None else None,
+        meets(kpi, value, goal), _rate_change(value, data.previous_total.get(kpi)),
     )
 
 
 def _kpi_tiles(data: ReportData, targets: Targets) -> list[Tile]:
     t, c = data.total, formats.count
-    overdue_goal = targets.target("pending_overdue", data.scope.target_level, data.period.end.year)
+    overdue_goal = _goal(data, targets, "pending_overdue")
     return [
-        Tile("Hồ sơ tiếp nhận", c(t["received"]),
+        Tile(_label("received"), c(t["received"]),
              f"Trực tuyến {c(t['received_online'])} · trực tiếp {c(t['received_direct'])}"
              f" · bưu chính {c(t['received_postal'])}",
              None, None, _count_change(t["received"], data.previous_total["received"])),
-        _rate_tile(data, targets, "online_rate", "Tỷ lệ hồ sơ trực tuyến",
-                   f"{c(t['received_online'])} / {c(t['received'])} hồ sơ tiếp nhận"),
-        Tile("Hồ sơ đã giải quyết", c(t["resolved"]),
+        _rate_tile(data, targets, "online_rate", f"{c(t['received_online'])} / {c(t['received'])} hồ sơ tiếp nhận"),
+        Tile(_label("resolved"), c(t["resolved"]),
              f"Trước hạn {c(t['resolved_early'])} · đúng hạn {c(t['resolved_on_time'])}"
              f" · quá hạn {c(t['resolved_late'])}",
              None, None, _count_change(t["resolved"], data.previous_total["resolved"])),
-        _rate_tile(data, targets, "on_time_rate", "Tỷ lệ đúng hạn",
+        _rate_tile(data, targets, "on_time_rate",
                    f"{c((t['resolved_early'] or 0) + (t['resolved_on_time'] or 0))} / {c(t['resolved'])} hồ sơ đã giải quyết"),
-        Tile("Hồ sơ đang giải quyết", c(t["pending"]),
+        Tile(_label("pending"), c(t["pending"]),
              f"Trong hạn {c(t['pending_within_due'])} · kỳ trước chuyển sang {c(t['carried_over'])}",
              None, None, _count_change(t["pending"], data.previous_total["pending"])),
-        Tile("Đang giải quyết quá hạn", c(t["pending_overdue"]),
+        Tile(_label("pending_overdue"), c(t["pending_overdue"]),
              f"đến ngày {formats.day(data.as_of)}",
              f"Mục tiêu ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
-             targets.meets("pending_overdue", t["pending_overdue"], overdue_goal),
+             meets("pending_overdue", t["pending_overdue"], overdue_goal),
              _count_change(t["pending_overdue"], data.previous_total["pending_overdue"])),
-        _rate_tile(data, targets, "on_time_rate_766", "Đúng hạn (QĐ 766)",
-                   "đã và đang giải quyết trong hạn / tổng số"),
-        _rate_tile(data, targets, "digitised_rate", "Tỷ lệ số hóa hồ sơ",
-                   "hồ sơ có thành phần số hóa / tiếp nhận"),
+        _rate_tile(data, targets, "on_time_rate_766", "đã và đang giải quyết trong hạn / tổng số"),
+        _rate_tile(data, targets, "digitised_rate", "hồ sơ có thành phần số hóa / tiếp nhận"),
     ]
 
 
@@ -262,14 +270,10 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
 
 def _other_rates(pdf: FPDF, data: ReportData, targets: Targets) -> None:
     parts = []
-    for kpi, label in (
-        ("online_rate_eligible", "Trực tuyến trên TTHC một phần, toàn trình"),
-        ("online_payment_rate", "Thanh toán trực tuyến"),
-        ("e_result_rate", "Kết quả điện tử"),
-    ):
-        goal = targets.target(kpi, data.scope.target_level, data.period.end.year)
+    for kpi in ("online_rate_eligible", "online_payment_rate", "e_result_rate"):
+        goal = _goal(data, targets, kpi)
         aim = f" (mục tiêu {formats.rate(goal)})" if goal is not None else ""
-        parts.append(f"{label}: {formats.rate(data.total.get(kpi))}{aim}")
+        parts.append(f"{_label(kpi)}: {formats.rate(data.total.get(kpi))}{aim}")
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*INK)
     pdf.multi_cell(CONTENT_WIDTH, 4, _t(" · ".join(parts) + f" · Từ chối tiếp nhận: {formats.count(data.total['refused'])} hồ sơ"),
@@ -338,7 +342,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
     else:
         groups = [("", ranked)]
     _section(pdf, title)
-    headings = ["Hạng", "Đơn vị", "Tiếp nhận", "Tỷ lệ trực tuyến", "Đã giải quyết", "Tỷ lệ đúng hạn", "Đang quá hạn"]
+    headings = ["Hạng", "Đơn vị", *(_label(k) for k in ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue"))]
     widths = [10, 60, 22, 24, 22, 22, 22]
     aligns = ["R", "L", "R", "R", "R", "R", "R"]
     for caption, part in groups:
@@ -410,5 +414,5 @@ def _fields(pdf: FPDF, data: ReportData) -> None:
          formats.count(r["resolved"]), formats.rate(r["on_time_rate"]), formats.count(r["pending_overdue"])]
         for r in top.iter_rows(named=True)
     ]
-    _table(pdf, ["Lĩnh vực", "Tiếp nhận", "Tỷ lệ trực tuyến", "Đã giải quyết", "Tỷ lệ đúng hạn", "Đang quá hạn"],
+    _table(pdf, ["Lĩnh vực", *(_label(k) for k in ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue"))],
            [70, 22, 24, 22, 22, 22], rows, aligns=["L", "R", "R", "R", "R", "R"])

@@ -119,12 +119,17 @@ def kpi(
     return with_targets(frame, targets, levels) if targets is not None and levels is not None else frame
 
 
+def scope_target_level(unit: Resolution | None, level: Level | None = None) -> str:
+    """The target level of a filter's figures: a unit or agency (None: the whole province),
+    and a level filter."""
+    return target_level(level, unit.level if unit else None, one_level=bool(unit and unit.agency_codes))
+
+
 def _target_levels(frame: pl.DataFrame, spec: KpiFilter, unit: Resolution | None) -> list[str]:
     """Each row's target level: that of the agencies its dossiers come from (DESIGN §4)."""
     if spec.level is not None or spec.by not in ("unit", "area", "level"):
         # one figure of the filter's scope (by field, month or procedure: the same scope)
-        scope = target_level(spec.level, unit.level if unit else None, one_level=bool(unit and unit.agency_codes))
-        return [scope] * frame.height
+        return [scope_target_level(unit, spec.level)] * frame.height
     if spec.by == "level":
         return [target_level(level, None) for level in frame["level"]]
     if spec.by == "unit":

@@ -102,5 +102,9 @@ def _load(path: str, mtime: float) -> Targets:
 
 
 def load_targets(path: Path | None = None) -> Targets:
-    path = path or Path(os.environ.get("IOC_TARGETS") or DEFAULT_FILE)
+    path = path or targets_file()
     return _load(str(path), path.stat().st_mtime)
+
+
+def targets_file() -> Path:
+    return Path(os.environ.get("IOC_TARGETS") or DEFAULT_FILE)
