@@ -8,9 +8,10 @@ import streamlit as st
 from ui import formats
 from ui.data import choices, dossier_rows, kpi_rows, today
 from ui.i18n import lang, tr
-from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, RATE_KPIS, kpi_label, label
+from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, kpi_label, label
 from ui.layout import empty_state, freshness_banner, reform_note
 from ui.tables import downloads, table
+from ui.tiles import tile
 from ui.url_state import UrlState, parse_date
 from warehouse import registry
 from warehouse.periods import REFORM_DAY, Period, preset
@@ -86,9 +87,10 @@ if summary.empty or not state.has_data:
     st.stop()
 totals = summary.frame.row(0, named=True)
 for column, kpi in zip(st.columns(5), ("received", "online_rate", "on_time_rate", "on_time_rate_766", "pending_overdue")):
-    is_rate = kpi in RATE_KPIS
-    column.metric(kpi_label(kpi, language),
-                  formats.rate(totals[kpi], language) if is_rate else formats.count(totals[kpi], language), border=True)
+    item = tile(kpi, totals, None, None, language)   # its target: that of the filter's level (DESIGN §4)
+    column.metric(item.label, item.value, border=True)
+    if item.note:
+        column.caption(item.note)
 if totals["received"] == 0 and totals["resolved"] == 0 and totals["pending"] == 0:
     empty_state()
 
