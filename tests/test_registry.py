@@ -7,15 +7,18 @@ The fixture is tests/fixtures/kpi (see test_kpi_exact.py), March 2023, whole pro
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date
 
+import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import FIXTURES, ROOT, load, run_module
 from reports.snapshot import make_snapshot
+from ui.tiles import ranked
 from warehouse import registry
 from warehouse.__main__ import _table_headers
 from warehouse.models import query_sql
@@ -107,3 +110,20 @@ def test_cli_table_format_heads_columns_with_registry_labels(wh: WarehousePaths)
     # 27 columns wrap their headers in the terminal: the headers are checked where they are made
     headers = _table_headers(["unit_name", "digitised_rate", "online_rate_target"])
     assert headers == {"digitised_rate": "Tỷ lệ số hóa hồ sơ", "online_rate_target": "Tỷ lệ nộp trực tuyến (chỉ tiêu)"}
+
+
+def test_the_dossiers_behind_a_number_know_every_count() -> None:
+    # the explorer offers every count measure's dossiers: dossiers.sql must select each one
+    listed = set(re.findall(r"when '(\w+)'\s+then", query_sql("dossiers")))
+    assert listed == set(registry.COUNTS)
+
+
+def test_ranking_counts_the_dossiers_behind_a_rate_from_its_denominator() -> None:
+    # A: 4 resolved + 7 pending = 11 behind its 766 rate (≥ 10: ranked), though only 4 resolved.
+    # B: 30 received, but the digitisation flag known for 3 only (< 10: not ranked on digitisation).
+    frame = pl.DataFrame({
+        "unit_name": ["A", "B"], "received": [12, 30], "resolved": [4, 20], "pending": [7, 0],
+        "received_digitised_known": [12, 3], "on_time_rate_766": [0.5, 0.9], "digitised_rate": [0.25, 1.0],
+    })
+    assert ranked(frame, "on_time_rate_766", worst=True)["unit_name"].to_list() == ["A", "B"]
+    assert ranked(frame, "digitised_rate", worst=True)["unit_name"].to_list() == ["A"]
