@@ -25,6 +25,7 @@ from warehouse.models import query_sql
 from warehouse.paths import WarehousePaths
 from warehouse.query import KEY_COLUMNS, KpiFilter, fetch_frame, kpi
 from warehouse.snapshot import open_snapshot
+from warehouse.targets import load_targets
 
 KPI = FIXTURES / "kpi"
 
@@ -127,3 +128,12 @@ def test_ranking_counts_the_dossiers_behind_a_rate_from_its_denominator() -> Non
     })
     assert ranked(frame, "on_time_rate_766", worst=True)["unit_name"].to_list() == ["A", "B"]
     assert ranked(frame, "digitised_rate", worst=True)["unit_name"].to_list() == ["A"]
+
+
+def test_the_targets_file_agrees_with_the_registry() -> None:
+    # the file keeps its `direction` for other tools; the registry decides, so they must agree
+    targets = load_targets(ROOT / "config" / "targets.toml")
+    by_target = {m.target: m for m in registry.MEASURES if m.target}
+    assert set(targets.values) <= set(by_target)
+    for key, direction in targets.directions.items():
+        assert by_target[key].better == direction, key

@@ -27,7 +27,7 @@ from warehouse.query import (
     KpiFilter, OverdueFilter, dossiers, field_choices, kpi, overdue_dossiers, procedure_choices, unit_choices,
 )
 from warehouse.snapshot import current_snapshot
-from warehouse.targets import Targets, load_targets, targets_file
+from warehouse.targets import load_targets, targets_file
 
 
 
@@ -77,10 +77,6 @@ def today() -> date:
     """Today in Vietnam; `$IOC_TODAY` (YYYY-MM-DD) replays a past day, e.g. on demo data."""
     fixed = os.environ.get("IOC_TODAY")
     return date.fromisoformat(fixed) if fixed else today_in_vietnam()
-
-
-def targets() -> Targets:
-    return load_targets()
 
 
 _READERS: dict[str, Callable[..., pl.DataFrame]] = {

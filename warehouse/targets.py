@@ -24,6 +24,7 @@ Direction = Literal["higher", "lower"]
 class Targets:
     # kpi → level ("all" | province | district | commune) → year → target
     values: dict[str, dict[str, dict[int, float]]]
+    # as the file says; which way is good is the registry's (kpi_targets.meets)
     directions: dict[str, Direction]
     holidays: tuple[date, ...]
 
@@ -36,20 +37,6 @@ class Targets:
             if earlier:
                 return by_level[key][max(earlier)]
         return None
-
-    def direction(self, kpi: str) -> Direction:
-        # The registry says which way is good; the file's `direction` is kept for other tools.
-        from warehouse import registry
-
-        known = registry.BY_KEY.get(kpi)
-        if known is not None and known.better is not None:
-            return known.better
-        return self.directions.get(kpi, "higher")
-
-    def meets(self, kpi: str, value: float | None, target: float | None) -> bool | None:
-        if value is None or target is None:
-            return None
-        return value >= target if self.direction(kpi) == "higher" else value <= target
 
     @property
     def calendar(self) -> WorkingCalendar:
