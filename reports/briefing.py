@@ -244,9 +244,10 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
     pdf.rect(x, y, 1.6, h, style="F")
     inner, left = w - 4.5, x + 3.2
     pdf.set_text_color(*MUTED)
-    pdf.set_font(FONT, "B", 7)
+    label = _t(tile.label.upper())
+    _fit(pdf, label, inner, 7)   # the registry's labels, whatever their length
     pdf.set_xy(left, y + 2)
-    pdf.cell(inner, 3.5, _t(tile.label.upper()))
+    pdf.cell(inner, 3.5, label)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 17)
     pdf.set_xy(left, y + 6.2)
@@ -257,7 +258,7 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
     pdf.multi_cell(inner, 2.8, _t(tile.detail), max_line_height=2.8)
     if tile.target:
         verdict = "" if tile.meets is None else (" · ✓ Đạt" if tile.meets else " · ✗ Chưa đạt")
-        pdf.set_font(FONT, "B", 6.5)
+        _fit(pdf, _t(tile.target + verdict), inner, 6.5)
         pdf.set_text_color(*state)
         pdf.set_xy(left, y + h - 8.2)
         pdf.cell(inner, 3.2, _t(tile.target + verdict))
@@ -266,6 +267,14 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
         pdf.set_text_color(*INK)
         pdf.set_xy(left, y + h - 4.6)
         pdf.cell(inner, 3.2, _t(tile.change))
+
+
+def _fit(pdf: FPDF, text: str, width: float, size: float) -> None:
+    """Bold at `size`, or smaller (down to 5 pt) until `text` fits in `width`."""
+    pdf.set_font(FONT, "B", size)
+    while pdf.get_string_width(text) > width and size > 5:
+        size -= 0.25
+        pdf.set_font(FONT, "B", size)
 
 
 def _other_rates(pdf: FPDF, data: ReportData, targets: Targets) -> None:
