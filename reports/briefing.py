@@ -187,11 +187,13 @@ def _label(kpi: str) -> str:
     return registry.measure(kpi).vi
 
 
-def _rate_tile(data: ReportData, targets: Targets, kpi: str, detail: str) -> Tile:
+def _rate_tile(data: ReportData, targets: Targets, kpi: str, of_what: str) -> Tile:
+    """A rate's tile; its detail says what it divides, as the registry defines it: "9 / 16 `of_what`"."""
     value = data.total.get(kpi)
     goal = _goal(data, targets, kpi)
+    numerator, denominator = registry.ratio(kpi, data.total)
     return Tile(
-        _label(kpi), formats.rate(value), detail,
+        _label(kpi), formats.rate(value), f"{formats.count(numerator)} / {formats.count(denominator)} {of_what}",
         f"Mục tiêu {'≤' if registry.lower_is_better(kpi) else '≥'} {formats.rate(goal)}" if goal is not None else None,
         meets(kpi, value, goal), _rate_change(value, data.previous_total.get(kpi)),
     )
@@ -205,13 +207,12 @@ def _kpi_tiles(data: ReportData, targets: Targets) -> list[Tile]:
              f"Trực tuyến {c(t['received_online'])} · trực tiếp {c(t['received_direct'])}"
              f" · bưu chính {c(t['received_postal'])}",
              None, None, _count_change(t["received"], data.previous_total["received"])),
-        _rate_tile(data, targets, "online_rate", f"{c(t['received_online'])} / {c(t['received'])} hồ sơ tiếp nhận"),
+        _rate_tile(data, targets, "online_rate", "hồ sơ tiếp nhận"),
         Tile(_label("resolved"), c(t["resolved"]),
              f"Trước hạn {c(t['resolved_early'])} · đúng hạn {c(t['resolved_on_time'])}"
              f" · quá hạn {c(t['resolved_late'])}",
              None, None, _count_change(t["resolved"], data.previous_total["resolved"])),
-        _rate_tile(data, targets, "on_time_rate",
-                   f"{c((t['resolved_early'] or 0) + (t['resolved_on_time'] or 0))} / {c(t['resolved'])} hồ sơ đã giải quyết"),
+        _rate_tile(data, targets, "on_time_rate", "hồ sơ đã giải quyết"),
         Tile(_label("pending"), c(t["pending"]),
              f"Trong hạn {c(t['pending_within_due'])} · kỳ trước chuyển sang {c(t['carried_over'])}",
              None, None, _count_change(t["pending"], data.previous_total["pending"])),
@@ -220,8 +221,8 @@ def _kpi_tiles(data: ReportData, targets: Targets) -> list[Tile]:
              f"Mục tiêu ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
              meets("pending_overdue", t["pending_overdue"], overdue_goal),
              _count_change(t["pending_overdue"], data.previous_total["pending_overdue"])),
-        _rate_tile(data, targets, "on_time_rate_766", "đã và đang giải quyết trong hạn / tổng số"),
-        _rate_tile(data, targets, "digitised_rate", "hồ sơ có thành phần số hóa / tiếp nhận"),
+        _rate_tile(data, targets, "on_time_rate_766", "hồ sơ đã và đang giải quyết (trong hạn / tổng số)"),
+        _rate_tile(data, targets, "digitised_rate", "hồ sơ có thông tin số hóa (có thành phần số hóa / tổng số)"),
     ]
 
 

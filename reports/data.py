@@ -65,7 +65,8 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         scope = _scope(con, unit, clipped)
 
         def rows(window: Period, by: str | None = None) -> pl.DataFrame:
-            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by))
+            # with the parts of rates: the briefing says what each rate divides
+            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by), parts=True)
 
         total = rows(clipped).to_dicts()[0]
         previous_total = rows(previous).to_dicts()[0]

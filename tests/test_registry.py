@@ -137,3 +137,11 @@ def test_the_targets_file_agrees_with_the_registry() -> None:
     assert set(targets.values) <= set(by_target)
     for key, direction in targets.directions.items():
         assert by_target[key].better == direction, key
+
+
+def test_briefing_explains_a_rate_by_its_registry_ratio(briefing_text: str) -> None:
+    # March 2023, whole province (test_reports_snapshot's hand count): on time (QĐ 766) =
+    # (early 5 + on time 3 + pending within due 4) / (resolved 12 + pending 7) = 12 / 19;
+    # digitised 7 of 16 received, every flag known
+    assert "12 / 19 hồ sơ đã và đang giải quyết" in briefing_text
+    assert "7 / 16 hồ sơ có thông tin số hóa" in briefing_text

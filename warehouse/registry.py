@@ -122,6 +122,17 @@ def lower_is_better(key: str) -> bool:
     return found is not None and found.better == "lower"
 
 
+def ratio(key: str, row: dict) -> tuple[int | None, int | None]:
+    """What a rate of `row` divides (a `kpi(..., parts=True)` row): numerator, denominator."""
+    found = BY_KEY[key]
+
+    def total(columns: tuple[str, ...]) -> int | None:
+        values = [row.get(column) for column in columns]
+        return None if any(v is None for v in values) else int(sum(values))
+
+    return total(found.numerator), total(found.denominator)
+
+
 def target_column(key: str) -> str:
     """The column `kpi --with-targets` puts beside a measure: `online_rate_target`."""
     return f"{key}_target"
