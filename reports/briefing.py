@@ -45,6 +45,8 @@ ACCENT = (0, 114, 178)
 PANEL = (245, 247, 250)
 RULE = (210, 214, 220)
 
+# the measures of the ranking's and the fields' tables, in their order
+TABLE_MEASURES = ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue")
 RANK_SIZE = 5          # worst and best units shown when there are more than 2 × this
 OVERDUE_AGENCIES = 10
 FIELDS_SHOWN = 8
@@ -185,6 +187,11 @@ def _goal(data: ReportData, targets: Targets, kpi: str) -> float | None:
 
 def _label(kpi: str) -> str:
     return registry.measure(kpi).vi
+
+
+def _cells(row: dict) -> list[str]:
+    """A row's TABLE_MEASURES, each written as the registry says (56,8% or 4.930)."""
+    return [formats.rate(row[k]) if registry.is_rate(k) else formats.count(row[k]) for k in TABLE_MEASURES]
 
 
 def _rate_tile(data: ReportData, targets: Targets, kpi: str, of_what: str) -> Tile:
@@ -344,7 +351,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
         .sort(["on_time_rate", "online_rate"], descending=True, nulls_last=True)
         .with_row_index("rank", offset=1)
     )
-    title = "Xếp hạng đơn vị theo tỷ lệ giải quyết đúng hạn"
+    title = f"Xếp hạng đơn vị theo {_label('on_time_rate').lower()}"
     if ranked.height > 2 * RANK_SIZE:
         title += f" ({formats.count(ranked.height)} đơn vị)"
         groups = [(f"{RANK_SIZE} đơn vị thấp nhất", ranked.tail(RANK_SIZE).reverse()),
@@ -352,7 +359,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
     else:
         groups = [("", ranked)]
     _section(pdf, title)
-    headings = ["Hạng", "Đơn vị", *(_label(k) for k in ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue"))]
+    headings = ["Hạng", "Đơn vị", *(_label(k) for k in TABLE_MEASURES)]
     widths = [10, 60, 22, 24, 22, 22, 22]
     aligns = ["R", "L", "R", "R", "R", "R", "R"]
     for caption, part in groups:
@@ -361,9 +368,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
             pdf.set_text_color(*MUTED)
             pdf.cell(CONTENT_WIDTH, 5, _t(caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         rows = [
-            [str(row["rank"]), row["unit_name"] or row["unit_code"] or "—", formats.count(row["received"]),
-             formats.rate(row["online_rate"]), formats.count(row["resolved"]),
-             formats.rate(row["on_time_rate"]), formats.count(row["pending_overdue"])]
+            [str(row["rank"]), row["unit_name"] or row["unit_code"] or "—", *_cells(row)]
             for row in part.iter_rows(named=True)
         ]
         _table(pdf, headings, widths, rows, aligns=aligns)
@@ -419,10 +424,6 @@ def _fields(pdf: FPDF, data: ReportData) -> None:
     top = fields.sort("received", descending=True).head(FIELDS_SHOWN)
     more = f" ({FIELDS_SHOWN} trên {formats.count(fields.height)} lĩnh vực)" if fields.height > FIELDS_SHOWN else ""
     _section(pdf, f"Lĩnh vực tiếp nhận nhiều hồ sơ nhất{more}")
-    rows = [
-        [r["field_name"] or r["field_code"] or "—", formats.count(r["received"]), formats.rate(r["online_rate"]),
-         formats.count(r["resolved"]), formats.rate(r["on_time_rate"]), formats.count(r["pending_overdue"])]
-        for r in top.iter_rows(named=True)
-    ]
-    _table(pdf, ["Lĩnh vực", *(_label(k) for k in ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue"))],
+    rows = [[r["field_name"] or r["field_code"] or "—", *_cells(r)] for r in top.iter_rows(named=True)]
+    _table(pdf, ["Lĩnh vực", *(_label(k) for k in TABLE_MEASURES)],
            [70, 22, 24, 22, 22, 22], rows, aligns=["L", "R", "R", "R", "R", "R"])
