@@ -191,7 +191,7 @@ def _label(kpi: str) -> str:
 
 def _cells(row: dict) -> list[str]:
     """A row's TABLE_MEASURES, each written as the registry says (56,8% or 4.930)."""
-    return [formats.rate(row[k]) if registry.is_rate(k) else formats.count(row[k]) for k in TABLE_MEASURES]
+    return [formats.measure(k, row[k]) for k in TABLE_MEASURES]
 
 
 def _rate_tile(data: ReportData, targets: Targets, kpi: str, of_what: str) -> Tile:

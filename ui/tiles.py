@@ -48,7 +48,7 @@ def tile(
     is_rate = kpi in RATE_KPIS
     if target is not None:
         sign = "≤" if kpi in LOWER_IS_BETTER else "≥"
-        shown = formats.rate(target, lang) if is_rate else formats.count(target, lang)
+        shown = formats.measure(kpi, target, lang)
         target_note = f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {sign} {shown}"
         meets = meets_target(kpi, now, target)
         if meets is not None:
@@ -62,7 +62,7 @@ def tile(
     return Tile(
         key=kpi,
         label=label or kpi_label(kpi, lang),
-        value=formats.rate(now, lang) if is_rate else formats.count(now, lang),
+        value=formats.measure(kpi, now, lang),
         delta=_delta(kpi, now, before, lang),
         delta_color="inverse" if kpi in LOWER_IS_BETTER else "normal",
         note=" · ".join(part for part in (note, target_note) if part),
