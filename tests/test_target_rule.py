@@ -19,11 +19,14 @@ Hand-worked, March 2023 (year 2023):
     Đại Từ with its communes      online 61% (all, from 2021)
     level = district              online 71% (district, from 2022)
     the whole province            online 61%
+    by area, the province:        its departments 81% (province), Đại Từ with its communes 61%
+    by area, Đại Từ:              its own one-stop 71% (district), each commune 51%
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,6 +38,9 @@ from conftest import FIXTURES, ROOT, load, run_module
 from reports.snapshot import make_snapshot
 from warehouse.kpi_targets import target_level
 from warehouse.paths import WarehousePaths
+from warehouse.query import KpiFilter, kpi
+from warehouse.snapshot import open_snapshot
+from warehouse.targets import load_targets
 
 KPI = FIXTURES / "kpi"
 TARGETS = """
@@ -148,6 +154,26 @@ def test_cli_without_the_option_has_no_targets(wh, targets_file) -> None:
     done = run_module("warehouse", "kpi", "--warehouse", str(wh.database), "--format", "json", *MARCH,
                       env={"IOC_TARGETS": str(targets_file)})
     assert not [name for name in json.loads(done.stdout)[0] if name.endswith("_target")]
+
+
+# ------------------------------------------------------------------ rows by area (the ranking, the explorer's table)
+
+
+def area_targets(wh: WarehousePaths, targets_file: Path, unit: str | None) -> dict[str, float | None]:
+    spec = KpiFilter(date(2023, 3, 1), date(2023, 3, 31), unit=unit, by="area")
+    with open_snapshot(wh) as (con, _info):
+        frame = kpi(con, spec, targets=load_targets(targets_file))
+    return dict(zip(frame["unit_name"], frame["online_rate_target"]))
+
+
+def test_area_rows_of_the_province(wh, targets_file) -> None:
+    # the province's own departments are of one level; the district comes with its communes
+    assert area_targets(wh, targets_file, None) == {"Tỉnh Thái Nguyên": 0.81, "Huyện Đại Từ": 0.61}
+
+
+def test_area_rows_of_a_district(wh, targets_file) -> None:
+    # the district's own one-stop, then each commune
+    assert area_targets(wh, targets_file, "171") == {"Huyện Đại Từ": 0.71, "Xã Cù Vân": 0.51, "Xã Mỹ Yên": 0.51}
 
 
 # ------------------------------------------------------------------ the dashboard's tiles
