@@ -6,12 +6,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import formats
-from ui.data import choices, dossier_rows, kpi_rows, targets, today
+from ui.data import choices, dossier_rows, kpi_rows, today
 from ui.i18n import lang, tr
-from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, RATE_KPIS, kpi_label, label
+from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, kpi_label, label
 from ui.layout import empty_state, freshness_banner, reform_note
 from ui.tables import downloads, table
+from ui.tiles import tile
 from ui.url_state import UrlState, parse_date
+from warehouse import registry
 from warehouse.periods import REFORM_DAY, Period, preset
 from warehouse.query import KpiFilter
 
@@ -69,7 +71,6 @@ with st.sidebar:
 unit = commune or district
 base = dict(date_from=period.start, date_to=period.end, unit=unit, level=level, field=field,
             procedure=procedure, channel=channel)
-goals = targets()
 
 # ---------------------------------------------------------------- where we are
 trail = [tr("Toàn tỉnh", "Province")]
@@ -86,9 +87,10 @@ if summary.empty or not state.has_data:
     st.stop()
 totals = summary.frame.row(0, named=True)
 for column, kpi in zip(st.columns(5), ("received", "online_rate", "on_time_rate", "on_time_rate_766", "pending_overdue")):
-    is_rate = kpi in RATE_KPIS
-    column.metric(kpi_label(kpi, language),
-                  formats.rate(totals[kpi], language) if is_rate else formats.count(totals[kpi], language), border=True)
+    item = tile(kpi, totals, None, None, language)   # its target: that of the filter's level (DESIGN §4)
+    column.metric(item.label, item.value, border=True)
+    if item.note:
+        column.caption(item.note)
 if totals["received"] == 0 and totals["resolved"] == 0 and totals["pending"] == 0:
     empty_state()
 
@@ -119,7 +121,9 @@ if procedure is None:
     else:
         rows = grouped.frame.sort("received", descending=True)
         names = {"area": ["unit_name", "level"], "field": ["field_name"], "procedure": ["procedure_code", "procedure_name"]}[by]
-        heat = rows.select(*names, *TABLE_COLUMNS)
+        # each row's targets (a commune's, a district's with its communes...) shade it and go in the downloads
+        heat = rows.select(*names, *TABLE_COLUMNS,
+                           *(registry.target_column(c) for c in TABLE_COLUMNS if registry.target_column(c) in rows.columns))
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [
             key if drillable is None or row_level == drillable else None
@@ -127,7 +131,7 @@ if procedure is None:
         ]
         st.caption(tr("Chọn một dòng để xem chi tiết bên dưới. Ô màu xanh: đạt chỉ tiêu; màu cam: chưa đạt.",
                       "Select a row to drill down. Blue cells meet the target; orange ones do not."))
-        table(heat, goals, level, period.end.year, key="heat", on_select=lambda: drill(next_key),
+        table(heat, key="heat", on_select=lambda: drill(next_key),
               selection_mode="single-row")
         downloads(heat, f"chi-so-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
 

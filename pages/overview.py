@@ -11,12 +11,13 @@ import time
 import streamlit as st
 
 from ui import charts, formats
-from ui.data import data_state, kpi_rows, overdue_rows, targets, today
+from ui.data import data_state, kpi_rows, overdue_rows, today
 from ui.i18n import lang, tr
 from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style, wall_style
 from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
+from warehouse import registry
 from warehouse.periods import day, last_months, on_screen
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
 
@@ -56,9 +57,6 @@ else:
     url.write()
     top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
 
-goals = targets()
-
-
 def first_row(result) -> dict | None:
     return None if result.frame is None or result.frame.is_empty() else result.frame.row(0, named=True)
 
@@ -67,7 +65,6 @@ def first_row(result) -> dict | None:
 # for weeks and only its fragment reruns, so "this month" must move on by itself.
 def tiles_panel() -> None:
     current, previous = on_screen(period_name, today())
-    year = current.end.year
     now = first_row(kpi_rows(KpiFilter(current.start, current.end, unit=unit)))
     before = first_row(kpi_rows(KpiFilter(previous.start, previous.end, unit=unit)))
     window = last_months(current.end, 12)
@@ -83,14 +80,14 @@ def tiles_panel() -> None:
         today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
         yesterday = day(today()).previous()
         yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
-        today_tiles.append(tile("received", today_row, yesterday_row, None, goals, None, year, language,
+        today_tiles.append(tile("received", today_row, yesterday_row, None, language,
                                 label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)))
     tiles = today_tiles + [
-        tile("received", now, before, trend, goals, None, year, language,
+        tile("received", now, before, trend, language,
              label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
-        tile("online_rate", now, before, trend, goals, None, year, language),
-        tile("on_time_rate", now, before, trend, goals, None, year, language),
-        tile("pending_overdue", now, before, trend, goals, None, year, language,
+        tile("online_rate", now, before, trend, language),
+        tile("on_time_rate", now, before, trend, language),
+        tile("pending_overdue", now, before, trend, language,
              label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
     ]
     for column, item in zip(st.columns(len(tiles)), tiles):
@@ -107,7 +104,7 @@ def tiles_panel() -> None:
         kpis = ["online_rate", "on_time_rate"]
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
         st.plotly_chart(
-            charts.trend(trend, kpis, {k: goals.target(k, None, year) for k in kpis}, language,
+            charts.trend(trend, kpis, {k: now.get(registry.target_column(k)) for k in kpis}, language,
                          height=520 if wall else 380, **big),
             config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}",
         )
@@ -115,13 +112,11 @@ def tiles_panel() -> None:
 
 def ranking_panel() -> None:
     current, _ = on_screen(period_name, today())
-    year = current.end.year
     result = kpi_rows(KpiFilter(current.start, current.end, unit=unit, by="area"))
     if result.empty:
         empty_state(result.message)
         return
     reform_note(current.spans_reform)
-    target = goals.target(ranking_kpi, None, year)
     left, right = st.columns(2)
     for column, worst in ((left, True), (right, False)):
         rows = ranked(result.frame, ranking_kpi, worst=worst)
@@ -131,7 +126,7 @@ def ranking_panel() -> None:
                 empty_state()
             else:
                 st.plotly_chart(
-                    charts.ranking(rows, ranking_kpi, target, language, title=title, height=560 if wall else 320, **big),
+                    charts.ranking(rows, ranking_kpi, None, language, title=title, height=560 if wall else 320, **big),
                     config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
                 )
 

@@ -26,6 +26,8 @@ from fpdf.fonts import FontFace
 from reports.charts import trend_png
 from reports.data import ReportData
 from ui import formats
+from warehouse import registry
+from warehouse.kpi_targets import meets, target
 from warehouse.targets import Targets, load_targets
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -43,6 +45,8 @@ ACCENT = (0, 114, 178)
 PANEL = (245, 247, 250)
 RULE = (210, 214, 220)
 
+# the measures of the ranking's and the fields' tables, in their order
+TABLE_MEASURES = ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue")
 RANK_SIZE = 5          # worst and best units shown when there are more than 2 × this
 OVERDUE_AGENCIES = 10
 FIELDS_SHOWN = 8
@@ -176,44 +180,56 @@ def _rate_change(now: float | None, before: float | None) -> str | None:
     return f"{arrow} {formats.points(delta)} so với kỳ trước"
 
 
-def _rate_tile(data: ReportData, targets: Targets, kpi: str, label: str, detail: str) -> Tile:
+def _goal(data: ReportData, targets: Targets, kpi: str) -> float | None:
+    # the target of the scope's level (DESIGN §4), the same rule as the dashboard's tiles
+    return target(targets, kpi, data.scope.target_level, data.period.end.year)
+
+
+def _label(kpi: str) -> str:
+    return registry.measure(kpi).vi
+
+
+def _cells(row: dict) -> list[str]:
+    """A row's TABLE_MEASURES, each written as the registry says (56,8% or 4.930)."""
+    return [formats.measure(k, row[k]) for k in TABLE_MEASURES]
+
+
+def _rate_tile(data: ReportData, targets: Targets, kpi: str, of_what: str) -> Tile:
+    """A rate's tile; its detail says what it divides, as the registry defines it: "9 / 16 `of_what`"."""
     value = data.total.get(kpi)
-    goal = targets.target(kpi, data.scope.target_level, data.period.end.year)
+    goal = _goal(data, targets, kpi)
+    numerator, denominator = registry.ratio(kpi, data.total)
     return Tile(
-        label, formats.rate(value), detail,
-        f"Mục tiêu {'≥' if targets.direction(kpi) == 'higher' else '≤'} {formats.rate(goal)}" if goal is not None else None,
-        targets.meets(kpi, value, goal), _rate_change(value, data.previous_total.get(kpi)),
+        _label(kpi), formats.rate(value), f"{formats.count(numerator)} / {formats.count(denominator)} {of_what}",
+        f"Mục tiêu {'≤' if registry.lower_is_better(kpi) else '≥'} {formats.rate(goal)}" if goal is not None else None,
+        meets(kpi, value, goal), _rate_change(value, data.previous_total.get(kpi)),
     )
 
 
 def _kpi_tiles(data: ReportData, targets: Targets) -> list[Tile]:
     t, c = data.total, formats.count
-    overdue_goal = targets.target("pending_overdue", data.scope.target_level, data.period.end.year)
+    overdue_goal = _goal(data, targets, "pending_overdue")
     return [
-        Tile("Hồ sơ tiếp nhận", c(t["received"]),
+        Tile(_label("received"), c(t["received"]),
              f"Trực tuyến {c(t['received_online'])} · trực tiếp {c(t['received_direct'])}"
              f" · bưu chính {c(t['received_postal'])}",
              None, None, _count_change(t["received"], data.previous_total["received"])),
-        _rate_tile(data, targets, "online_rate", "Tỷ lệ hồ sơ trực tuyến",
-                   f"{c(t['received_online'])} / {c(t['received'])} hồ sơ tiếp nhận"),
-        Tile("Hồ sơ đã giải quyết", c(t["resolved"]),
+        _rate_tile(data, targets, "online_rate", "hồ sơ tiếp nhận"),
+        Tile(_label("resolved"), c(t["resolved"]),
              f"Trước hạn {c(t['resolved_early'])} · đúng hạn {c(t['resolved_on_time'])}"
              f" · quá hạn {c(t['resolved_late'])}",
              None, None, _count_change(t["resolved"], data.previous_total["resolved"])),
-        _rate_tile(data, targets, "on_time_rate", "Tỷ lệ đúng hạn",
-                   f"{c((t['resolved_early'] or 0) + (t['resolved_on_time'] or 0))} / {c(t['resolved'])} hồ sơ đã giải quyết"),
-        Tile("Hồ sơ đang giải quyết", c(t["pending"]),
+        _rate_tile(data, targets, "on_time_rate", "hồ sơ đã giải quyết"),
+        Tile(_label("pending"), c(t["pending"]),
              f"Trong hạn {c(t['pending_within_due'])} · kỳ trước chuyển sang {c(t['carried_over'])}",
              None, None, _count_change(t["pending"], data.previous_total["pending"])),
-        Tile("Đang giải quyết quá hạn", c(t["pending_overdue"]),
+        Tile(_label("pending_overdue"), c(t["pending_overdue"]),
              f"đến ngày {formats.day(data.as_of)}",
              f"Mục tiêu ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
-             targets.meets("pending_overdue", t["pending_overdue"], overdue_goal),
+             meets("pending_overdue", t["pending_overdue"], overdue_goal),
              _count_change(t["pending_overdue"], data.previous_total["pending_overdue"])),
-        _rate_tile(data, targets, "on_time_rate_766", "Đúng hạn (QĐ 766)",
-                   "đã và đang giải quyết trong hạn / tổng số"),
-        _rate_tile(data, targets, "digitised_rate", "Tỷ lệ số hóa hồ sơ",
-                   "hồ sơ có thành phần số hóa / tiếp nhận"),
+        _rate_tile(data, targets, "on_time_rate_766", "hồ sơ đã và đang giải quyết (trong hạn / tổng số)"),
+        _rate_tile(data, targets, "digitised_rate", "hồ sơ có thông tin số hóa (có thành phần số hóa / tổng số)"),
     ]
 
 
@@ -236,9 +252,10 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
     pdf.rect(x, y, 1.6, h, style="F")
     inner, left = w - 4.5, x + 3.2
     pdf.set_text_color(*MUTED)
-    pdf.set_font(FONT, "B", 7)
+    label = _t(tile.label.upper())
+    _fit(pdf, label, inner, 7)   # the registry's labels, whatever their length
     pdf.set_xy(left, y + 2)
-    pdf.cell(inner, 3.5, _t(tile.label.upper()))
+    pdf.cell(inner, 3.5, label)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 17)
     pdf.set_xy(left, y + 6.2)
@@ -249,7 +266,7 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
     pdf.multi_cell(inner, 2.8, _t(tile.detail), max_line_height=2.8)
     if tile.target:
         verdict = "" if tile.meets is None else (" · ✓ Đạt" if tile.meets else " · ✗ Chưa đạt")
-        pdf.set_font(FONT, "B", 6.5)
+        _fit(pdf, _t(tile.target + verdict), inner, 6.5)
         pdf.set_text_color(*state)
         pdf.set_xy(left, y + h - 8.2)
         pdf.cell(inner, 3.2, _t(tile.target + verdict))
@@ -260,16 +277,20 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
         pdf.cell(inner, 3.2, _t(tile.change))
 
 
+def _fit(pdf: FPDF, text: str, width: float, size: float) -> None:
+    """Bold at `size`, or smaller (down to 5 pt) until `text` fits in `width`."""
+    pdf.set_font(FONT, "B", size)
+    while pdf.get_string_width(text) > width and size > 5:
+        size -= 0.25
+        pdf.set_font(FONT, "B", size)
+
+
 def _other_rates(pdf: FPDF, data: ReportData, targets: Targets) -> None:
     parts = []
-    for kpi, label in (
-        ("online_rate_eligible", "Trực tuyến trên TTHC một phần, toàn trình"),
-        ("online_payment_rate", "Thanh toán trực tuyến"),
-        ("e_result_rate", "Kết quả điện tử"),
-    ):
-        goal = targets.target(kpi, data.scope.target_level, data.period.end.year)
+    for kpi in ("online_rate_eligible", "online_payment_rate", "e_result_rate"):
+        goal = _goal(data, targets, kpi)
         aim = f" (mục tiêu {formats.rate(goal)})" if goal is not None else ""
-        parts.append(f"{label}: {formats.rate(data.total.get(kpi))}{aim}")
+        parts.append(f"{_label(kpi)}: {formats.rate(data.total.get(kpi))}{aim}")
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*INK)
     pdf.multi_cell(CONTENT_WIDTH, 4, _t(" · ".join(parts) + f" · Từ chối tiếp nhận: {formats.count(data.total['refused'])} hồ sơ"),
@@ -330,7 +351,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
         .sort(["on_time_rate", "online_rate"], descending=True, nulls_last=True)
         .with_row_index("rank", offset=1)
     )
-    title = "Xếp hạng đơn vị theo tỷ lệ giải quyết đúng hạn"
+    title = f"Xếp hạng đơn vị theo {_label('on_time_rate').lower()}"
     if ranked.height > 2 * RANK_SIZE:
         title += f" ({formats.count(ranked.height)} đơn vị)"
         groups = [(f"{RANK_SIZE} đơn vị thấp nhất", ranked.tail(RANK_SIZE).reverse()),
@@ -338,7 +359,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
     else:
         groups = [("", ranked)]
     _section(pdf, title)
-    headings = ["Hạng", "Đơn vị", "Tiếp nhận", "Tỷ lệ trực tuyến", "Đã giải quyết", "Tỷ lệ đúng hạn", "Đang quá hạn"]
+    headings = ["Hạng", "Đơn vị", *(_label(k) for k in TABLE_MEASURES)]
     widths = [10, 60, 22, 24, 22, 22, 22]
     aligns = ["R", "L", "R", "R", "R", "R", "R"]
     for caption, part in groups:
@@ -347,9 +368,7 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
             pdf.set_text_color(*MUTED)
             pdf.cell(CONTENT_WIDTH, 5, _t(caption), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         rows = [
-            [str(row["rank"]), row["unit_name"] or row["unit_code"] or "—", formats.count(row["received"]),
-             formats.rate(row["online_rate"]), formats.count(row["resolved"]),
-             formats.rate(row["on_time_rate"]), formats.count(row["pending_overdue"])]
+            [str(row["rank"]), row["unit_name"] or row["unit_code"] or "—", *_cells(row)]
             for row in part.iter_rows(named=True)
         ]
         _table(pdf, headings, widths, rows, aligns=aligns)
@@ -405,10 +424,6 @@ def _fields(pdf: FPDF, data: ReportData) -> None:
     top = fields.sort("received", descending=True).head(FIELDS_SHOWN)
     more = f" ({FIELDS_SHOWN} trên {formats.count(fields.height)} lĩnh vực)" if fields.height > FIELDS_SHOWN else ""
     _section(pdf, f"Lĩnh vực tiếp nhận nhiều hồ sơ nhất{more}")
-    rows = [
-        [r["field_name"] or r["field_code"] or "—", formats.count(r["received"]), formats.rate(r["online_rate"]),
-         formats.count(r["resolved"]), formats.rate(r["on_time_rate"]), formats.count(r["pending_overdue"])]
-        for r in top.iter_rows(named=True)
-    ]
-    _table(pdf, ["Lĩnh vực", "Tiếp nhận", "Tỷ lệ trực tuyến", "Đã giải quyết", "Tỷ lệ đúng hạn", "Đang quá hạn"],
+    rows = [[r["field_name"] or r["field_code"] or "—", *_cells(r)] for r in top.iter_rows(named=True)]
+    _table(pdf, ["Lĩnh vực", *(_label(k) for k in TABLE_MEASURES)],
            [70, 22, 24, 22, 22, 22], rows, aligns=["L", "R", "R", "R", "R", "R"])

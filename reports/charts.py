@@ -16,6 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ui import formats
+from warehouse import registry
+from warehouse.kpi_targets import target
 from warehouse.targets import Targets
 
 BLUE, ORANGE, SKY, GREY, BLACK = "#0072B2", "#E69F00", "#56B4E9", "#B8B8B8", "#222222"
@@ -44,13 +46,14 @@ def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
     _style(volume)
 
     series = (
-        ("online_rate", "Tỷ lệ hồ sơ trực tuyến", BLUE, "o"),
-        ("on_time_rate", "Tỷ lệ giải quyết đúng hạn", ORANGE, "s"),
+        ("online_rate", BLUE, "o"),
+        ("on_time_rate", ORANGE, "s"),
     )
-    for kpi_name, label, colour, marker in series:
+    for kpi_name, colour, marker in series:
+        label = registry.measure(kpi_name).vi
         values = [v if v is not None else float("nan") for v in trend[kpi_name].to_list()]
         rates.plot(x, values, color=colour, marker=marker, markersize=3.5, linewidth=1.6, label=label)
-        goal = [targets.target(kpi_name, level, m.year) for m in months]
+        goal = [target(targets, kpi_name, level, m.year) for m in months]
         if any(g is not None for g in goal):
             rates.step(x, [g if g is not None else float("nan") for g in goal], where="mid", color=colour,
                        linestyle=(0, (4, 2)), linewidth=1.0, label=f"Mục tiêu: {label[0].lower()}{label[1:]}")

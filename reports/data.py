@@ -14,7 +14,7 @@ import polars as pl
 
 from warehouse.paths import WarehousePaths
 from warehouse.periods import TIMEZONE, Period, last_months
-from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, resolve_unit
+from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, resolve_unit, scope_target_level
 from warehouse.snapshot import open_snapshot
 from warehouse.units import Resolution
 
@@ -33,7 +33,7 @@ class Scope:
     reporting_unit: str            # the agency's own name, written on form 06a
     receiving_unit: str
     has_units_below: bool          # a province or district: form 06a and the ranking go by unit
-    target_level: str | None       # the level whose targets apply ("all" when it spans levels)
+    target_level: str              # the level whose targets apply ("all" when it spans levels; DESIGN §4)
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,8 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         scope = _scope(con, unit, clipped)
 
         def rows(window: Period, by: str | None = None) -> pl.DataFrame:
-            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by))
+            # with the parts of rates: the briefing says what each rate divides
+            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by), parts=True)
 
         total = rows(clipped).to_dicts()[0]
         previous_total = rows(previous).to_dicts()[0]
@@ -89,12 +90,12 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
 def _scope(con: duckdb.DuckDBPyConnection, unit: str | None, period: Period) -> Scope:
     if unit is None:
         province = _home_province(con, period)
-        return Scope(None, province, None, _ubnd(province), GOVERNMENT_OFFICE, True, None)
+        return Scope(None, province, None, _ubnd(province), GOVERNMENT_OFFICE, True, scope_target_level(None))
     found = resolve_unit(con, unit, period.start, period.end)
     if found.agency_codes:
         # An agency (a department, a one-stop) reports for itself, to the province.
         return Scope(unit, found.label, found.level, found.label,
-                     _provincial_office(_home_province(con, period)), False, found.level)
+                     _provincial_office(_home_province(con, period)), False, scope_target_level(found))
     own_name = _agency_name(con, found) or _ubnd(found.label)
     # Before the reform a commune reported to its district; since, communes report to the province.
     parent = _parent_name(con, found) if found.level == "commune" and not period.after_reform else None
@@ -102,8 +103,7 @@ def _scope(con: duckdb.DuckDBPyConnection, unit: str | None, period: Period) -> 
         GOVERNMENT_OFFICE if found.level == "province" else _provincial_office(_home_province(con, period))
     )
     below = found.level in ("province", "district")
-    target_level = found.level if found.level == "commune" else None
-    return Scope(unit, found.label, found.level, own_name, receiving, below, target_level)
+    return Scope(unit, found.label, found.level, own_name, receiving, below, scope_target_level(found))
 
 
 def _ubnd(unit_name: str) -> str:

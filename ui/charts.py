@@ -12,6 +12,7 @@ import polars as pl
 from ui import formats
 from ui.formats import Lang
 from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
+from warehouse import registry
 
 BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILLION, PURPLE, GREY = (
     "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#D55E00", "#CC79A7", "#999999",
@@ -66,21 +67,27 @@ def ranking(
     frame: pl.DataFrame, kpi: str, target: float | None, lang: Lang, *, title: str,
     dark: bool = False, height: int = 320, font_size: int = 14,
 ) -> go.Figure:
-    """Units as horizontal bars on one KPI, coloured by whether they meet the target."""
+    """Units as horizontal bars on one KPI, coloured by whether they meet the target: each
+    row's own (`<kpi>_target`, a commune's and a district's may differ), else `target`."""
     is_rate = kpi in RATE_KPIS
     lower_better = kpi in LOWER_IS_BETTER
     values = frame[kpi].to_list()
     names = frame["unit_name"].to_list()
+    own = registry.target_column(kpi)
+    goals = frame[own].to_list() if own in frame.columns else [target] * frame.height
+    if own in frame.columns:
+        shared = {g for g in goals if g is not None}
+        target = shared.pop() if len(shared) == 1 else None   # one line only when one target applies
 
-    def meets(value: float | None) -> bool:
-        if value is None or target is None:
+    def meets(value: float | None, goal: float | None) -> bool:
+        if value is None or goal is None:
             return True
-        return value <= target if lower_better else value >= target
+        return value <= goal if lower_better else value >= goal
 
     figure = go.Figure(go.Bar(
         x=[(v * 100 if is_rate else v) if v is not None else 0 for v in values],
         y=names, orientation="h",
-        marker_color=[GOOD if meets(v) else BAD for v in values],
+        marker_color=[GOOD if meets(v, g) else BAD for v, g in zip(values, goals)],
         text=[formats.rate(v, lang) if is_rate else formats.count(v, lang) for v in values],
         textposition="auto", hoverinfo="y+text",
     ))

@@ -27,7 +27,7 @@ from warehouse.query import (
     KpiFilter, OverdueFilter, dossiers, field_choices, kpi, overdue_dossiers, procedure_choices, unit_choices,
 )
 from warehouse.snapshot import current_snapshot
-from warehouse.targets import Targets, load_targets
+from warehouse.targets import load_targets, targets_file
 
 
 
@@ -79,12 +79,9 @@ def today() -> date:
     return date.fromisoformat(fixed) if fixed else today_in_vietnam()
 
 
-def targets() -> Targets:
-    return load_targets()
-
-
 _READERS: dict[str, Callable[..., pl.DataFrame]] = {
-    "kpi": kpi,
+    # every KPI row a page reads carries its targets and the parts of its rates
+    "kpi": lambda con, spec, _targets_version: kpi(con, spec, targets=load_targets(), parts=True),
     "overdue": overdue_dossiers,
     "dossiers": dossiers,
     "units": lambda con, version, level, parent: unit_choices(con, version=version, level=level, parent_code=parent),
@@ -142,7 +139,10 @@ def backfill_progress() -> str | None:
 
 
 def kpi_rows(spec: KpiFilter) -> Result:
-    return read("kpi", spec)
+    """KPI rows with `<name>_target` columns (warehouse/kpi_targets.py) and the parts of rates."""
+    path = targets_file()
+    # the targets file's time is in the cache key: an edited file shows at once
+    return read("kpi", spec, f"{path}:{path.stat().st_mtime if path.exists() else 0}")
 
 
 def overdue_rows(spec: OverdueFilter) -> Result:

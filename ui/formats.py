@@ -15,6 +15,8 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import NumberPattern, parse_pattern
 
+from warehouse import registry
+
 Lang = Literal["vi", "en"]
 MISSING = "—"
 _LOCALES = {"vi": "vi_VN", "en": "en_GB"}
@@ -43,6 +45,11 @@ def rate(value: float | None, lang: Lang = "vi", decimals: int = 1) -> str:
     if value is None or value != value:
         return MISSING
     return _pattern("#,##0." + "0" * decimals + "%" if decimals else "#,##0%").apply(value, _locale(lang))
+
+
+def measure(key: str, value: float | None, lang: Lang = "vi") -> str:
+    """A value of a registry measure, in its display format (`Measure.format`: rate or count)."""
+    return rate(value, lang) if registry.measure(key).format == "rate" else count(value, lang)
 
 
 def points(value: float | None, lang: Lang = "vi") -> str:

@@ -1,31 +1,12 @@
-"""The names of measures, levels and channels in both languages, and which way is good."""
+"""The names of measures (from warehouse/registry.py), levels and channels in both languages."""
 
 from __future__ import annotations
 
 from ui.formats import Lang
+from warehouse import registry
 
-KPI_LABELS: dict[str, tuple[str, str]] = {
-    "received": ("Tiếp nhận", "Received"),
-    "received_online": ("Nộp trực tuyến", "Filed online"),
-    "received_direct": ("Nộp trực tiếp", "Filed in person"),
-    "received_postal": ("Qua bưu chính", "By post"),
-    "carried_over": ("Kỳ trước chuyển qua", "Carried over"),
-    "resolved": ("Đã giải quyết", "Resolved"),
-    "resolved_early": ("Trước hạn", "Early"),
-    "resolved_on_time": ("Đúng hạn", "On time"),
-    "resolved_late": ("Quá hạn", "Late"),
-    "pending": ("Đang giải quyết", "Pending"),
-    "pending_within_due": ("Đang giải quyết trong hạn", "Pending, within due"),
-    "pending_overdue": ("Đang giải quyết quá hạn", "Pending, overdue"),
-    "refused": ("Từ chối", "Refused"),
-    "online_rate": ("Tỷ lệ nộp trực tuyến", "Online-filing rate"),
-    "online_rate_eligible": ("Tỷ lệ trực tuyến (DVC toàn trình, một phần)", "Online rate (eligible procedures)"),
-    "on_time_rate": ("Tỷ lệ giải quyết đúng hạn", "On-time rate"),
-    "on_time_rate_766": ("Tiến độ giải quyết (QĐ 766)", "Progress (Decision 766)"),
-    "digitised_rate": ("Tỷ lệ số hoá hồ sơ", "Digitisation rate"),
-    "e_result_rate": ("Tỷ lệ trả kết quả điện tử", "Electronic results"),
-    "online_payment_rate": ("Tỷ lệ thanh toán trực tuyến", "Online payment rate"),
-}
+# the measures' names come from the registry: one spelling on every screen and file
+KPI_LABELS: dict[str, tuple[str, str]] = {m.key: (m.vi, m.en) for m in registry.MEASURES}
 KEY_LABELS: dict[str, tuple[str, str]] = {
     "unit_code": ("Mã đơn vị", "Unit code"),
     "unit_name": ("Đơn vị", "Unit"),
@@ -68,14 +49,11 @@ STATES: dict[str, tuple[str, str]] = {
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Quá hạn", "Late"),
 }
-COUNT_MEASURES = (
-    "received", "received_online", "received_direct", "received_postal", "carried_over", "resolved",
-    "resolved_early", "resolved_on_time", "resolved_late", "pending", "pending_within_due", "pending_overdue", "refused",
-)
-RATE_KPIS = ("online_rate", "on_time_rate", "on_time_rate_766", "digitised_rate", "e_result_rate", "online_payment_rate")
+COUNT_MEASURES = registry.COUNTS
+RATE_KPIS = registry.RATES
 # the KPIs a unit can be ranked on, and those a lower value is better for
-RANKABLE = ("on_time_rate", "online_rate", "on_time_rate_766", "digitised_rate", "pending_overdue")
-LOWER_IS_BETTER = frozenset({"pending_overdue", "resolved_late"})
+RANKABLE = registry.RANKABLE
+LOWER_IS_BETTER = frozenset(m.key for m in registry.MEASURES if m.better == "lower")
 
 
 def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
@@ -86,4 +64,7 @@ def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
 
 
 def kpi_label(key: str, lang: Lang) -> str:
+    measure = key.removesuffix("_target")
+    if measure != key and measure in KPI_LABELS:   # `kpi(..., targets=)` columns
+        return f"{'Chỉ tiêu' if lang == 'vi' else 'Target'}: {label(KPI_LABELS, measure, lang)}"
     return label(KPI_LABELS, key, lang) if key in KPI_LABELS else label(KEY_LABELS, key, lang)

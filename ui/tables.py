@@ -21,6 +21,7 @@ from ui import formats
 from ui.formats import Lang
 from ui.i18n import lang
 from ui.labels import CHANNELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
+from warehouse import kpi_targets, registry
 from warehouse.targets import Targets
 
 STYLED_MAX_ROWS = 500
@@ -44,7 +45,7 @@ def table(frame: pl.DataFrame, targets: Targets | None = None, level: str | None
     """Show `frame` with st.dataframe; `options` (a key, on_select...) are passed on."""
     language = lang()
     # Shading against targets needs the Styler, however long the table.
-    if frame.height <= STYLED_MAX_ROWS or targets is not None:
+    if frame.height <= STYLED_MAX_ROWS or targets is not None or _goals(frame):
         return st.dataframe(styled(frame, language, targets, level, year), hide_index=True, **options)
     shown, config = native(frame, language)
     return st.dataframe(shown, hide_index=True, column_config=config, **options)
@@ -69,7 +70,16 @@ def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[obje
 def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, level: str | None = None,
            year: int | None = None):
     """A pandas Styler: labelled columns, each cell's text, rates shaded against their targets
-    (blue: meets it; vermillion: below it; Okabe–Ito, safe for colour-blind readers)."""
+    (blue: meets it; vermillion: below it; Okabe–Ito, safe for colour-blind readers).
+
+    Each row's targets are its `<rate>_target` columns (`kpi(..., targets=)`: a commune's
+    row and a district's may differ), which are not shown; without them, `targets` at
+    `level` (None: all levels) in `year`."""
+    goals = _goals(frame)
+    frame = frame.drop([registry.target_column(column) for column in goals])
+    if not goals and targets is not None and year is not None:
+        goals = {column: [kpi_targets.target(targets, column, level or kpi_targets.ALL_LEVELS, year)] * frame.height
+                 for column in frame.columns if column in RATE_KPIS}
     pandas = frame.to_pandas()
     labels = [kpi_label(column, language) for column in frame.columns]
     pandas.columns = labels
@@ -77,15 +87,22 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
         {shown: formatter(column, dtype, language) for shown, (column, dtype) in zip(labels, frame.schema.items())},
         na_rep=formats.MISSING,
     )
-    if targets is not None and year is not None:
-        for shown, column in zip(labels, frame.columns):
-            target = targets.target(column, level, year)
-            if column in RATE_KPIS and target is not None:
-                styler = styler.map(
-                    lambda v, t=target, c=column: "" if v is None or v != v else (GOOD_CELL if targets.meets(c, v, t) else BAD_CELL),
-                    subset=[shown],
-                )
+    for shown, column in zip(labels, frame.columns):
+        if column in goals:
+            styler = styler.apply(lambda cells, c=column: [_shade(c, v, t) for v, t in zip(cells, goals[c])],
+                                  subset=[shown], axis=0)
     return styler.hide(axis="index")
+
+
+def _goals(frame: pl.DataFrame) -> dict[str, list[float | None]]:
+    """rate → each row's target, from the frame's `<rate>_target` columns."""
+    return {column: frame[registry.target_column(column)].to_list() for column in frame.columns
+            if column in RATE_KPIS and registry.target_column(column) in frame.columns}
+
+
+def _shade(column: str, value: float | None, goal: float | None) -> str:
+    met = kpi_targets.meets(column, value, goal)
+    return "" if met is None else GOOD_CELL if met else BAD_CELL
 
 
 def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str, object]]:

@@ -10,7 +10,8 @@ import polars as pl
 from ui import formats
 from ui.formats import Lang
 from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
-from warehouse.targets import Targets
+from warehouse import registry
+from warehouse.kpi_targets import meets as meets_target
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,17 @@ def _delta(kpi: str, now: float | int | None, before: float | int | None, lang: 
 
 def tile(
     kpi: str, current: dict | None, previous: dict | None, trend: pl.DataFrame | None,
-    targets: Targets, level: str | None, year: int, lang: Lang, *, label: str | None = None, note: str | None = None,
+    lang: Lang, *, label: str | None = None, note: str | None = None,
 ) -> Tile:
+    """`current` is a row of `kpi(..., targets=)`: its `<kpi>_target` is the target that applies."""
     now, before = _value(current, kpi), _value(previous, kpi)
-    target = targets.target(kpi, level, year)
+    target = _value(current, registry.target_column(kpi))
     is_rate = kpi in RATE_KPIS
     if target is not None:
         sign = "≤" if kpi in LOWER_IS_BETTER else "≥"
-        shown = formats.rate(target, lang) if is_rate else formats.count(target, lang)
+        shown = formats.measure(kpi, target, lang)
         target_note = f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {sign} {shown}"
-        meets = targets.meets(kpi, now, target)
+        meets = meets_target(kpi, now, target)
         if meets is not None:
             target_note += " · " + (("đạt" if lang == "vi" else "met") if meets else ("chưa đạt" if lang == "vi" else "not met"))
     else:
@@ -60,7 +62,7 @@ def tile(
     return Tile(
         key=kpi,
         label=label or kpi_label(kpi, lang),
-        value=formats.rate(now, lang) if is_rate else formats.count(now, lang),
+        value=formats.measure(kpi, now, lang),
         delta=_delta(kpi, now, before, lang),
         delta_color="inverse" if kpi in LOWER_IS_BETTER else "normal",
         note=" · ".join(part for part in (note, target_note) if part),
@@ -83,10 +85,11 @@ def channel_note(row: dict | None, lang: Lang) -> str:
 def ranked(frame: pl.DataFrame, kpi: str, *, worst: bool, count: int = 5, min_dossiers: int = 10) -> pl.DataFrame:
     """The `count` worst (or best) units on `kpi`, among units with at least `min_dossiers`
     behind the rate (a commune with two dossiers is not the province's worst)."""
-    basis = {"online_rate": "received", "digitised_rate": "received"}.get(kpi, "resolved")
     eligible = frame.filter(pl.col(kpi).is_not_null())
     if kpi in RATE_KPIS:
-        eligible = eligible.filter(pl.col(basis) >= min_dossiers)
+        # the dossiers behind a rate are its denominator (the frame carries the parts of rates)
+        basis = pl.sum_horizontal(registry.measure(kpi).denominator)
+        eligible = eligible.filter(basis >= min_dossiers)
     bad_first = (kpi not in LOWER_IS_BETTER)  # ascending puts the worst first for "higher is better"
     ordered = eligible.sort([kpi, "unit_name"], descending=[not bad_first, False])
     if not worst:

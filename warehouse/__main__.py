@@ -12,10 +12,12 @@ from datetime import date
 import polars as pl
 
 from warehouse.calendar import load_calendar
+from warehouse import registry
 from warehouse.errors import WarehouseError
 from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, kpi
 from warehouse.snapshot import open_snapshot
+from warehouse.targets import load_targets
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     calendar_parser.add_argument("--warehouse", help="accepted like every subcommand's; the calendar needs none")
     calendar_parser.add_argument("--year", required=True, type=_year, metavar="YYYY")
     calendar_parser.add_argument("--format", choices=["json", "table"], default="table")
+    kpi_parser.add_argument("--with-targets", action="store_true",
+                            help="add <name>_target beside every measure that has a target (DESIGN §4)")
     args = parser.parse_args(argv)
     if args.command == "calendar":
         return _calendar(args.year, args.format)
@@ -43,10 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         spec = KpiFilter(args.date_from, args.date_to, args.unit, args.level, args.field, args.by, units=args.units)
         with open_snapshot(WarehousePaths.resolve(args.warehouse)) as (con, info):
-            frame = kpi(con, spec)
+            frame = kpi(con, spec, targets=load_targets() if args.with_targets else None)
         print(f"data version {info.version} (published {info.published_at:%H:%M %d/%m/%Y})", file=sys.stderr)
     except WarehouseError as error:
         print(f"kpi: {error}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as error:   # an unreadable targets file (TOMLDecodeError is a ValueError)
+        print(f"kpi: the targets file cannot be read: {error}", file=sys.stderr)
         return 2
     _write(frame, args.format)
     return 0
@@ -60,7 +67,17 @@ def _write(frame: pl.DataFrame, form: str) -> None:
         sys.stdout.write(frame.write_csv())
     else:
         with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=250, fmt_str_lengths=40):
-            print(frame)
+            print(frame.rename(_table_headers(frame.columns)))
+
+
+def _table_headers(columns: list[str]) -> dict[str, str]:
+    """The registry's labels for people reading a table (scripts read json or csv)."""
+    headers = {}
+    for column in columns:
+        key = column.removesuffix("_target")
+        if key in registry.BY_KEY:
+            headers[column] = registry.measure(key).vi + (" (chỉ tiêu)" if column != key else "")
+    return headers
 
 
 def _calendar(year: int, form: str) -> int:

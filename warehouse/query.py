@@ -16,9 +16,12 @@ from typing import Literal
 import duckdb
 import polars as pl
 
+from warehouse import registry
 from warehouse.calendar import WorkingCalendar, load_calendar
 from warehouse.errors import UnitLookupError, WarehouseError
+from warehouse.kpi_targets import target_level, with_targets
 from warehouse.models import mart, query_sql
+from warehouse.targets import Targets
 from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
 
 Level = Literal["province", "district", "commune"]
@@ -29,15 +32,10 @@ Units = Literal["recorded", "current"]   # as recorded (the default), or on toda
 CHANNEL_CODES: dict[str, int] = {"direct": 1, "online": 2, "postal": 3}
 
 KEY_COLUMNS = ("unit_code", "unit_name", "level", "field_code", "field_name", "period_start", "period_end")
-COUNT_COLUMNS = (
-    "received", "received_online", "received_direct", "received_postal", "carried_over",
-    "resolved", "resolved_early", "resolved_on_time", "resolved_late",
-    "pending", "pending_within_due", "pending_overdue", "refused",
-)
-RATE_COLUMNS = (
-    "online_rate", "online_rate_eligible", "on_time_rate", "on_time_rate_766",
-    "digitised_rate", "e_result_rate", "online_payment_rate",
-)
+# the measures and rates, and the parts of rates that are no measure of their own (registry)
+COUNT_COLUMNS = registry.COUNTS
+RATE_COLUMNS = registry.RATES
+PART_COLUMNS = registry.PARTS
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,12 @@ class FieldMatch:
     name: str | None
 
 
-def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
+def kpi(
+    con: duckdb.DuckDBPyConnection, spec: KpiFilter, *, targets: Targets | None = None, parts: bool = False,
+) -> pl.DataFrame:
+    """KPI rows (DESIGN §7); with `targets`, `<name>_target` beside every measure that has
+    one (DESIGN §4's rule, `kpi_targets`); with `parts`, the parts of rates that are no
+    measure of their own last (what a ranking or an explanation divides by)."""
     if spec.units == "current":  # on today's units: same SQL, agencies placed on today's units
         from warehouse.current_units import kpi_current
         return kpi_current(con, spec)
@@ -113,10 +116,38 @@ def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
             pl.lit(field.code if field else None, dtype=pl.String).alias("field_code"),
             pl.lit(field.name if field else None, dtype=pl.String).alias("field_name"),
         )
+    levels = _target_levels(frame, spec, unit) if targets is not None else None
+    keys = KEY_COLUMNS
     if spec.by == "procedure":
         frame = frame.rename({"field_code": "procedure_code", "field_name": "procedure_name"})
-        return frame.select(*PROCEDURE_KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
-    return frame.select(*KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
+        keys = PROCEDURE_KEY_COLUMNS
+    frame = frame.select(*keys, *COUNT_COLUMNS, *RATE_COLUMNS, *(PART_COLUMNS if parts else ()))
+    return with_targets(frame, targets, levels) if targets is not None and levels is not None else frame
+
+
+def scope_target_level(unit: Resolution | None, level: Level | None = None) -> str:
+    """The target level of a filter's figures: a unit or agency (None: the whole province),
+    and a level filter."""
+    return target_level(level, unit.level if unit else None, one_level=bool(unit and unit.agency_codes))
+
+
+def _target_levels(frame: pl.DataFrame, spec: KpiFilter, unit: Resolution | None) -> list[str]:
+    """Each row's target level: that of the agencies its dossiers come from (DESIGN §4)."""
+    if spec.level is not None or spec.by not in ("unit", "area", "level"):
+        # one figure of the filter's scope (by field, month or procedure: the same scope)
+        return [scope_target_level(unit, spec.level)] * frame.height
+    if spec.by == "level":
+        return [target_level(level, None) for level in frame["level"]]
+    if spec.by == "unit":
+        # an agency's own unit: its agencies sit at that unit's level
+        return [target_level(None, level, one_level=True) for level in frame["level"]]
+    # by area: the parents' own agencies (the province's departments) are one level; a child
+    # unit is a commune, or a district with its communes
+    parents = set(unit.unit_codes) if unit and unit.unit_codes else None
+    return [
+        target_level(None, level, one_level=(code in parents) if parents is not None else level == "province")
+        for code, level in zip(frame["unit_code"], frame["level"])
+    ]
 
 
 PROCEDURE_KEY_COLUMNS = ("procedure_code", "procedure_name", "period_start", "period_end")

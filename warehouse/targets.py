@@ -22,26 +22,20 @@ Direction = Literal["higher", "lower"]
 class Targets:
     # kpi → level ("all" | province | district | commune) → year → target
     values: dict[str, dict[str, dict[int, float]]]
+    # as the file says; which way is good is the registry's (kpi_targets.meets)
     directions: dict[str, Direction]
     holidays: tuple[date, ...]   # legacy `[calendar] holidays`: provincial days off (warehouse/calendar.py)
 
     def target(self, kpi: str, level: str | None, year: int) -> float | None:
-        """The target for `year`, or the latest earlier year's; a level falls back to "all"."""
+        """The target for `year`, or the latest earlier year's; a level without one falls
+        back to "all". Which level applies to a figure is `kpi_targets.target_level`'s rule."""
         by_level = self.values.get(kpi, {})
         for key in ((level, "all") if level else ("all",)):
-            years = by_level.get(key)
-            if years:
-                earlier = [y for y in years if y <= year]
-                return years[max(earlier)] if earlier else None
+            earlier = [y for y in by_level.get(key, {}) if y <= year]
+            if earlier:
+                return by_level[key][max(earlier)]
         return None
 
-    def direction(self, kpi: str) -> Direction:
-        return self.directions.get(kpi, "higher")
-
-    def meets(self, kpi: str, value: float | None, target: float | None) -> bool | None:
-        if value is None or target is None:
-            return None
-        return value >= target if self.direction(kpi) == "higher" else value <= target
 
 
 @cache
@@ -60,5 +54,9 @@ def _load(path: str, mtime: float) -> Targets:
 
 
 def load_targets(path: Path | None = None) -> Targets:
-    path = path or Path(os.environ.get("IOC_TARGETS") or DEFAULT_FILE)
+    path = path or targets_file()
     return _load(str(path), path.stat().st_mtime)
+
+
+def targets_file() -> Path:
+    return Path(os.environ.get("IOC_TARGETS") or DEFAULT_FILE)

@@ -309,7 +309,16 @@ final as (
             / nullif(grouped.resolved + grouped.pending, 0)                           as on_time_rate_766,
         grouped.received_digitised / nullif(grouped.received_digitised_known, 0)      as digitised_rate,
         grouped.resolved_with_e_result / nullif(grouped.resolved_needing_paper, 0)    as e_result_rate,
-        grouped.received_paid_online / nullif(grouped.received_with_fees, 0)          as online_payment_rate
+        grouped.received_paid_online / nullif(grouped.received_with_fees, 0)          as online_payment_rate,
+        -- the parts of rates that are no measure of their own (warehouse/registry.py: shown = false)
+        grouped.received_eligible::bigint as received_eligible,
+        grouped.received_online_eligible::bigint as received_online_eligible,
+        grouped.received_digitised_known::bigint as received_digitised_known,
+        grouped.received_digitised::bigint as received_digitised,
+        grouped.received_with_fees::bigint as received_with_fees,
+        grouped.received_paid_online::bigint as received_paid_online,
+        grouped.resolved_needing_paper::bigint as resolved_needing_paper,
+        grouped.resolved_with_e_result::bigint as resolved_with_e_result
     from grouped
     left join dim_fields on dim_fields.field_id = grouped.field_id
     order by grouped.period_start, grouped.unit_code, grouped.level, dim_fields.field_code, dim_fields.field_name

@@ -1,0 +1,138 @@
+"""Every KPI measure and rate of DESIGN §4, once: its name, labels, kind, which way is
+good, what it is a ratio of, how it is written and which target it is held to.
+
+The SQL (`sql/queries/kpi.sql`) computes the numbers; everything that names, orders,
+formats, ranks or explains them reads this list: the typed query API, the dashboard's
+tiles and tables, the PDF briefing, the CSV/XLSX headers and the `kpi` command. A new
+measure is a column in the SQL and an entry here (tests/test_registry.py checks that the
+two agree exactly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["count", "rate", "points"]
+Better = Literal["higher", "lower"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str                            # the column name in `kpi` rows (DESIGN §7)
+    vi: str                             # one spelling, everywhere it is shown
+    en: str
+    kind: Kind
+    better: Better | None = None        # which way is good; None: neither (a volume)
+    numerator: tuple[str, ...] = ()     # a rate: the counts summed above the line...
+    denominator: tuple[str, ...] = ()   # ...and below it (some are parts, not shown: `shown=False`)
+    target: str | None = None           # its key in the targets file, when it has one
+    shown: bool = True                  # False: a part of a rate only, not a `kpi` column
+    rankable: bool = False              # offered for ranking units on the overview
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+    @property
+    def is_rate(self) -> bool:
+        return self.kind == "rate"
+
+    @property
+    def format(self) -> str:
+        """How a value is written: `ui.formats.rate` (56,8%) or `ui.formats.count` (4.930)."""
+        return "rate" if self.kind == "rate" else "count"
+
+
+def _count(key: str, vi: str, en: str, **options: object) -> Measure:
+    return Measure(key, vi, en, "count", **options)  # type: ignore[arg-type]
+
+
+def _rate(key: str, vi: str, en: str, numerator: tuple[str, ...], denominator: tuple[str, ...],
+          **options: object) -> Measure:
+    # a rate is held to the target of its own name unless told otherwise (target=None: none)
+    options.setdefault("target", key)
+    return Measure(key, vi, en, "rate", "higher", numerator, denominator, **options)  # type: ignore[arg-type]
+
+
+MEASURES: tuple[Measure, ...] = (
+    _count("received", "Tiếp nhận", "Received"),
+    _count("received_online", "Nộp trực tuyến", "Filed online"),
+    _count("received_direct", "Nộp trực tiếp", "Filed in person"),
+    _count("received_postal", "Qua bưu chính", "By post"),
+    _count("carried_over", "Kỳ trước chuyển qua", "Carried over"),
+    _count("resolved", "Đã giải quyết", "Resolved"),
+    _count("resolved_early", "Trước hạn", "Early", better="higher"),
+    _count("resolved_on_time", "Đúng hạn", "On time", better="higher"),
+    _count("resolved_late", "Quá hạn", "Late", better="lower"),
+    _count("pending", "Đang giải quyết", "Pending"),
+    _count("pending_within_due", "Đang giải quyết trong hạn", "Pending, within due", better="higher"),
+    _count("pending_overdue", "Đang giải quyết quá hạn", "Pending, overdue", better="lower",
+           target="pending_overdue", rankable=True),
+    _count("refused", "Từ chối", "Refused"),
+    _rate("online_rate", "Tỷ lệ nộp trực tuyến", "Online-filing rate",
+          ("received_online",), ("received",), rankable=True),
+    _rate("online_rate_eligible", "Tỷ lệ trực tuyến (DVC toàn trình, một phần)", "Online rate (eligible procedures)",
+          ("received_online_eligible",), ("received_eligible",), target=None),
+    _rate("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "On-time rate",
+          ("resolved_early", "resolved_on_time"), ("resolved",), rankable=True),
+    _rate("on_time_rate_766", "Tiến độ giải quyết (QĐ 766)", "Progress (Decision 766)",
+          ("resolved_early", "resolved_on_time", "pending_within_due"), ("resolved", "pending"), rankable=True),
+    _rate("digitised_rate", "Tỷ lệ số hóa hồ sơ", "Digitisation rate",
+          ("received_digitised",), ("received_digitised_known",), rankable=True),
+    _rate("e_result_rate", "Tỷ lệ trả kết quả điện tử", "Electronic results",
+          ("resolved_with_e_result",), ("resolved_needing_paper",)),
+    _rate("online_payment_rate", "Tỷ lệ thanh toán trực tuyến", "Online payment rate",
+          ("received_paid_online",), ("received_with_fees",)),
+    # The parts of rates that are not measures of their own (their files may lack the column).
+    _count("received_eligible", "Tiếp nhận, TTHC trực tuyến một phần, toàn trình",
+           "Received, procedures online in part or in full", shown=False),
+    _count("received_online_eligible", "Nộp trực tuyến, TTHC trực tuyến một phần, toàn trình",
+           "Filed online, procedures online in part or in full", shown=False),
+    _count("received_digitised_known", "Tiếp nhận, có thông tin số hóa", "Received, digitisation known", shown=False),
+    _count("received_digitised", "Tiếp nhận, có thành phần số hóa", "Received with digitised components", shown=False),
+    _count("received_with_fees", "Tiếp nhận, TTHC có phí, lệ phí", "Received, fee-bearing procedures", shown=False),
+    _count("received_paid_online", "Thanh toán trực tuyến", "Paid online", shown=False),
+    _count("resolved_needing_paper", "Đã giải quyết, TTHC trả kết quả giấy", "Resolved, procedures with a paper result",
+           shown=False),
+    _count("resolved_with_e_result", "Đã giải quyết, có kết quả điện tử", "Resolved with an electronic result",
+           shown=False),
+)
+
+BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
+# The columns of `kpi` rows, in this order (DESIGN §7): counts, then rates.
+COUNTS: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.kind == "count")
+RATES: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.kind == "rate")
+PARTS: tuple[str, ...] = tuple(m.key for m in MEASURES if not m.shown)
+WITH_TARGETS: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.target)
+# rates first: the overview offers them in this order
+RANKABLE: tuple[str, ...] = tuple(m.key for m in sorted(MEASURES, key=lambda m: not m.is_rate) if m.rankable)
+
+
+def measure(key: str) -> Measure:
+    return BY_KEY[key]
+
+
+def is_rate(key: str) -> bool:
+    found = BY_KEY.get(key)
+    return found is not None and found.is_rate
+
+
+def lower_is_better(key: str) -> bool:
+    found = BY_KEY.get(key)
+    return found is not None and found.better == "lower"
+
+
+def ratio(key: str, row: dict) -> tuple[int | None, int | None]:
+    """What a rate of `row` divides (a `kpi(..., parts=True)` row): numerator, denominator."""
+    found = BY_KEY[key]
+
+    def total(columns: tuple[str, ...]) -> int | None:
+        values = [row.get(column) for column in columns]
+        return None if any(v is None for v in values) else int(sum(values))
+
+    return total(found.numerator), total(found.denominator)
+
+
+def target_column(key: str) -> str:
+    """The column `kpi --with-targets` puts beside a measure: `online_rate_target`."""
+    return f"{key}_target"
