@@ -138,8 +138,8 @@ class _Cycle:
         )
         if download is None:
             return datetime.fromisoformat(previous["as_of"]) if previous["as_of"] else self.started
-        self._load(download.path, entity)
         as_of = download.as_of or self.started
+        self._load(download.path, entity, clock=as_of)
         self._set_mark(key, json.dumps({"etag": download.etag, "as_of": _iso(as_of)}))
         return as_of
 
@@ -155,14 +155,14 @@ class _Cycle:
         if frame.height:
             target = self.incoming / f"{self.source.name}-dossiers-changes-{until:%Y%m%dT%H%M%S}.csv"
             frame.write_csv(target)
-            self._load(target, "dossiers")
+            self._load(target, "dossiers", clock=until)
         self.say(f"{self.source.name}: {frame.height:,} changed dossiers since {since:%Y-%m-%d %H:%M:%S}")
         self._set_mark(FEED_WATERMARK, _iso(until))
 
     # ------------------------------------------------------------------ loading
 
-    def _load(self, path: Path, expected: str) -> None:
-        report = load_file(self.con, self.paths, path, source=f"pull:{self.source.name}")
+    def _load(self, path: Path, expected: str, clock: datetime | None = None) -> None:
+        report = load_file(self.con, self.paths, path, source=f"pull:{self.source.name}", clock=clock)
         self.result.files.append(report)
         if report.error:
             raise MalformedResponse(f"source {self.source.name}: the {expected} export could not be loaded: {report.error}")

@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 
-from conftest import kpi_one, load, run_module, write_csv
+from conftest import kpi_one, kpi_rows, load, raw, run_module, write_csv
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
 from warehouse.query import resolve_unit
@@ -177,3 +177,74 @@ def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths)
     with pytest.raises(UnitLookupError):
         resolve_in(units_warehouse, "171", date(2025, 8, 1), date(2025, 8, 31))
 
+
+
+# ------------------------------------------------------------------ a stray dossier (issue #11)
+#
+# Cù Vân's agency has its 2023 history plus one dossier dated 2026 (a stray: after the
+# reform, when 05809 means Xã An Khánh) and one dated 2099 (a typo year). Expected, by hand:
+#
+#     H-DT   D1  01/02/2023 in person                   Đại Từ
+#     XA-CV  D2  02/02/2023 online, finished 10/02/2023  Cù Vân, Đại Từ
+#     XA-CV  D3  03/02/2023 online, finished 10/02/2023  Cù Vân, Đại Từ
+#     XA-MY  D4  04/02/2023 in person                   Mỹ Yên, Đại Từ
+#     XA-CV  S26 15/01/2026 in person                   loads: counts in January 2026 only
+#     XA-CV  S99 15/01/2099                             quarantined: a date in the future
+
+
+@pytest.fixture(scope="module")
+def stray_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    folder = tmp_path_factory.mktemp("stray")
+    agencies = write_csv(
+        folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC",
+        "H-DT,UBND huyện Đại Từ,HUYEN,171",
+        "XA-CV,UBND xã Cù Vân,XA,05809",
+        "XA-MY,UBND xã Mỹ Yên,XA,05836",
+    )
+    dossiers = write_csv(
+        folder / "hoso.csv", DOSSIERS,
+        "D1,1.000656,G01,H-DT,1,4,20230201080000,,",
+        "D2,1.000656,G01,XA-CV,2,9,20230202080000,20230215170000,20230210100000",
+        "D3,1.000656,G01,XA-CV,2,9,20230203080000,20230215170000,20230210100000",
+        "D4,1.000656,G01,XA-MY,1,4,20230204080000,,",
+        "S26,1.000656,G01,XA-CV,1,4,20260115080000,,",
+        "S99,1.000656,G01,XA-CV,1,4,20990115080000,,",
+    )
+    warehouse = WarehousePaths(folder / "warehouse.duckdb")
+    assert load(warehouse, agencies, dossiers).all_read
+    return warehouse
+
+
+def test_stray_dossier_leaves_the_communes_2023_history_in_place(stray_warehouse: WarehousePaths) -> None:
+    row = kpi_one(stray_warehouse, *FEB, unit="05809")
+    # D2 and D3, both online, both finished on 10/02
+    assert (row["unit_name"], row["received"], row["received_online"], row["resolved"]) == ("Xã Cù Vân", 2, 2, 2)
+
+
+def test_stray_dossier_leaves_the_districts_2023_history_in_place(stray_warehouse: WarehousePaths) -> None:
+    row = kpi_one(stray_warehouse, *FEB, unit="171")
+    # D1, D2, D3, D4: two online (D2, D3), two pending (D1, D4)
+    assert (row["received"], row["received_online"], row["pending"]) == (4, 2, 2)
+
+
+def test_commune_code_names_the_2023_unit_in_a_table_by_unit(stray_warehouse: WarehousePaths) -> None:
+    rows = kpi_rows(stray_warehouse, *FEB, by="unit")
+    assert {(r["unit_code"], r["unit_name"], r["received"]) for r in rows} == {
+        ("171", "Huyện Đại Từ", 1), ("05809", "Xã Cù Vân", 2), ("05836", "Xã Mỹ Yên", 1),
+    }
+
+
+def test_commune_code_names_the_2023_unit_in_the_districts_areas(stray_warehouse: WarehousePaths) -> None:
+    rows = kpi_rows(stray_warehouse, *FEB, unit="171", by="area")
+    assert ("05809", "Xã Cù Vân", 2) in {(r["unit_code"], r["unit_name"], r["received"]) for r in rows}
+
+
+def test_stray_dossier_counts_where_and_when_it_was_received(stray_warehouse: WarehousePaths) -> None:
+    # S26 alone: received in 2026 by an agency whose 05809 then means Xã An Khánh
+    row = kpi_one(stray_warehouse, "2026-01-01", "2026-01-31", unit="05809")
+    assert (row["unit_name"], row["received"], row["carried_over"]) == ("Xã An Khánh", 1, 0)
+
+
+def test_typo_year_is_quarantined_as_implausible(stray_warehouse: WarehousePaths) -> None:
+    quarantined = raw(stray_warehouse, "select reason from quarantine")
+    assert quarantined == [("a date is in the future (15/01/2099)",)]

@@ -84,6 +84,8 @@ def kpi(con: duckdb.DuckDBPyConnection, spec: KpiFilter) -> pl.DataFrame:
         "date_to": spec.date_to,
         "by": "field" if spec.by == "procedure" else (spec.by or "none"),
         "agency_ids": agency_ids,
+        "window_from": unit.valid_from if unit else None,
+        "window_to": unit.valid_to if unit else None,
         "unit_codes": list(unit.unit_codes) if unit and unit.unit_codes else ([] if unit else None),
         "level": spec.level,
         "field_ids": list(field.field_ids) if field else None,

@@ -8,6 +8,8 @@
 --   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
 --   $by                   grouping, as above
 --   $agency_ids           BIGINT[] of dim_agencies ids, or NULL for every agency
+--   $window_from, $window_to  the dates a unit filter's registry version is valid (its
+--                         agencies count only for those days), or NULL for no bound
 --   $unit_codes           VARCHAR[] of unit codes a form 06a without an agency may match, or NULL
 --   $level                'province' | 'district' | 'commune', or NULL
 --   $field_ids            BIGINT[] of dim_fields ids, or NULL
@@ -23,6 +25,10 @@
 --   flows (received..., resolved...)  = P(to) - P(from - 1)
 --   pending, pending_overdue          = P(to) of their +1/-1 deltas
 --   carried_over                      = pending at from - 1 = P(from - 1) of pending_delta
+-- Each agency counts over stretches of days (DESIGN §5: a re-used area code means the unit
+-- of the dossier's date): by unit or area, one stretch per registry version its code is in;
+-- otherwise the whole time; a unit filter cuts them to its version. A period is read per
+-- stretch, clamped to it, so the pending of an old unit is its stock on 30 June 2025.
 with periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
@@ -35,15 +41,6 @@ with periods as (
     where $by = 'month'
 ),
 
--- P(x) = months before `whole_months_until` + days from it to x (none when x ends a month)
-points as (
-    select distinct point, date_trunc('month', point + 1)::date as whole_months_until
-    from (
-        select period_start - 1 as point from periods
-        union all
-        select period_end from periods
-    )
-),
 
 area_parents as (
     select unit_code, unit_version from dim_units
@@ -68,6 +65,7 @@ area_units as (
 agency_areas as (
     select
         dim_unit_membership.agency_id,
+        dim_unit_membership.unit_version,
         max_by(area_units.unit_code, area_units.depth)  as unit_code,
         max_by(area_units.unit_name, area_units.depth)  as unit_name,
         max_by(area_units.unit_level, area_units.depth) as unit_level
@@ -75,23 +73,64 @@ agency_areas as (
     inner join area_units
         on area_units.unit_code = dim_unit_membership.ancestor_code
         and area_units.unit_version = dim_unit_membership.unit_version
-    group by dim_unit_membership.agency_id
+    group by dim_unit_membership.agency_id, dim_unit_membership.unit_version
+),
+
+-- by unit or area, an agency's stretch in each version its area code is in (they do not
+-- overlap); otherwise, and for an agency whose code is in neither, the whole time
+agency_stretches as (
+    select agency_id, unit_version, valid_from, valid_to
+    from dim_unit_membership
+    where depth = 0 and $by in ('unit', 'area')
+    union all
+    select agency_id, null, date '1900-01-01', date '9999-12-31'
+    from dim_agencies
+    where $by not in ('unit', 'area')
+       or agency_id not in (select agency_id from dim_unit_membership)
 ),
 
 selected_agencies as (
     select
         dim_agencies.agency_id,
-        case when $by = 'unit' then dim_agencies.unit_code
+        greatest(agency_stretches.valid_from, coalesce($window_from::date, agency_stretches.valid_from)) as window_from,
+        least(agency_stretches.valid_to, coalesce($window_to::date, agency_stretches.valid_to))         as window_to,
+        case when $by = 'unit' then coalesce(own_unit.unit_code, dim_agencies.unit_code)
              when $by = 'area' then coalesce(agency_areas.unit_code, dim_agencies.unit_code) end as unit_code,
-        case when $by = 'unit' then dim_agencies.unit_name
+        case when $by = 'unit' then coalesce(own_unit.unit_name, dim_agencies.unit_name)
              when $by = 'area' then coalesce(agency_areas.unit_name, dim_agencies.unit_name) end as unit_name,
-        case when $by = 'unit' then dim_agencies.unit_level
+        case when $by = 'unit' then coalesce(own_unit.unit_level, dim_agencies.unit_level)
              when $by = 'area' then coalesce(agency_areas.unit_level, dim_agencies.unit_level)
              when $by = 'level' then dim_agencies.agency_level end as level
     from dim_agencies
-    left join agency_areas using (agency_id)
+    inner join agency_stretches using (agency_id)
+    left join dim_units as own_unit
+        on own_unit.unit_code = dim_agencies.unit_code and own_unit.unit_version = agency_stretches.unit_version
+    left join agency_areas
+        on agency_areas.agency_id = dim_agencies.agency_id and agency_areas.unit_version = agency_stretches.unit_version
     where ($agency_ids is null or dim_agencies.agency_id in (select unnest($agency_ids::bigint[])))
       and ($level is null or dim_agencies.agency_level = $level)
+      and greatest(agency_stretches.valid_from, coalesce($window_from::date, agency_stretches.valid_from))
+          <= least(agency_stretches.valid_to, coalesce($window_to::date, agency_stretches.valid_to))
+),
+
+-- each period clamped to each stretch of days some agency counts over
+stretches as (
+    select periods.period_start, periods.period_end, windows.window_from, windows.window_to,
+        greatest(periods.period_start, windows.window_from) as stretch_start,
+        least(periods.period_end, windows.window_to)        as stretch_end
+    from periods
+    cross join (select distinct window_from, window_to from selected_agencies) as windows
+    where greatest(periods.period_start, windows.window_from) <= least(periods.period_end, windows.window_to)
+),
+
+-- P(x) = months before `whole_months_until` + days from it to x (none when x ends a month)
+points as (
+    select distinct window_from, window_to, point, date_trunc('month', point + 1)::date as whole_months_until
+    from (
+        select window_from, window_to, stretch_start - 1 as point from stretches
+        union all
+        select window_from, window_to, stretch_end from stretches
+    )
 ),
 
 selected_fields as (
@@ -102,6 +141,7 @@ selected_fields as (
 
 monthly_by_group as (
     select
+        selected_agencies.window_from, selected_agencies.window_to,
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_monthly.day as month,
@@ -115,6 +155,7 @@ monthly_by_group as (
 
 days_by_group as (
     select
+        selected_agencies.window_from, selected_agencies.window_to,
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_daily.day,
@@ -122,7 +163,8 @@ days_by_group as (
     from kpi_daily
     inner join selected_agencies using (agency_id)
     inner join selected_fields using (field_id)
-    -- only P(from - 1) and P(to) can fall inside a month; every other point ends one
+    -- only P(from - 1) and P(to) can fall inside a month; every other point ends one (the
+    -- registry versions change on the first of a month, so a stretch's own ends do too)
     where (kpi_daily.day between date_trunc('month', $date_from::date) and $date_from::date - 1
            or kpi_daily.day between date_trunc('month', $date_to::date + 1) and $date_to::date)
       and ($channel is null or kpi_daily.channel = $channel)
@@ -132,22 +174,31 @@ days_by_group as (
 prefix_parts as (
     select points.point, monthly_by_group.* exclude (month)
     from points
-    inner join monthly_by_group on monthly_by_group.month < points.whole_months_until
+    inner join monthly_by_group
+        on monthly_by_group.window_from = points.window_from and monthly_by_group.window_to = points.window_to
+        and monthly_by_group.month < points.whole_months_until
     union all
     select points.point, days_by_group.* exclude (day)
     from points
     inner join days_by_group
-        on days_by_group.day >= points.whole_months_until and days_by_group.day <= points.point
+        on days_by_group.window_from = points.window_from and days_by_group.window_to = points.window_to
+        and days_by_group.day >= points.whole_months_until and days_by_group.day <= points.point
 ),
 
 weighted as (
-    select periods.period_start, periods.period_end, prefix_parts.*, 1 as w_flow, 1 as w_to, 0 as w_from
-    from periods
-    inner join prefix_parts on prefix_parts.point = periods.period_end
+    select stretches.period_start, stretches.period_end, prefix_parts.* exclude (window_from, window_to),
+        1 as w_flow, 1 as w_to, 0 as w_from
+    from stretches
+    inner join prefix_parts
+        on prefix_parts.window_from = stretches.window_from and prefix_parts.window_to = stretches.window_to
+        and prefix_parts.point = stretches.stretch_end
     union all
-    select periods.period_start, periods.period_end, prefix_parts.*, -1 as w_flow, 0 as w_to, 1 as w_from
-    from periods
-    inner join prefix_parts on prefix_parts.point = periods.period_start - 1
+    select stretches.period_start, stretches.period_end, prefix_parts.* exclude (window_from, window_to),
+        -1 as w_flow, 0 as w_to, 1 as w_from
+    from stretches
+    inner join prefix_parts
+        on prefix_parts.window_from = stretches.window_from and prefix_parts.window_to = stretches.window_to
+        and prefix_parts.point = stretches.stretch_start - 1
 ),
 
 dossier_rows as (
@@ -167,7 +218,10 @@ form06a_in_period as (
     inner join fct_form06a
         on fct_form06a.period_start >= periods.period_start
         and fct_form06a.period_end <= periods.period_end
-    left join selected_agencies on selected_agencies.agency_id = fct_form06a.agency_id
+    -- a report counts in the stretch its period ends in (stretches of an agency do not overlap)
+    left join selected_agencies
+        on selected_agencies.agency_id = fct_form06a.agency_id
+        and fct_form06a.period_end between selected_agencies.window_from and selected_agencies.window_to
     where not fct_form06a.covered_by_dossiers
       and not $dossiers_only
       and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::bigint[])))
