@@ -9,8 +9,13 @@ import re
 
 # Every ASCII punctuation mark CommonMark lets a backslash escape, and that Markdown,
 # GitHub's extensions or Streamlit's own directives (":red[...]", ":material/x:", "$x$")
-# give a meaning to; "." and ":" too, so that no bare URL ("www.x.vn", "http://x") links.
+# give a meaning to.
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&=])")
+# Bare URLs and e-mail addresses are linked after escapes are read (GitHub's autolink
+# literals work on the text itself): an invisible word joiner after "http:", "www" and
+# "@" keeps them text, and the name looks the same.
+_LINKABLE = re.compile(r"(?i)(:|@|\bwww)")
+WORD_JOINER = "\u2060"
 
 
 def md(value: object) -> str:
@@ -18,5 +23,6 @@ def md(value: object) -> str:
     if value is None:
         return ""
     text = _SPECIAL.sub(r"\\\1", str(value))
+    text = _LINKABLE.sub(lambda match: match.group(0) + WORD_JOINER, text)
     # a line break would end a heading or a list item and start another block
     return re.sub(r"\s*\n\s*", " ", text)
