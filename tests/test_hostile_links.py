@@ -180,3 +180,13 @@ def test_reports_page_shows_a_markdown_name_as_text(monkeypatch, evil_archive):
     assert not app.exception
     listed = [m.value for m in app.markdown if "Bấm vào đây" in m.value]
     assert listed and all(md(EVIL) in m and "](http" not in m for m in listed)
+
+
+def test_chart_labels_show_tags_in_names_as_text():
+    import polars as pl
+
+    from ui.charts import ranking
+
+    frame = pl.DataFrame({"unit_name": ['<a href="http://evil.example">x</a>'], "received": [3]})
+    figure = ranking(frame, "received", None, "vi", title="")
+    assert list(figure.data[0].y) == ['&lt;a href="http://evil.example"&gt;x&lt;/a&gt;']

@@ -20,7 +20,7 @@ import pytest
 from conftest import kpi_one, kpi_rows, load, raw, run_module, write_csv
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
-from warehouse.query import resolve_unit
+from warehouse.query import KpiFilter, dossiers, resolve_unit
 from warehouse.snapshot import open_snapshot
 
 FEB = ("2023-02-01", "2023-02-28")
@@ -248,3 +248,15 @@ def test_stray_dossier_counts_where_and_when_it_was_received(stray_warehouse: Wa
 def test_typo_year_is_quarantined_as_implausible(stray_warehouse: WarehousePaths) -> None:
     quarantined = raw(stray_warehouse, "select reason from quarantine")
     assert quarantined == [("a date is in the future (15/01/2099)",)]
+
+
+def test_dossiers_behind_a_unit_count_are_those_of_its_version(stray_warehouse: WarehousePaths) -> None:
+    # Cù Vân from January 2023 to the end of 2026: D2 and D3; S26 is Xã An Khánh's
+    with open_snapshot(stray_warehouse) as (con, _info):
+        listed = dossiers(con, KpiFilter(date(2023, 1, 1), date(2026, 12, 31), unit="Xã Cù Vân"), "received")
+    assert sorted(listed["dossier_code"]) == ["D2", "D3"]
+
+
+def test_old_commune_over_a_period_spanning_the_reform_counts_its_own_days_only(stray_warehouse: WarehousePaths) -> None:
+    # 2023 to 2026: D2 and D3 (received while Xã Cù Vân existed), not S26
+    assert kpi_one(stray_warehouse, "2023-01-01", "2026-12-31", unit="Xã Cù Vân")["received"] == 2
