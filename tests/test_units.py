@@ -20,7 +20,7 @@ import pytest
 from conftest import kpi_one, kpi_rows, load, raw, run_module, write_csv
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
-from warehouse.query import KpiFilter, dossiers, resolve_unit
+from warehouse.query import KpiFilter, OverdueFilter, dossiers, overdue_dossiers, resolve_unit
 from warehouse.snapshot import open_snapshot
 
 FEB = ("2023-02-01", "2023-02-28")
@@ -186,7 +186,7 @@ def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths)
 #
 #     H-DT   D1  01/02/2023 in person                   Đại Từ
 #     XA-CV  D2  02/02/2023 online, finished 10/02/2023  Cù Vân, Đại Từ
-#     XA-CV  D3  03/02/2023 online, finished 10/02/2023  Cù Vân, Đại Từ
+#     XA-CV  D3  03/02/2023 online, still open           Cù Vân, Đại Từ (never Xã An Khánh's)
 #     XA-MY  D4  04/02/2023 in person                   Mỹ Yên, Đại Từ
 #     XA-CV  S26 15/01/2026 in person                   loads: counts in January 2026 only
 #     XA-CV  S99 15/01/2099                             quarantined: a date in the future
@@ -205,7 +205,7 @@ def stray_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
         folder / "hoso.csv", DOSSIERS,
         "D1,1.000656,G01,H-DT,1,4,20230201080000,,",
         "D2,1.000656,G01,XA-CV,2,9,20230202080000,20230215170000,20230210100000",
-        "D3,1.000656,G01,XA-CV,2,9,20230203080000,20230215170000,20230210100000",
+        "D3,1.000656,G01,XA-CV,2,4,20230203080000,20230215170000,",
         "D4,1.000656,G01,XA-MY,1,4,20230204080000,,",
         "S26,1.000656,G01,XA-CV,1,4,20260115080000,,",
         "S99,1.000656,G01,XA-CV,1,4,20990115080000,,",
@@ -217,14 +217,14 @@ def stray_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
 
 def test_stray_dossier_leaves_the_communes_2023_history_in_place(stray_warehouse: WarehousePaths) -> None:
     row = kpi_one(stray_warehouse, *FEB, unit="05809")
-    # D2 and D3, both online, both finished on 10/02
-    assert (row["unit_name"], row["received"], row["received_online"], row["resolved"]) == ("Xã Cù Vân", 2, 2, 2)
+    # D2 and D3, both online; D2 finished on 10/02
+    assert (row["unit_name"], row["received"], row["received_online"], row["resolved"]) == ("Xã Cù Vân", 2, 2, 1)
 
 
 def test_stray_dossier_leaves_the_districts_2023_history_in_place(stray_warehouse: WarehousePaths) -> None:
     row = kpi_one(stray_warehouse, *FEB, unit="171")
-    # D1, D2, D3, D4: two online (D2, D3), two pending (D1, D4)
-    assert (row["received"], row["received_online"], row["pending"]) == (4, 2, 2)
+    # D1, D2, D3, D4: two online (D2, D3), three pending (D1, D3, D4)
+    assert (row["received"], row["received_online"], row["pending"]) == (4, 2, 3)
 
 
 def test_commune_code_names_the_2023_unit_in_a_table_by_unit(stray_warehouse: WarehousePaths) -> None:
@@ -240,9 +240,10 @@ def test_commune_code_names_the_2023_unit_in_the_districts_areas(stray_warehouse
 
 
 def test_stray_dossier_counts_where_and_when_it_was_received(stray_warehouse: WarehousePaths) -> None:
-    # S26 alone: received in 2026 by an agency whose 05809 then means Xã An Khánh
+    # S26 alone: received in 2026 by an agency whose 05809 then means Xã An Khánh; D3,
+    # still open, stays Xã Cù Vân's and is carried over into nothing of Xã An Khánh
     row = kpi_one(stray_warehouse, "2026-01-01", "2026-01-31", unit="05809")
-    assert (row["unit_name"], row["received"], row["carried_over"]) == ("Xã An Khánh", 1, 0)
+    assert (row["unit_name"], row["received"], row["carried_over"], row["pending"]) == ("Xã An Khánh", 1, 0, 1)
 
 
 def test_typo_year_is_quarantined_as_implausible(stray_warehouse: WarehousePaths) -> None:
@@ -257,6 +258,14 @@ def test_dossiers_behind_a_unit_count_are_those_of_its_version(stray_warehouse: 
     assert sorted(listed["dossier_code"]) == ["D2", "D3"]
 
 
+def test_overdue_list_of_the_new_unit_leaves_the_old_communes_dossiers_out(stray_warehouse: WarehousePaths) -> None:
+    # on 20/01/2026 D3 (due 15/02/2023) is overdue, and Xã Cù Vân's, not Xã An Khánh's
+    with open_snapshot(stray_warehouse) as (con, _info):
+        listed = overdue_dossiers(con, OverdueFilter(date(2026, 1, 20), unit="05809"))
+    assert listed.is_empty()
+
+
 def test_old_commune_over_a_period_spanning_the_reform_counts_its_own_days_only(stray_warehouse: WarehousePaths) -> None:
-    # 2023 to 2026: D2 and D3 (received while Xã Cù Vân existed), not S26
-    assert kpi_one(stray_warehouse, "2023-01-01", "2026-12-31", unit="Xã Cù Vân")["received"] == 2
+    # 2023 to 2026: D2 and D3 (received while Xã Cù Vân existed), not S26; D3 still open
+    row = kpi_one(stray_warehouse, "2023-01-01", "2026-12-31", unit="Xã Cù Vân")
+    assert (row["received"], row["pending"]) == (2, 1)

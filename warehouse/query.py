@@ -233,9 +233,10 @@ def dossiers(con: duckdb.DuckDBPyConnection, spec: KpiFilter, measure: str, limi
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
     params = {
-        # a unit's agencies count only while its version is valid, as in kpi()
-        "date_from": max(spec.date_from, unit.valid_from) if unit and unit.valid_from else spec.date_from,
-        "date_to": min(spec.date_to, unit.valid_to) if unit and unit.valid_to else spec.date_to,
+        "date_from": spec.date_from,
+        "date_to": spec.date_to,
+        "window_from": unit.valid_from if unit else None,
+        "window_to": unit.valid_to if unit else None,
         "measure": measure,
         "agency_ids": _agency_ids(con, unit) if unit else None,
         "level": spec.level,
@@ -272,6 +273,8 @@ def overdue_dossiers(
         "as_of": spec.as_of,
         "due_by": due_by,
         "agency_ids": _agency_ids(con, unit) if unit else None,
+        "window_from": unit.valid_from if unit else None,
+        "window_to": unit.valid_to if unit else None,
         "level": spec.level,
         "field_ids": list(field.field_ids) if field else None,
     })

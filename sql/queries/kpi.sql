@@ -8,8 +8,8 @@
 --   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
 --   $by                   grouping, as above
 --   $agency_ids           BIGINT[] of dim_agencies ids, or NULL for every agency
---   $window_from, $window_to  the dates a unit filter's registry version is valid (its
---                         agencies count only for those days), or NULL for no bound
+--   $window_from, $window_to  the days a unit filter's registry version is valid: its
+--                         agencies count only the dossiers received then (NULL: any day)
 --   $unit_codes           VARCHAR[] of unit codes a form 06a without an agency may match, or NULL
 --   $level                'province' | 'district' | 'commune', or NULL
 --   $field_ids            BIGINT[] of dim_fields ids, or NULL
@@ -25,10 +25,11 @@
 --   flows (received..., resolved...)  = P(to) - P(from - 1)
 --   pending, pending_overdue          = P(to) of their +1/-1 deltas
 --   carried_over                      = pending at from - 1 = P(from - 1) of pending_delta
--- Each agency counts over stretches of days (DESIGN §5: a re-used area code means the unit
--- of the dossier's date): by unit or area, one stretch per registry version its code is in;
--- otherwise the whole time; a unit filter cuts them to its version. A period is read per
--- stretch, clamped to it, so the pending of an old unit is its stock on 30 June 2025.
+--
+-- A dossier belongs to the unit that received it, on that date (DESIGN §5): by unit or
+-- area, an agency whose area code is in both registry versions counts in the old unit
+-- with the dossiers it received until 30 June 2025 and in the new one with the others
+-- (the rollups keep `received_after_reform`); a unit filter keeps those of its version.
 with periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
@@ -41,6 +42,15 @@ with periods as (
     where $by = 'month'
 ),
 
+-- P(x) = months before `whole_months_until` + days from it to x (none when x ends a month)
+points as (
+    select distinct point, date_trunc('month', point + 1)::date as whole_months_until
+    from (
+        select period_start - 1 as point from periods
+        union all
+        select period_end from periods
+    )
+),
 
 area_parents as (
     select unit_code, unit_version from dim_units
@@ -76,24 +86,34 @@ agency_areas as (
     group by dim_unit_membership.agency_id, dim_unit_membership.unit_version
 ),
 
--- by unit or area, an agency's stretch in each version its area code is in (they do not
--- overlap); otherwise, and for an agency whose code is in neither, the whole time
-agency_stretches as (
-    select agency_id, unit_version, valid_from, valid_to
+-- by unit or area, an agency's part in each registry version its area code is in (its
+-- dossiers received before the reform, or after; or all of them when the code is in one
+-- version only); otherwise, and for an agency whose code is in neither, all its dossiers
+agency_parts as (
+    select
+        agency_id,
+        unit_version,
+        case when valid_to < date '9999-12-31' then false
+             when valid_from > date '1900-01-01' then true end as received_after_reform
     from dim_unit_membership
     where depth = 0 and $by in ('unit', 'area')
     union all
-    select agency_id, null, date '1900-01-01', date '9999-12-31'
+    select agency_id, null, null
     from dim_agencies
     where $by not in ('unit', 'area')
        or agency_id not in (select agency_id from dim_unit_membership)
 ),
 
+-- a unit filter's own part: the dossiers received while its version is valid
+filter_part as (
+    select case when $window_to::date < date '2025-07-01' then false
+                when $window_from::date >= date '2025-07-01' then true end as received_after_reform
+),
+
 selected_agencies as (
     select
         dim_agencies.agency_id,
-        greatest(agency_stretches.valid_from, coalesce($window_from::date, agency_stretches.valid_from)) as window_from,
-        least(agency_stretches.valid_to, coalesce($window_to::date, agency_stretches.valid_to))         as window_to,
+        coalesce(agency_parts.received_after_reform, filter_part.received_after_reform) as received_after_reform,
         case when $by = 'unit' then coalesce(own_unit.unit_code, dim_agencies.unit_code)
              when $by = 'area' then coalesce(agency_areas.unit_code, dim_agencies.unit_code) end as unit_code,
         case when $by = 'unit' then coalesce(own_unit.unit_name, dim_agencies.unit_name)
@@ -102,35 +122,17 @@ selected_agencies as (
              when $by = 'area' then coalesce(agency_areas.unit_level, dim_agencies.unit_level)
              when $by = 'level' then dim_agencies.agency_level end as level
     from dim_agencies
-    inner join agency_stretches using (agency_id)
+    inner join agency_parts using (agency_id)
+    cross join filter_part
     left join dim_units as own_unit
-        on own_unit.unit_code = dim_agencies.unit_code and own_unit.unit_version = agency_stretches.unit_version
+        on own_unit.unit_code = dim_agencies.unit_code and own_unit.unit_version = agency_parts.unit_version
     left join agency_areas
-        on agency_areas.agency_id = dim_agencies.agency_id and agency_areas.unit_version = agency_stretches.unit_version
+        on agency_areas.agency_id = dim_agencies.agency_id and agency_areas.unit_version = agency_parts.unit_version
     where ($agency_ids is null or dim_agencies.agency_id in (select unnest($agency_ids::bigint[])))
       and ($level is null or dim_agencies.agency_level = $level)
-      and greatest(agency_stretches.valid_from, coalesce($window_from::date, agency_stretches.valid_from))
-          <= least(agency_stretches.valid_to, coalesce($window_to::date, agency_stretches.valid_to))
-),
-
--- each period clamped to each stretch of days some agency counts over
-stretches as (
-    select periods.period_start, periods.period_end, windows.window_from, windows.window_to,
-        greatest(periods.period_start, windows.window_from) as stretch_start,
-        least(periods.period_end, windows.window_to)        as stretch_end
-    from periods
-    cross join (select distinct window_from, window_to from selected_agencies) as windows
-    where greatest(periods.period_start, windows.window_from) <= least(periods.period_end, windows.window_to)
-),
-
--- P(x) = months before `whole_months_until` + days from it to x (none when x ends a month)
-points as (
-    select distinct window_from, window_to, point, date_trunc('month', point + 1)::date as whole_months_until
-    from (
-        select window_from, window_to, stretch_start - 1 as point from stretches
-        union all
-        select window_from, window_to, stretch_end from stretches
-    )
+      -- a part of another version than the filter's is no part of it
+      and (agency_parts.received_after_reform is null or filter_part.received_after_reform is null
+           or agency_parts.received_after_reform = filter_part.received_after_reform)
 ),
 
 selected_fields as (
@@ -141,13 +143,14 @@ selected_fields as (
 
 monthly_by_group as (
     select
-        selected_agencies.window_from, selected_agencies.window_to,
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_monthly.day as month,
-        sum(columns(kpi_monthly.* exclude (agency_id, field_id, channel, day)))
+        sum(columns(kpi_monthly.* exclude (agency_id, field_id, channel, received_after_reform, day)))
     from kpi_monthly
-    inner join selected_agencies using (agency_id)
+    inner join selected_agencies
+        on selected_agencies.agency_id = kpi_monthly.agency_id
+        and kpi_monthly.received_after_reform = coalesce(selected_agencies.received_after_reform, kpi_monthly.received_after_reform)
     inner join selected_fields using (field_id)
     where $channel is null or kpi_monthly.channel = $channel
     group by all
@@ -155,16 +158,16 @@ monthly_by_group as (
 
 days_by_group as (
     select
-        selected_agencies.window_from, selected_agencies.window_to,
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_daily.day,
-        sum(columns(kpi_daily.* exclude (agency_id, field_id, channel, day)))
+        sum(columns(kpi_daily.* exclude (agency_id, field_id, channel, received_after_reform, day)))
     from kpi_daily
-    inner join selected_agencies using (agency_id)
+    inner join selected_agencies
+        on selected_agencies.agency_id = kpi_daily.agency_id
+        and kpi_daily.received_after_reform = coalesce(selected_agencies.received_after_reform, kpi_daily.received_after_reform)
     inner join selected_fields using (field_id)
-    -- only P(from - 1) and P(to) can fall inside a month; every other point ends one (the
-    -- registry versions change on the first of a month, so a stretch's own ends do too)
+    -- only P(from - 1) and P(to) can fall inside a month; every other point ends one
     where (kpi_daily.day between date_trunc('month', $date_from::date) and $date_from::date - 1
            or kpi_daily.day between date_trunc('month', $date_to::date + 1) and $date_to::date)
       and ($channel is null or kpi_daily.channel = $channel)
@@ -174,31 +177,22 @@ days_by_group as (
 prefix_parts as (
     select points.point, monthly_by_group.* exclude (month)
     from points
-    inner join monthly_by_group
-        on monthly_by_group.window_from = points.window_from and monthly_by_group.window_to = points.window_to
-        and monthly_by_group.month < points.whole_months_until
+    inner join monthly_by_group on monthly_by_group.month < points.whole_months_until
     union all
     select points.point, days_by_group.* exclude (day)
     from points
     inner join days_by_group
-        on days_by_group.window_from = points.window_from and days_by_group.window_to = points.window_to
-        and days_by_group.day >= points.whole_months_until and days_by_group.day <= points.point
+        on days_by_group.day >= points.whole_months_until and days_by_group.day <= points.point
 ),
 
 weighted as (
-    select stretches.period_start, stretches.period_end, prefix_parts.* exclude (window_from, window_to),
-        1 as w_flow, 1 as w_to, 0 as w_from
-    from stretches
-    inner join prefix_parts
-        on prefix_parts.window_from = stretches.window_from and prefix_parts.window_to = stretches.window_to
-        and prefix_parts.point = stretches.stretch_end
+    select periods.period_start, periods.period_end, prefix_parts.*, 1 as w_flow, 1 as w_to, 0 as w_from
+    from periods
+    inner join prefix_parts on prefix_parts.point = periods.period_end
     union all
-    select stretches.period_start, stretches.period_end, prefix_parts.* exclude (window_from, window_to),
-        -1 as w_flow, 0 as w_to, 1 as w_from
-    from stretches
-    inner join prefix_parts
-        on prefix_parts.window_from = stretches.window_from and prefix_parts.window_to = stretches.window_to
-        and prefix_parts.point = stretches.stretch_start - 1
+    select periods.period_start, periods.period_end, prefix_parts.*, -1 as w_flow, 0 as w_to, 1 as w_from
+    from periods
+    inner join prefix_parts on prefix_parts.point = periods.period_start - 1
 ),
 
 dossier_rows as (
@@ -218,10 +212,11 @@ form06a_in_period as (
     inner join fct_form06a
         on fct_form06a.period_start >= periods.period_start
         and fct_form06a.period_end <= periods.period_end
-    -- a report counts in the stretch its period ends in (stretches of an agency do not overlap)
+    -- a report counts with the part of its agency its period ends in
     left join selected_agencies
         on selected_agencies.agency_id = fct_form06a.agency_id
-        and fct_form06a.period_end between selected_agencies.window_from and selected_agencies.window_to
+        and (fct_form06a.period_end >= date '2025-07-01')
+            = coalesce(selected_agencies.received_after_reform, fct_form06a.period_end >= date '2025-07-01')
     where not fct_form06a.covered_by_dossiers
       and not $dossiers_only
       and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::bigint[])))
