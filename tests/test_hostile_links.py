@@ -8,12 +8,11 @@ The data is the hand-computed KPI fixture (tests/test_kpi_exact.py), "today" 31/
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, load, write_csv
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT, load, write_csv
 from reports.schedule import archive_folder
 from reports.snapshot import make_snapshot
 from ui.text import md

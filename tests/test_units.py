@@ -190,6 +190,7 @@ def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths)
 #     XA-MY  D4  04/02/2023 in person                   Mỹ Yên, Đại Từ
 #     XA-CV  S26 15/01/2026 in person                   loads: counts in January 2026 only
 #     XA-CV  S99 15/01/2099                             quarantined: a date in the future
+#     XA-CV  S19 15/01/1999                             quarantined: a date before 2000
 
 
 @pytest.fixture(scope="module")
@@ -209,6 +210,7 @@ def stray_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
         "D4,1.000656,G01,XA-MY,1,4,20230204080000,,",
         "S26,1.000656,G01,XA-CV,1,4,20260115080000,,",
         "S99,1.000656,G01,XA-CV,1,4,20990115080000,,",
+        "S19,1.000656,G01,XA-CV,1,4,19990115080000,,",
     )
     warehouse = WarehousePaths(folder / "warehouse.duckdb")
     assert load(warehouse, agencies, dossiers).all_read
@@ -246,9 +248,9 @@ def test_stray_dossier_counts_where_and_when_it_was_received(stray_warehouse: Wa
     assert (row["unit_name"], row["received"], row["carried_over"], row["pending"]) == ("Xã An Khánh", 1, 0, 1)
 
 
-def test_typo_year_is_quarantined_as_implausible(stray_warehouse: WarehousePaths) -> None:
-    quarantined = raw(stray_warehouse, "select reason from quarantine")
-    assert quarantined == [("a date is in the future (15/01/2099)",)]
+def test_typo_years_are_quarantined_as_implausible(stray_warehouse: WarehousePaths) -> None:
+    quarantined = raw(stray_warehouse, "select reason from quarantine order by reason")
+    assert quarantined == [("a date is before 2000 (15/01/1999)",), ("a date is in the future (15/01/2099)",)]
 
 
 def test_dossiers_behind_a_unit_count_are_those_of_its_version(stray_warehouse: WarehousePaths) -> None:
@@ -269,3 +271,18 @@ def test_old_commune_over_a_period_spanning_the_reform_counts_its_own_days_only(
     # 2023 to 2026: D2 and D3 (received while Xã Cù Vân existed), not S26; D3 still open
     row = kpi_one(stray_warehouse, "2023-01-01", "2026-12-31", unit="Xã Cù Vân")
     assert (row["received"], row["pending"]) == (2, 1)
+
+
+def test_a_pulled_date_after_the_portals_clock_is_quarantined(tmp_path) -> None:
+    # the portal's clock stands at 01/03/2023 08:00: a dossier received on 05/03 is a typo
+    from datetime import datetime
+
+    from ingest.load import load_file
+    from warehouse.writer import open_writer
+
+    warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
+    dossiers = write_csv(tmp_path / "hoso.csv", DOSSIERS, "D1,1.000656,G01,XA-CV,1,4,20230302070000,,",
+                         "D2,1.000656,G01,XA-CV,1,4,20230305080000,,")
+    with open_writer(warehouse) as con:
+        report = load_file(con, warehouse, dossiers, source="pull:test", clock=datetime(2023, 3, 1, 8, 0))
+    assert (report.rows_loaded, report.reasons) == (1, [("a date is in the future (05/03/2023)", 1)])

@@ -72,7 +72,8 @@ class UrlState:
         """A quiet line naming each link value that was not used, and what was used instead."""
         if not self.rejected:
             return
-        parts = [f"{param}={md(raw)} → {md(_shown(used)) or tr('mặc định', 'default')}"
+        # a pasted value can be long: enough of it to recognise
+        parts = [f"{param}={md(raw if len(raw) <= 60 else raw[:59] + '…')} → {md(_shown(used)) or tr('mặc định', 'default')}"
                  for param, (raw, used) in self.rejected.items()]
         st.caption(tr("Liên kết có giá trị không hợp lệ, đã dùng giá trị khác: ", "Link values not valid here, replaced: ")
                    + "; ".join(parts))

@@ -10,11 +10,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, load, write_csv
+
 from reports.browser import EXCEPTION_SELECTOR, open_page, serve_dashboard
 from reports.schedule import archive_folder
 from reports.snapshot import make_snapshot
