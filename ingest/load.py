@@ -80,8 +80,13 @@ def load_paths(paths: WarehousePaths, files: list[Path], source: str = "file") -
     return LoadResult(reports, snapshot)
 
 
-def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, source: str = "file") -> FileReport:
+def load_file(
+    con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, source: str = "file", clock: datetime | None = None
+) -> FileReport:
+    """`clock`: the portal's time when pulled (dates later than it plus a day are quarantined); now for a file."""
     report = FileReport(path)
+    clock = clock.astimezone(LOCAL).replace(tzinfo=None) if clock and clock.tzinfo else clock
+    con.execute(f"set variable ingest_clock = timestamp '{(clock or datetime.now(LOCAL).replace(tzinfo=None)).isoformat(sep=' ')}'")
     try:
         if not path.is_file():
             raise IngestError("no such file")

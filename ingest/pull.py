@@ -209,8 +209,8 @@ class _Cycle:
             if not previous:  # the client refuses such a 304; an injected one might not
                 raise MalformedResponse(f"source {self.source.name}: the {entity} export answered 304 to a first request")
             return datetime.fromisoformat(previous["as_of"]) if previous["as_of"] else self.started
-        self._load(download.path, entity)
         as_of = download.as_of or self.started
+        self._load(download.path, entity, clock=as_of)
         self._set_mark(key, json.dumps({"etag": download.etag, "as_of": _iso(as_of)}))
         return as_of
 
@@ -228,7 +228,7 @@ class _Cycle:
         if frame.height:
             target = self._incoming_file(f"{self.source.name}-dossiers-changes-{max(since, until):%Y%m%dT%H%M%S}.csv")
             frame.drop([c for c in (*FEED_COLUMNS, VERSION) if c in frame.columns]).write_csv(target)
-            self._load(target, "dossiers")
+            self._load(target, "dossiers", clock=until)
             self._take_versions(frame)
         older = received.height - frame.height
         note = f" ({older:,} older or repeated versions dropped)" if older else ""
@@ -279,8 +279,8 @@ class _Cycle:
 
     # ------------------------------------------------------------------ loading
 
-    def _load(self, path: Path, expected: str) -> None:
-        report = load_file(self.con, self.paths, path, source=f"pull:{self.source.name}")
+    def _load(self, path: Path, expected: str, clock: datetime | None = None) -> None:
+        report = load_file(self.con, self.paths, path, source=f"pull:{self.source.name}", clock=clock)
         self.result.files.append(report)
         if report.error:
             raise MalformedResponse(f"source {self.source.name}: the {expected} export could not be loaded: {report.error}")

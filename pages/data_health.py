@@ -11,6 +11,7 @@ from ui.data import stale_after, read, runs
 from ui.i18n import lang, tr
 from ui.layout import freshness_banner
 from ui.tables import downloads, table
+from ui.text import md
 from warehouse.calendar import load_calendar, province_problems
 from warehouse.errors import WarehouseError
 from warehouse.health import sources
@@ -31,7 +32,7 @@ for source, column in zip(known, st.columns(max(len(known), 1))):
         age = source.age(now)
         minutes = int(age.total_seconds() // 60) if age else None
         stale = source.is_stale(now, stale_after())
-        st.markdown(f"### {source.source}")
+        st.markdown(f"### {md(source.source)}")
         st.badge(tr("Dữ liệu cũ", "Stale") if stale else tr("Cập nhật", "Fresh"),
                  color="red" if stale else "blue", icon="⚠️" if stale else "✅")
         st.metric(tr("Lần nạp thành công gần nhất", "Last successful pull"),
@@ -39,7 +40,7 @@ for source, column in zip(known, st.columns(max(len(known), 1))):
                   tr(f"{formats.count(minutes, 'vi')} phút trước", f"{formats.count(minutes, 'en')} minutes ago")
                   if minutes is not None else None, delta_color="off", delta_arrow="off", border=True)
         if source.last_status != "ok" and source.last_error:
-            st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + source.last_error, icon="🛑")
+            st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + md(source.last_error), icon="🛑")
 st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().total_seconds() // 60)} phút.",
               f"Alert threshold: data older than {int(stale_after().total_seconds() // 60)} minutes."))
 

@@ -3,6 +3,8 @@ drill-down from the province to the dossiers behind a number, downloads of every
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from ui import formats
@@ -11,10 +13,13 @@ from ui.i18n import lang, tr
 from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, kpi_label, label
 from ui.layout import empty_state, freshness_banner, reform_note
 from ui.tables import downloads, table
+from ui.text import md
 from ui.tiles import tile
 from ui.url_state import UrlState, parse_date
 from warehouse import registry
 from warehouse.periods import REFORM_DAY, Period, preset
+
+FIRST_DAY = date(2000, 1, 1)   # the portal's dates before it are quarantined as typos
 from warehouse.query import KpiFilter
 
 PERIODS = ("today", "week", "month", "quarter", "year", "last_month", "custom")
@@ -37,8 +42,11 @@ with st.sidebar:
     period_name = st.selectbox(tr("Kỳ báo cáo", "Period"), PERIODS, key=url.seed("period", default="month", options=PERIODS),
                                format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0])
     if period_name == "custom":
-        start = st.date_input(tr("Từ ngày", "From"), key=url.seed("from", default=today().replace(day=1), parse=parse_date), format="DD/MM/YYYY")
-        end = st.date_input(tr("Đến ngày", "To"), key=url.seed("to", default=today(), parse=parse_date), format="DD/MM/YYYY")
+        days = (FIRST_DAY, today())
+        start = st.date_input(tr("Từ ngày", "From"), key=url.seed("from", default=today().replace(day=1), parse=parse_date, clamp=days),
+                              min_value=days[0], max_value=days[1], format="DD/MM/YYYY")
+        end = st.date_input(tr("Đến ngày", "To"), key=url.seed("to", default=today(), parse=parse_date, clamp=days),
+                            min_value=days[0], max_value=days[1], format="DD/MM/YYYY")
         period = Period(min(start, end), max(start, end), "range")
     else:
         period = preset(period_name, today()).clipped(today())
@@ -78,7 +86,7 @@ trail += [name for name in (district_names.get(district) if district else None,
                             commune_names.get(commune) if commune else None,
                             field_names.get(field) if field else None,
                             procedure_names.get(procedure) if procedure else None) if name]
-st.markdown(" › ".join(f"**{part}**" if i == len(trail) - 1 else part for i, part in enumerate(trail)))
+st.markdown(" › ".join(f"**{md(part)}**" if i == len(trail) - 1 else md(part) for i, part in enumerate(trail)))
 reform_note(period.spans_reform)
 
 summary = kpi_rows(KpiFilter(**base))

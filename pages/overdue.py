@@ -10,7 +10,7 @@ from ui.data import choices, overdue_rows, today
 from ui.i18n import lang, tr
 from ui.layout import empty_state, freshness_banner
 from ui.tables import downloads, table
-from ui.url_state import UrlState
+from ui.url_state import UrlState, parse_int
 from warehouse.periods import REFORM_DAY
 from warehouse.query import OverdueFilter, overdue_summary
 
@@ -23,7 +23,7 @@ as_of = today()
 with st.sidebar:
     st.subheader(tr("Bộ lọc", "Filters"))
     days = st.number_input(tr("Sắp đến hạn trong (ngày làm việc)", "Due within (working days)"), min_value=0,
-                           max_value=30, step=1, key=url.seed("days", default=3, parse=int))
+                           max_value=30, step=1, key=url.seed("days", default=3, parse=parse_int, clamp=(0, 30)))
     district = None
     if as_of < REFORM_DAY:
         district_names = choices("units", "pre2025", "district", None)

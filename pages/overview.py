@@ -12,13 +12,13 @@ import streamlit as st
 
 from ui import charts, formats
 from ui.data import data_state, kpi_rows, overdue_rows, today
-from ui.i18n import lang, tr
+from ui.i18n import LANGS, lang, tr
 from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style, wall_style
-from ui.url_state import UrlState
+from ui.url_state import UrlState, parse_int
 from ui.tiles import channel_note, ranked, tile
 from warehouse import registry
-from warehouse.periods import day, last_months, on_screen
+from warehouse.periods import day, last_months, on_screen, parse_period
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
 
 PERIODS = ("today", "week", "month", "quarter", "year")
@@ -30,17 +30,16 @@ PERIOD_LABELS = {
 language = lang()
 url = UrlState("overview")
 wall = st.query_params.get("wall") == "1"
-try:
-    rotate = max(int(st.query_params.get("rotate", "20") or 0), 0) if wall else 0
-except ValueError:
-    rotate = 20
-unit = st.query_params.get("unit") or None
+rotate = url.get("rotate", default=20, parse=parse_int, clamp=(0, 3600)) if wall else 0
+unit = url.get("unit")
 big = {"dark": True, "font_size": 22} if wall else {"dark": False, "font_size": 14}
 
 if wall:
     wall_style()
-    period_name = st.query_params.get("period", "month")
-    ranking_kpi = st.query_params.get("kpi", "on_time_rate")
+    # the wall also shows fixed periods (a report's wall.png of 2023-02)
+    period_name = url.get("period", default="month", parse=lambda text: parse_period(text, today()) and text)
+    ranking_kpi = url.get("kpi", default="on_time_rate", options=RANKABLE)
+    url.get("lang", default="vi", options=LANGS)
 else:
     tile_style()
     st.title(tr("Tổng quan", "Overview"))
@@ -56,6 +55,13 @@ else:
     )
     url.write()
     top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
+
+shown = on_screen(period_name, today())[0]
+if unit and kpi_rows(KpiFilter(shown.start, shown.end, unit=unit)).message:
+    # a unit unknown in the period shown: the whole province, said so, rather than empty panels
+    url.rejected["unit"], unit = (unit, None), None
+url.note()
+
 
 def first_row(result) -> dict | None:
     return None if result.frame is None or result.frame.is_empty() else result.frame.row(0, named=True)

@@ -21,6 +21,8 @@ from ui import formats
 from ui.data import today
 from ui.i18n import lang, tr
 from ui.layout import freshness_banner
+from ui.text import md
+from ui.url_state import UrlState
 from warehouse.paths import WarehousePaths
 from warehouse.periods import parse_period
 
@@ -42,6 +44,7 @@ STATUS = {"ok": ("✅", "thành công", "ok"), "partial": ("⚠️", "thiếu t�
           "failed": ("❌", "lỗi", "failed"), "no_data": ("⏳", "chưa có dữ liệu", "no data")}
 
 language = lang()
+url = UrlState("reports")
 paths = WarehousePaths.resolve()
 exports = load_exports()
 archive = exports.archive(paths.database)
@@ -53,15 +56,16 @@ state = freshness_banner()
 
 st.subheader(tr("Tạo báo cáo theo bộ lọc", "Make a report of the current filters"))
 left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
-wanted = st.query_params.get("period", "month")
+wanted = url.get("period", default="month", options=PERIODS)
 period_name = left.selectbox(
-    tr("Kỳ báo cáo", "Period"), PERIODS, index=PERIODS.index(wanted) if wanted in PERIODS else PERIODS.index("month"),
+    tr("Kỳ báo cáo", "Period"), PERIODS, index=PERIODS.index(wanted),
     format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
 )
 unit = middle.text_input(
     tr("Đơn vị (mã hoặc tên; để trống: toàn tỉnh)", "Unit (code or name; empty: the whole province)"),
-    value=st.query_params.get("unit", ""),
+    value=url.get("unit", default="") or "",
 ).strip() or None
+url.note()
 with_wall = right.checkbox(tr("Kèm ảnh màn hình lớn", "With the wall screenshot"), value=exports.wall_png)
 period = parse_period(period_name, today())
 st.caption(tr(
@@ -93,10 +97,10 @@ def make_snapshot_now() -> None:
             status.update(label=tr("Đã tạo xong báo cáo", "The report is ready"), state="complete", expanded=False)
         elif code == 1:
             status.update(label=tr("Đã tạo báo cáo, thiếu một tệp", "Report made, one file missing"), state="error")
-            st.warning("\n".join(errors), icon="⚠️")
+            st.warning(md("\n".join(errors)), icon="⚠️")
         else:
             status.update(label=tr("Không tạo được báo cáo", "The report could not be made"), state="error")
-            st.error("\n".join(errors) or tr("Lỗi không rõ.", "Unknown error."), icon="❌")
+            st.error(md("\n".join(errors)) or tr("Lỗi không rõ.", "Unknown error."), icon="❌")
 
 
 if st.button(tr("Tạo báo cáo", "Make the report"), type="primary", icon="📑", disabled=not state.has_data):
@@ -115,7 +119,7 @@ else:
         manifest = snapshot.manifest
         published = datetime.fromisoformat(manifest["published_at"])
         with st.container(border=True):
-            st.markdown(f"**{manifest['scope']}** · {manifest['period']['label']} "
+            st.markdown(f"**{md(manifest['scope'])}** · {md(manifest['period']['label'])} "
                         f"({formats.day(datetime.fromisoformat(manifest['period']['start']).date(), language)} – "
                         f"{formats.day(datetime.fromisoformat(manifest['period']['end']).date(), language)})")
             st.caption(tr("dữ liệu đến ", "data as of ") + formats.moment(published, language))
@@ -129,7 +133,7 @@ else:
                     key=f"{snapshot.folder}/{file.name}",
                 )
             for name, reason in manifest.get("failures", {}).items():
-                st.warning(f"{name}: {reason}", icon="⚠️")
+                st.warning(md(f"{name}: {reason}"), icon="⚠️")
 
 # ------------------------------------------------------------------ schedule
 

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 
 from warehouse.paths import WarehousePaths
-from warehouse.periods import TIMEZONE, Period, last_months
+from warehouse.periods import TIMEZONE, Period, PeriodError, last_months
 from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, resolve_unit, scope_target_level
 from warehouse.snapshot import open_snapshot
 from warehouse.units import Resolution
@@ -62,6 +62,11 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
     clipped = period.clipped(today)
     previous = period.previous_to_date(today)
     with open_snapshot(paths) as (con, info):
+        # "2099" would otherwise be read as the one day of it up to today: a report of nothing
+        data_day = min(today, info.published_at.date())
+        if period.start > data_day:
+            raise PeriodError(f"the period {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y} starts after the data time "
+                              f"({data_day:%d/%m/%Y}): there is no data for it yet")
         scope = _scope(con, unit, clipped)
 
         def rows(window: Period, by: str | None = None) -> pl.DataFrame:

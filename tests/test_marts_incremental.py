@@ -19,8 +19,8 @@ from warehouse.writer import open_writer
 
 MATERIALISED = {
     "fct_dossiers": "dossier_code",
-    "kpi_daily": "agency_id, field_id, channel, day",
-    "kpi_monthly": "agency_id, field_id, channel, day",
+    "kpi_daily": "agency_id, field_id, channel, received_after_reform, day",
+    "kpi_monthly": "agency_id, field_id, channel, received_after_reform, day",
 }
 
 

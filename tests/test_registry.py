@@ -40,7 +40,7 @@ def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
 def sql_columns(wh: WarehousePaths) -> list[str]:
     """The columns `sql/queries/kpi.sql` itself returns (not what query.py selects of them)."""
     params = {
-        "date_from": date(2023, 3, 1), "date_to": date(2023, 3, 31), "by": "none", "agency_ids": None,
+        "date_from": date(2023, 3, 1), "date_to": date(2023, 3, 31), "by": "none", "agency_ids": None, "window_from": None, "window_to": None,
         "unit_codes": None, "level": None, "field_ids": None, "area_parents": None, "area_versions": None,
         "dossiers_only": False, "channel": None,
     }

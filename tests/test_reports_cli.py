@@ -137,3 +137,12 @@ def test_retries_stop_after_the_configured_attempts(tmp_path: Path) -> None:
     scheduler = BackgroundScheduler(timezone="Asia/Ho_Chi_Minh")
     export_tick(scheduler, empty, config, "daily", threading.Event(), None, 3)
     assert scheduler.get_jobs() == []
+
+
+def test_period_after_the_data_time_is_refused(wh: WarehousePaths, tmp_path: Path) -> None:
+    # 2099 would otherwise be read as its one day up to today: a report of nothing
+    done = snapshot(wh, "--period", "2099", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("reports: the period 01/01/2099–31/12/2099 starts after the data time")
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()

@@ -6,6 +6,8 @@ bad are blue and vermillion, never red and green.
 
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 import polars as pl
 
@@ -72,7 +74,8 @@ def ranking(
     is_rate = kpi in RATE_KPIS
     lower_better = kpi in LOWER_IS_BETTER
     values = frame[kpi].to_list()
-    names = frame["unit_name"].to_list()
+    # plotly reads tags in labels (<a href> makes a link): a name from the data is text
+    names = [html.escape(name, quote=False) if name else name for name in frame["unit_name"].to_list()]
     own = registry.target_column(kpi)
     goals = frame[own].to_list() if own in frame.columns else [target] * frame.height
     if own in frame.columns:

@@ -8,6 +8,7 @@ import streamlit as st
 from ui import formats
 from ui.data import DataState, data_state
 from ui.i18n import lang, tr
+from ui.text import md
 
 
 def data_time(state: DataState | None = None) -> str:
@@ -37,7 +38,7 @@ def freshness_banner(state: DataState | None = None) -> DataState:
 
 def empty_state(message: str | None = None) -> None:
     if message:
-        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + message, icon="⚠️")
+        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + md(message), icon="⚠️")
     else:
         st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon="ℹ️")
 

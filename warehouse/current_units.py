@@ -76,6 +76,12 @@ form06a_on_current_units as (
     )
     from fct_form06a
     left join dim_agency_current_units as placed using (agency_id)
+),
+
+-- on today's units an agency counts whole, where it is placed above: none of its dossiers
+-- is kept apart by the registry version of the day it was received
+no_unit_membership as (
+    select * from dim_unit_membership where false
 )"""
 
 
@@ -93,6 +99,7 @@ def on_current_units(sql: str) -> str:
     """A KPI query (or its dossier-level form) with agencies placed on today's units."""
     body = re.sub(r"\bdim_agencies\b", "agencies_on_current_units", sql)
     body = re.sub(r"\bfct_form06a\b", "form06a_on_current_units", body)
+    body = re.sub(r"\bdim_unit_membership\b", "no_unit_membership", body)
     body = re.sub(r"^with\s", ",\n", body, count=1, flags=re.MULTILINE)
     return "with " + _AGENCIES_ON_CURRENT_UNITS + body
 
@@ -272,6 +279,8 @@ def kpi_current(con: duckdb.DuckDBPyConnection, spec: query.KpiFilter) -> pl.Dat
         "date_to": spec.date_to,
         "by": "field" if by == "procedure" else (by or "none"),
         "agency_ids": agency_ids,
+        "window_from": None,
+        "window_to": None,
         # a form 06a sent without an agency is known only by its recorded unit: in totals only
         "unit_codes": [] if unit else None,
         "level": spec.level,

@@ -27,8 +27,8 @@ FULL_BUILD_SHARE = 0.2
 INCREMENTAL = ("fct_dossiers", "fct_kpi_events", "kpi_daily", "kpi_monthly")
 # The dimensions whose content decides the columns of fct_dossiers.
 DOSSIER_DIMENSIONS = ("dim_procedures", "dim_fields")
-ROLLUP_KEY = ("agency_id", "field_id", "channel", "day")
-EVENT_KEY = ("agency_id", "field_id", "procedure_id", "channel", "day")
+ROLLUP_KEY = ("agency_id", "field_id", "channel", "received_after_reform", "day")
+EVENT_KEY = ("agency_id", "field_id", "procedure_id", "channel", "received_after_reform", "day")
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ def kpi(
         "date_to": spec.date_to,
         "by": "field" if spec.by == "procedure" else (spec.by or "none"),
         "agency_ids": agency_ids,
+        "window_from": unit.valid_from if unit else None,
+        "window_to": unit.valid_to if unit else None,
         "unit_codes": list(unit.unit_codes) if unit and unit.unit_codes else ([] if unit else None),
         "level": spec.level,
         "field_ids": list(field.field_ids) if field else None,
@@ -269,6 +271,8 @@ def dossiers(con: duckdb.DuckDBPyConnection, spec: KpiFilter, measure: str, limi
     params = {
         "date_from": spec.date_from,
         "date_to": spec.date_to,
+        "window_from": unit.valid_from if unit else None,
+        "window_to": unit.valid_to if unit else None,
         "measure": measure,
         "agency_ids": _agency_ids(con, unit) if unit else None,
         "level": spec.level,
@@ -305,6 +309,8 @@ def overdue_dossiers(
         "as_of": spec.as_of,
         "due_by": due_by,
         "agency_ids": _agency_ids(con, unit) if unit else None,
+        "window_from": unit.valid_from if unit else None,
+        "window_to": unit.valid_to if unit else None,
         "level": spec.level,
         "field_ids": list(field.field_ids) if field else None,
     })

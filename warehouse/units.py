@@ -79,6 +79,10 @@ class Resolution:
     unit_versions: tuple[str, ...] = ()   # a re-used code means the version of the period read
     agency_codes: tuple[str, ...] = ()
     level: str | None = None
+    # the days the matched unit versions are valid: their agencies count only for these
+    # (DESIGN §5); None for an agency, which is the same agency on any date
+    valid_from: date | None = None
+    valid_to: date | None = None
 
 
 RULES = (
@@ -147,6 +151,7 @@ def _one(query: str, matches: list[Candidate]) -> Resolution:
         return Resolution(
             label=units[0].name, code=units[0].code, unit_codes=tuple(sorted(unit_codes)),
             unit_versions=tuple(sorted({u.version for u in units})), level=units[0].level,
+            valid_from=min(u.valid_from for u in units), valid_to=max(u.valid_to for u in units),
         )
     agency = agencies[0]
     return Resolution(label=agency.name, code=agency.unit_code or agency.code, agency_codes=(agency.code,), level=agency.level)

@@ -1,5 +1,8 @@
 -- grain: one row per data row of the file being loaded (temp view `mapped`, contract
--- column names, all text), typed, with `_reason` saying why it cannot load (NULL if it can)
+-- column names, all text), typed, with `_reason` saying why it cannot load (NULL if it can).
+-- A date before 2000, or (except the due date) after the variable `ingest_clock` (the
+-- portal's clock, "now" for a file) plus a day, is a typo, not a dossier: it would put
+-- the agency's history in the wrong registry version and stretch every period's range.
 create or replace temp table validated as
 with typed as (
     select
@@ -53,6 +56,10 @@ checked as (
                  then 'NgayKetThucXuLy ''' || finished_text || ''' is not a valid date' end,
             case when returned_text is not null and NgayTra is null
                  then 'NgayTra ''' || returned_text || ''' is not a valid date' end,
+            case when least(NgayTiepNhan, NgayHenTra, NgayKetThucXuLy, NgayTra) < timestamp '2000-01-01'
+                 then 'a date is before 2000 (' || strftime(least(NgayTiepNhan, NgayHenTra, NgayKetThucXuLy, NgayTra), '%d/%m/%Y') || ')' end,
+            case when greatest(NgayTiepNhan, NgayKetThucXuLy, NgayTra) > getvariable('ingest_clock')::timestamp + interval 1 day
+                 then 'a date is in the future (' || strftime(greatest(NgayTiepNhan, NgayKetThucXuLy, NgayTra), '%d/%m/%Y') || ')' end,
             case when NgayKetThucXuLy::date < NgayTiepNhan::date
                  then 'NgayKetThucXuLy ' || strftime(NgayKetThucXuLy, '%d/%m/%Y') || ' is before NgayTiepNhan ' || strftime(NgayTiepNhan, '%d/%m/%Y') end,
             case when supplements_text is not null and (SoLanBoSung is null or SoLanBoSung < 0)

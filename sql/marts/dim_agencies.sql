@@ -1,12 +1,18 @@
 -- grain: one row per agency, whether sent in the agencies export or only named by dossiers
--- The agency's area code (MaDVHC) is read in the unit registry version its dossiers live
--- in: codes were re-used by the 2025 reform, so 05809 means Cù Vân before 1 July 2025.
+-- The agency's area code (MaDVHC) is named here in the unit registry version most of its
+-- dossiers were received in: codes were re-used by the 2025 reform (05809 means Cù Vân
+-- before 1 July 2025), and a stray dossier dated after it must not rename years of
+-- history. This is only the agency's label; what counts where is dim_unit_membership,
+-- by each dossier's date.
 with agencies as (
     select * from stg_agencies
 ),
 
 dossier_agencies as (
-    select agency_code, max(received_date) as last_received_date
+    select
+        agency_code,
+        count_if(received_date <= date '2025-06-30') as dossiers_before_reform,
+        count_if(received_date > date '2025-06-30')  as dossiers_after_reform
     from stg_dossiers
     group by agency_code
 ),
@@ -22,7 +28,8 @@ all_agencies as (
         agencies.agency_level,
         agencies.unit_code,
         agencies.parent_agency_code,
-        dossier_agencies.last_received_date,
+        coalesce(dossier_agencies.dossiers_before_reform, 0) as dossiers_before_reform,
+        coalesce(dossier_agencies.dossiers_after_reform, 0)  as dossiers_after_reform,
         agencies.agency_code is not null as is_known_agency
     from agencies
     full outer join dossier_agencies on agencies.agency_code = dossier_agencies.agency_code
@@ -41,7 +48,7 @@ versioned as (
         * exclude (in_pre, in_post),
         case
             when in_pre and in_post
-                then case when last_received_date > date '2025-06-30' then 'post2025' else 'pre2025' end
+                then case when dossiers_after_reform > dossiers_before_reform then 'post2025' else 'pre2025' end
             when in_pre then 'pre2025'
             when in_post then 'post2025'
         end as unit_version
@@ -63,6 +70,8 @@ final as (
         units.province_code,
         versioned.parent_agency_code,
         versioned.is_known_agency,
+        versioned.dossiers_before_reform,
+        versioned.dossiers_after_reform,
         units.unit_code is not null                               as is_unit_resolved
     from versioned
     left join units

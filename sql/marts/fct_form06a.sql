@@ -89,6 +89,7 @@ final as (
                 select 1 from dossiers
                 inner join membership on membership.agency_id = dossiers.agency_id
                 where membership.ancestor_code = with_field.unit_code
+                  and dossiers.received_date between membership.valid_from and membership.valid_to
                   and dossiers.received_date between with_field.period_start and with_field.period_end
             )
         end as covered_by_dossiers

@@ -7,6 +7,9 @@
 --   overdue_delta   the pending days after the due day, i.e. `to` with due < to
 -- Carried over at `from` (received before `from`, open at `from`) is the pending stock
 -- at `from` - 1, so it needs no deltas of its own.
+-- `received_after_reform` keeps each event with the registry version of the day its dossier
+-- was received (DESIGN §5: a re-used area code names the old unit until 30 June 2025), so
+-- that an old commune's open dossiers never count in the new commune that re-used its code.
 with dossiers as (
     select * from fct_dossiers
 ),
@@ -18,6 +21,7 @@ counted as (
 received as (
     select
         agency_id, field_id, procedure_id, channel,
+        received_date >= date '2025-07-01' as received_after_reform,
         received_date                                             as day,
         1                                                         as received,
         (channel = 2)::int                                        as received_online,
@@ -40,6 +44,7 @@ received as (
 refused as (
     select
         agency_id, field_id, procedure_id, channel,
+        received_date >= date '2025-07-01' as received_after_reform,
         received_date as day,
         0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
@@ -51,6 +56,7 @@ refused as (
 resolved as (
     select
         agency_id, field_id, procedure_id, channel,
+        received_date >= date '2025-07-01' as received_after_reform,
         finished_date as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         1,
@@ -68,6 +74,7 @@ resolved as (
 overdue_start as (
     select
         agency_id, field_id, procedure_id, channel,
+        received_date >= date '2025-07-01' as received_after_reform,
         greatest(received_date, due_date + 1) as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
@@ -80,6 +87,7 @@ overdue_start as (
 overdue_end as (
     select
         agency_id, field_id, procedure_id, channel,
+        received_date >= date '2025-07-01' as received_after_reform,
         finished_date as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,

@@ -5,6 +5,7 @@
 -- received_online, received_direct, received_postal, resolved, resolved_early,
 -- resolved_on_time, resolved_late, pending, pending_within_due, pending_overdue,
 -- carried_over, refused; $agency_ids, $level, $field_ids, $procedure_ids (NULL = all),
+-- $window_from, $window_to (a unit filter's version: the days its dossiers were received, or NULL),
 -- $channel (KenhThucHien or NULL); $row_limit.
 with dossiers as (
     select * from fct_dossiers
@@ -26,6 +27,7 @@ selected as (
     select *
     from dossiers
     where ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
+      and received_date between coalesce($window_from::date, received_date) and coalesce($window_to::date, received_date)
       and ($field_ids is null or field_id in (select unnest($field_ids::bigint[])))
       and ($procedure_ids is null or procedure_id in (select unnest($procedure_ids::bigint[])))
       and ($channel is null or channel = $channel)

@@ -8,6 +8,8 @@
 --   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
 --   $by                   grouping, as above
 --   $agency_ids           BIGINT[] of dim_agencies ids, or NULL for every agency
+--   $window_from, $window_to  the days a unit filter's registry version is valid: its
+--                         agencies count only the dossiers received then (NULL: any day)
 --   $unit_codes           VARCHAR[] of unit codes a form 06a without an agency may match, or NULL
 --   $level                'province' | 'district' | 'commune', or NULL
 --   $field_ids            BIGINT[] of dim_fields ids, or NULL
@@ -23,6 +25,11 @@
 --   flows (received..., resolved...)  = P(to) - P(from - 1)
 --   pending, pending_overdue          = P(to) of their +1/-1 deltas
 --   carried_over                      = pending at from - 1 = P(from - 1) of pending_delta
+--
+-- A dossier belongs to the unit that received it, on that date (DESIGN §5): by unit or
+-- area, an agency whose area code is in both registry versions counts in the old unit
+-- with the dossiers it received until 30 June 2025 and in the new one with the others
+-- (the rollups keep `received_after_reform`); a unit filter keeps those of its version.
 with periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
@@ -68,6 +75,7 @@ area_units as (
 agency_areas as (
     select
         dim_unit_membership.agency_id,
+        dim_unit_membership.unit_version,
         max_by(area_units.unit_code, area_units.depth)  as unit_code,
         max_by(area_units.unit_name, area_units.depth)  as unit_name,
         max_by(area_units.unit_level, area_units.depth) as unit_level
@@ -75,23 +83,56 @@ agency_areas as (
     inner join area_units
         on area_units.unit_code = dim_unit_membership.ancestor_code
         and area_units.unit_version = dim_unit_membership.unit_version
-    group by dim_unit_membership.agency_id
+    group by dim_unit_membership.agency_id, dim_unit_membership.unit_version
+),
+
+-- by unit or area, an agency's part in each registry version its area code is in (its
+-- dossiers received before the reform, or after; or all of them when the code is in one
+-- version only); otherwise, and for an agency whose code is in neither, all its dossiers
+agency_parts as (
+    select
+        agency_id,
+        unit_version,
+        case when valid_to < date '9999-12-31' then false
+             when valid_from > date '1900-01-01' then true end as received_after_reform
+    from dim_unit_membership
+    where depth = 0 and $by in ('unit', 'area')
+    union all
+    select agency_id, null, null
+    from dim_agencies
+    where $by not in ('unit', 'area')
+       or agency_id not in (select agency_id from dim_unit_membership)
+),
+
+-- a unit filter's own part: the dossiers received while its version is valid
+filter_part as (
+    select case when $window_to::date < date '2025-07-01' then false
+                when $window_from::date >= date '2025-07-01' then true end as received_after_reform
 ),
 
 selected_agencies as (
     select
         dim_agencies.agency_id,
-        case when $by = 'unit' then dim_agencies.unit_code
+        coalesce(agency_parts.received_after_reform, filter_part.received_after_reform) as received_after_reform,
+        case when $by = 'unit' then coalesce(own_unit.unit_code, dim_agencies.unit_code)
              when $by = 'area' then coalesce(agency_areas.unit_code, dim_agencies.unit_code) end as unit_code,
-        case when $by = 'unit' then dim_agencies.unit_name
+        case when $by = 'unit' then coalesce(own_unit.unit_name, dim_agencies.unit_name)
              when $by = 'area' then coalesce(agency_areas.unit_name, dim_agencies.unit_name) end as unit_name,
-        case when $by = 'unit' then dim_agencies.unit_level
+        case when $by = 'unit' then coalesce(own_unit.unit_level, dim_agencies.unit_level)
              when $by = 'area' then coalesce(agency_areas.unit_level, dim_agencies.unit_level)
              when $by = 'level' then dim_agencies.agency_level end as level
     from dim_agencies
-    left join agency_areas using (agency_id)
+    inner join agency_parts using (agency_id)
+    cross join filter_part
+    left join dim_units as own_unit
+        on own_unit.unit_code = dim_agencies.unit_code and own_unit.unit_version = agency_parts.unit_version
+    left join agency_areas
+        on agency_areas.agency_id = dim_agencies.agency_id and agency_areas.unit_version = agency_parts.unit_version
     where ($agency_ids is null or dim_agencies.agency_id in (select unnest($agency_ids::bigint[])))
       and ($level is null or dim_agencies.agency_level = $level)
+      -- a part of another version than the filter's is no part of it
+      and (agency_parts.received_after_reform is null or filter_part.received_after_reform is null
+           or agency_parts.received_after_reform = filter_part.received_after_reform)
 ),
 
 selected_fields as (
@@ -105,9 +146,11 @@ monthly_by_group as (
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_monthly.day as month,
-        sum(columns(kpi_monthly.* exclude (agency_id, field_id, channel, day)))
+        sum(columns(kpi_monthly.* exclude (agency_id, field_id, channel, received_after_reform, day)))
     from kpi_monthly
-    inner join selected_agencies using (agency_id)
+    inner join selected_agencies
+        on selected_agencies.agency_id = kpi_monthly.agency_id
+        and kpi_monthly.received_after_reform = coalesce(selected_agencies.received_after_reform, kpi_monthly.received_after_reform)
     inner join selected_fields using (field_id)
     where $channel is null or kpi_monthly.channel = $channel
     group by all
@@ -118,9 +161,11 @@ days_by_group as (
         selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
         selected_fields.group_field_id as field_id,
         kpi_daily.day,
-        sum(columns(kpi_daily.* exclude (agency_id, field_id, channel, day)))
+        sum(columns(kpi_daily.* exclude (agency_id, field_id, channel, received_after_reform, day)))
     from kpi_daily
-    inner join selected_agencies using (agency_id)
+    inner join selected_agencies
+        on selected_agencies.agency_id = kpi_daily.agency_id
+        and kpi_daily.received_after_reform = coalesce(selected_agencies.received_after_reform, kpi_daily.received_after_reform)
     inner join selected_fields using (field_id)
     -- only P(from - 1) and P(to) can fall inside a month; every other point ends one
     where (kpi_daily.day between date_trunc('month', $date_from::date) and $date_from::date - 1
@@ -167,7 +212,11 @@ form06a_in_period as (
     inner join fct_form06a
         on fct_form06a.period_start >= periods.period_start
         and fct_form06a.period_end <= periods.period_end
-    left join selected_agencies on selected_agencies.agency_id = fct_form06a.agency_id
+    -- a report counts with the part of its agency its period ends in
+    left join selected_agencies
+        on selected_agencies.agency_id = fct_form06a.agency_id
+        and (fct_form06a.period_end >= date '2025-07-01')
+            = coalesce(selected_agencies.received_after_reform, fct_form06a.period_end >= date '2025-07-01')
     where not fct_form06a.covered_by_dossiers
       and not $dossiers_only
       and ($field_ids is null or fct_form06a.field_id in (select unnest($field_ids::bigint[])))

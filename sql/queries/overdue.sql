@@ -5,6 +5,7 @@
 --   $as_of       the calendar date the watchlist is read on
 --   $due_by      the last due date counted as "due soon" ($as_of - 1 for none)
 --   $agency_ids  BIGINT[] or NULL;  $level  agency level or NULL;  $field_ids  BIGINT[] or NULL
+--   $window_from, $window_to  a unit filter's version: the days its dossiers were received, or NULL
 with dossiers as (
     select * from fct_dossiers
 ),
@@ -30,6 +31,7 @@ pending as (
       and due_date is not null
       and due_date <= greatest($due_by::date, $as_of::date - 1)
       and ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
+      and received_date between coalesce($window_from::date, received_date) and coalesce($window_to::date, received_date)
       and ($field_ids is null or field_id in (select unnest($field_ids::bigint[])))
 ),
 
