@@ -14,7 +14,8 @@ from ui import charts, formats
 from ui.data import data_state, kpi_rows, overdue_rows, targets, today
 from ui.i18n import lang, tr
 from ui.labels import RANKABLE, kpi_label
-from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style, wall_style
+from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style
+from ui import wall as wall_fit
 from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
 from warehouse.periods import day, last_months, on_screen
@@ -34,10 +35,14 @@ try:
 except ValueError:
     rotate = 20
 unit = st.query_params.get("unit") or None
-big = {"dark": True, "font_size": 22} if wall else {"dark": False, "font_size": 14}
+big = {"dark": False, "font_size": 14}
+# On the wall a chart takes the height the panel leaves it; on a laptop, its own.
+chart_height = {"height": "stretch"} if wall else {}
 
 if wall:
-    wall_style()
+    screen = wall_fit.viewport()
+    wall_fit.style(screen)
+    big = wall_fit.chart_style(screen)
     period_name = st.query_params.get("period", "month")
     ranking_kpi = st.query_params.get("kpi", "on_time_rate")
 else:
@@ -109,7 +114,7 @@ def tiles_panel() -> None:
         st.plotly_chart(
             charts.trend(trend, kpis, {k: goals.target(k, None, year) for k in kpis}, language,
                          height=520 if wall else 380, **big),
-            config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}",
+            config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}", **chart_height,
         )
 
 
@@ -133,6 +138,7 @@ def ranking_panel() -> None:
                 st.plotly_chart(
                     charts.ranking(rows, ranking_kpi, target, language, title=title, height=560 if wall else 320, **big),
                     config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
+                    **chart_height,
                 )
 
 
@@ -150,7 +156,7 @@ def overdue_panel() -> None:
         charts.ranking(by_agency.rename({"agency_name": "unit_name"}), "overdue", None, language,
                        title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
                        height=620 if wall else 360, **big),
-        config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}",
+        config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}", **chart_height,
     )
 
 
@@ -165,7 +171,7 @@ PANELS = (
 @st.fragment(run_every=rotate if rotate > 0 else 15)
 def wall_screen() -> None:
     # Panels follow the wall clock, so every screen in the room shows the same one.
-    index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else 0
+    index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else wall_fit.first_panel(st.query_params, len(PANELS))
     render, (title_vi, title_en) = PANELS[index]
     state = data_state()
     head, stamp = st.columns([3, 2])

@@ -20,13 +20,15 @@ SERIES = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION)
 GOOD, BAD = BLUE, VERMILLION
 
 
-def _layout(figure: go.Figure, *, dark: bool, height: int, font_size: int) -> go.Figure:
+def _layout(figure: go.Figure, *, dark: bool, height: int, font_size: int, scale: float = 1.0) -> go.Figure:
+    """The common look. `scale`: the wall's screen against 1920×1080 (margins and lines
+    grow with the type, so that 4K draws what 1080p draws, twice as large)."""
     figure.update_layout(
         template="plotly_dark" if dark else "plotly_white",
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        margin={"l": round(10 * scale), "r": round(10 * scale), "t": round(40 * scale), "b": round(10 * scale)},
         # Explicit on dark: the wall draws with theme=None, so nothing else sets a light text colour.
         font={"size": font_size, **({"color": "#f2f4f8"} if dark else {})},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
@@ -37,7 +39,7 @@ def _layout(figure: go.Figure, *, dark: bool, height: int, font_size: int) -> go
 
 def trend(
     frame: pl.DataFrame, kpis: list[str], targets: dict[str, float | None], lang: Lang,
-    *, dark: bool = False, height: int = 380, font_size: int = 14,
+    *, dark: bool = False, height: int = 380, font_size: int = 14, scale: float = 1.0,
 ) -> go.Figure:
     """Monthly rates as lines, each with its target as a dashed line of the same colour."""
     figure = go.Figure()
@@ -59,12 +61,12 @@ def trend(
             ))
     figure.update_yaxes(ticksuffix="%", rangemode="normal")
     figure.update_xaxes(type="category")
-    return _layout(figure, dark=dark, height=height, font_size=font_size)
+    return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
 
 
 def ranking(
     frame: pl.DataFrame, kpi: str, target: float | None, lang: Lang, *, title: str,
-    dark: bool = False, height: int = 320, font_size: int = 14,
+    dark: bool = False, height: int = 320, font_size: int = 14, scale: float = 1.0,
 ) -> go.Figure:
     """Units as horizontal bars on one KPI, coloured by whether they meet the target."""
     is_rate = kpi in RATE_KPIS
@@ -90,7 +92,7 @@ def ranking(
     if is_rate:
         figure.update_xaxes(ticksuffix="%")
     figure.update_layout(title={"text": title, "font": {"size": font_size + 2}})
-    return _layout(figure, dark=dark, height=height, font_size=font_size)
+    return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
 
 
 def channels(frame: pl.DataFrame, lang: Lang, *, dark: bool = False, height: int = 300, font_size: int = 14) -> go.Figure:
