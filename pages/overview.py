@@ -17,6 +17,7 @@ from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style
 from ui import wall as wall_fit
 from ui.url_state import UrlState
+from ui.partial import day_so_far, is_partial, partial_label, yesterday_note
 from ui.tiles import channel_note, ranked, tile
 from warehouse.periods import day, last_months, on_screen
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
@@ -35,7 +36,7 @@ try:
 except ValueError:
     rotate = 20
 unit = st.query_params.get("unit") or None
-big = {"dark": False, "font_size": 14}
+big = {"dark": False, "font_size": 14, "scale": 1.0}
 # On the wall a chart takes the height the panel leaves it; on a laptop, its own.
 chart_height = {"height": "stretch"} if wall else {}
 
@@ -88,8 +89,11 @@ def tiles_panel() -> None:
         today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
         yesterday = day(today()).previous()
         yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
-        today_tiles.append(tile("received", today_row, yesterday_row, None, goals, None, year, language,
-                                label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)))
+        # A day still running has no whole day to compare with: yesterday is said, not subtracted.
+        so_far = day_so_far(data_state().published_at, today(), language)
+        today_tiles.append(tile("received", today_row, None if so_far else yesterday_row, None, goals, None, year, language,
+                                label=tr("Tiếp nhận hôm nay", "Received today") + so_far,
+                                note=yesterday_note(today_row, yesterday_row, so_far, language)))
     tiles = today_tiles + [
         tile("received", now, before, trend, goals, None, year, language,
              label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
@@ -98,13 +102,19 @@ def tiles_panel() -> None:
         tile("pending_overdue", now, before, trend, goals, None, year, language,
              label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
     ]
-    for column, item in zip(st.columns(len(tiles)), tiles):
-        with column:
+    # The month still running is an open point at the end of a dotted segment, "đến 02/12".
+    running = partial_label(current.end, language) if trend is not None and not trend.is_empty() and is_partial(
+        trend["period_start"][-1], current.end) else None
+    for number, (column, item) in enumerate(zip(st.columns(len(tiles)), tiles)):
+        with column, st.container(border=True, key=f"ioc-tile-{number}"):
             # On a laptop five tiles leave no room beside the change: one caption below says it.
-            st.metric(item.label, item.value, item.delta, delta_color=item.delta_color, border=True,
-                      chart_data=item.sparkline or None, chart_type="area",
+            st.metric(item.label, item.value, item.delta, delta_color=item.delta_color,
                       delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None)
-            st.caption(item.note)
+            ends_running = running if item.sparkline and trend[item.key][-1] is not None else None
+            if spark := charts.sparkline_svg(item.sparkline, colour=charts.tile_colour(item.meets_target),
+                                             partial=ends_running, line_px=2.5 * big["scale"]):
+                st.html(spark)
+        column.caption(item.note)
     if not wall:
         st.caption(tr(f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày).",
                       f"Arrows: change against {previous.label('en')} (the same number of days)."))
@@ -113,7 +123,7 @@ def tiles_panel() -> None:
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
         st.plotly_chart(
             charts.trend(trend, kpis, {k: goals.target(k, None, year) for k in kpis}, language,
-                         height=520 if wall else 380, **big),
+                         height=520 if wall else 380, through=current.end, **big),
             config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}", **chart_height,
         )
 

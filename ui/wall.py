@@ -84,7 +84,8 @@ def viewport() -> Viewport:
 def wall_css() -> str:
     return """
 <style>
-  :root { --u: min(1vw, 1.7778vh); }
+  :root { --u: min(1vw, 1.7778vh); --ioc-spark-h: calc(var(--u) * 3); --ioc-spark-dot: calc(var(--u) * 0.75);
+          --ioc-spark-ring: calc(var(--u) * 0.13); --ioc-spark-font: calc(var(--u) * 0.95); --ioc-spark-bg: #151c33; }
   html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
       background: #0b1020 !important; color: #f2f4f8 !important; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
@@ -109,7 +110,10 @@ def wall_css() -> str:
   h1, h2, h3, [data-testid="stHeading"] * { color: #f2f4f8 !important; }
   h1 { font-size: calc(var(--u) * 2.6) !important; } h2 { font-size: calc(var(--u) * 2.0) !important; padding: 0 !important; }
   h3 { font-size: calc(var(--u) * 1.6) !important; padding: 0 !important; }
-  [data-testid="stMetric"] { background: #151c33; border-radius: calc(var(--u) * 0.8); padding: calc(var(--u) * 0.8) calc(var(--u) * 1.2) !important; }
+  /* a tile: its card (a bordered container keyed ioc-tile-N), the figure, the sparkline */
+  [class*="st-key-ioc-tile-"] { background: #151c33; border: none !important; border-radius: calc(var(--u) * 0.8);
+      padding: calc(var(--u) * 0.8) calc(var(--u) * 1.2) !important; gap: calc(var(--u) * 0.3) !important; }
+  [data-testid="stMetric"] { background: transparent; padding: 0 !important; }
   [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: calc(var(--u) * 1.35) !important; color: #c9d1e3 !important; }
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: calc(var(--u) * 3.4) !important; color: #ffffff !important; line-height: 1.1; }
   [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * { font-size: calc(var(--u) * 1.1) !important; }
@@ -118,9 +122,6 @@ def wall_css() -> str:
   [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: calc(var(--u) * 1.0) !important; color: #c9d1e3 !important; }
   [data-testid="stAlert"] * { font-size: calc(var(--u) * 1.2) !important; }
   [data-testid="stAlert"] svg { width: calc(var(--u) * 1.3) !important; height: calc(var(--u) * 1.3) !important; }
-  /* the sparklines are drawn for the light theme: no white card, a faint area under the line */
-  [data-testid="stMetricChart"] svg { background-color: transparent !important; }
-  [data-testid="stMetricChart"] .mark-area path { opacity: 0.25 !important; }
 </style>
 """
 
