@@ -60,7 +60,7 @@ else:
         format_func=lambda k: kpi_label(k, language),
     )
     url.write()
-    top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
+    top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon=":material/tv:")
 
 goals = targets()
 
@@ -158,7 +158,7 @@ def overdue_panel() -> None:
         empty_state(result.message)
         return
     if result.empty:
-        st.success(tr("Không có hồ sơ quá hạn.", "No overdue dossiers."), icon="✅")
+        st.success(tr("Không có hồ sơ quá hạn.", "No overdue dossiers."), icon=":material/check_circle:")
         return
     by_agency = overdue_summary(result.frame, "agency").head(10)
     st.metric(tr("Hồ sơ đang quá hạn", "Pending overdue"), formats.count(result.frame.height, language))
@@ -187,11 +187,11 @@ def wall_screen() -> None:
     head, stamp = st.columns([3, 2])
     head.header(f"{tr(title_vi, title_en)} · {on_screen(period_name, today())[0].label(language)}")
     if state.has_data and state.is_stale():
-        stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon="⚠️")
+        stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon=":material/warning:")
     elif state.has_data:
         stamp.caption(data_time(state))
     else:
-        stamp.info(tr("Chưa có dữ liệu", "No data yet"), icon="⏳")
+        stamp.info(tr("Chưa có dữ liệu", "No data yet"), icon=":material/hourglass_top:")
     if state.has_data:
         render()
 

@@ -355,11 +355,19 @@ def render_png(
         return screenshot(page, path)
 
 
-def wall_url(base_url: str, *, unit: str | None = None, period: str | None = None, lang: str = "vi") -> str:
-    # rotate=0: the export shows the first panel, still.
+def wall_url(
+    base_url: str, *, unit: str | None = None, period: str | None = None, lang: str = "vi",
+    size: tuple[int, int] | None = None, panel: int | None = None,
+) -> str:
+    # rotate=0: the export shows the first panel (or `panel`), still. `size`: the window's,
+    # which the wall otherwise reloads itself once to learn (ui/wall.py).
     params = {"wall": "1", "rotate": "0"}
     params.update({name: value for name, value in (("unit", unit), ("period", period)) if value})
+    if panel is not None:
+        params["panel"] = str(panel)
     params["lang"] = lang
+    if size:
+        params.update(vw=str(size[0]), vh=str(size[1]))
     return f"{base_url}/?{urlencode(params)}"
 
 
@@ -370,4 +378,4 @@ def render_wall_png(
     """The wall screen (first panel, no rotation) for `unit` and `period`, as PNG at `out`."""
     check_browser()
     with serve_dashboard(warehouse) as base_url:
-        return render_png(wall_url(base_url, unit=unit, period=period, lang=lang), out, width, height)
+        return render_png(wall_url(base_url, unit=unit, period=period, lang=lang, size=(width, height)), out, width, height)

@@ -140,9 +140,8 @@ def overview_trend(monkeypatch, warehouse, today: str, **params: str) -> tuple[d
     """The overview's trend figure (as Plotly JSON) and its tile labels on `today`."""
     import json
 
-    from streamlit.testing.v1 import AppTest
-
     from conftest import FIXTURES, ROOT, load
+    from streamlit.testing.v1 import AppTest
 
     kpi = FIXTURES / "kpi"
     load(warehouse, kpi / "agencies.csv", kpi / "procedures.csv", kpi / "dossiers.csv")

@@ -24,12 +24,12 @@ def freshness_banner(state: DataState | None = None) -> DataState:
         st.info(tr(
             "Chưa có dữ liệu. Hệ thống đang nạp dữ liệu lần đầu từ cổng dịch vụ công; trang sẽ tự cập nhật.",
             "No data yet. The first load from the public-service portal is running; this page updates itself.",
-        ), icon="⏳")
+        ), icon=":material/hourglass_top:")
     elif state.is_stale():
         st.warning(tr(
             f"Dữ liệu chưa được cập nhật: lần cập nhật tốt gần nhất lúc {formats.moment(state.published_at, 'vi')}.",
             f"Data is not up to date: the last good update was at {formats.moment(state.published_at, 'en')}.",
-        ), icon="⚠️")
+        ), icon=":material/warning:")
     else:
         st.caption(data_time(state))
     return state
@@ -37,9 +37,9 @@ def freshness_banner(state: DataState | None = None) -> DataState:
 
 def empty_state(message: str | None = None) -> None:
     if message:
-        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + message, icon="⚠️")
+        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + message, icon=":material/warning:")
     else:
-        st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon="ℹ️")
+        st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon=":material/info:")
 
 
 def reform_note(spans_reform: bool) -> None:
@@ -50,7 +50,7 @@ def reform_note(spans_reform: bool) -> None:
             "This period spans 1 July 2025 (the administrative reform): dossiers before it belong to the former districts "
             "and communes, after it to the new communes. Units are listed as they were when they received the dossiers, "
             "never merged or renamed.",
-        ), icon="🗺️")
+        ), icon=":material/map:")
 
 
 # Tile labels and the "vs previous period" note wrap instead of ending in "…": five tiles
