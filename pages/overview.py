@@ -77,7 +77,8 @@ def tiles_panel() -> None:
     now = first_row(kpi_rows(KpiFilter(current.start, current.end, unit=unit)))
     before = first_row(kpi_rows(KpiFilter(previous.start, previous.end, unit=unit)))
     window = last_months(current.end, 12)
-    trend_result = kpi_rows(KpiFilter(window.start, window.end, unit=unit, by="month"))
+    # Up to today, not the month's end: pending and overdue in the running month are as of today.
+    trend_result = kpi_rows(KpiFilter(window.start, current.end, unit=unit, by="month"))
     trend = trend_result.frame
     if now is None:
         empty_state(trend_result.message)
