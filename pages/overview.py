@@ -124,7 +124,7 @@ def tiles_panel() -> None:
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
         st.plotly_chart(
             charts.trend(trend, kpis, {k: goals.target(k, None, year) for k in kpis}, language,
-                         height=520 if wall else 380, through=current.end, **big),
+                         height=wall_fit.chart_height(screen, "trend") if wall else 380, through=current.end, **big),
             config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}", **chart_height,
         )
 
@@ -147,7 +147,7 @@ def ranking_panel() -> None:
                 empty_state()
             else:
                 st.plotly_chart(
-                    charts.ranking(rows, ranking_kpi, target, language, title=title, height=560 if wall else 320, **big),
+                    charts.ranking(rows, ranking_kpi, target, language, title=title, height=wall_fit.chart_height(screen, "ranking") if wall else 320, **big),
                     config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
                     **chart_height,
                 )
@@ -166,7 +166,7 @@ def overdue_panel() -> None:
     st.plotly_chart(
         charts.ranking(by_agency.rename({"agency_name": "unit_name"}), "overdue", None, language,
                        title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
-                       height=620 if wall else 360, **big),
+                       height=wall_fit.chart_height(screen, "overdue") if wall else 360, **big),
         config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}", **chart_height,
     )
 

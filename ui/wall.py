@@ -107,6 +107,11 @@ def wall_css() -> str:
   [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
       flex: 1 1 0 !important; min-height: 0 !important; }
   [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) > * { height: 100% !important; }
+  /* panels change in place: what is being replaced stays as it is, never faded */
+  [data-stale="true"], [data-testid="stElementContainer"], [data-testid="stVerticalBlock"] {
+      opacity: 1 !important; transition: none !important; }
+  /* and what is left of the old panel after the new one's elements is gone at once, not squeezed */
+  [data-stale="false"] ~ [data-stale="true"] { display: none !important; }
   h1, h2, h3, [data-testid="stHeading"] * { color: #f2f4f8 !important; }
   h1 { font-size: calc(var(--u) * 2.6) !important; } h2 { font-size: calc(var(--u) * 2.0) !important; padding: 0 !important; }
   h3 { font-size: calc(var(--u) * 1.6) !important; padding: 0 !important; }
@@ -136,6 +141,16 @@ def chart_style(screen: Viewport) -> dict:
     """The keyword arguments of ui/charts.py's figures on this screen: dark, and type
     that scales with it (22 px on 1920×1080, 44 px on 3840×2160)."""
     return {"dark": True, "font_size": screen.px(22), "scale": screen.scale}
+
+
+# The share of the screen's height each panel's chart gets (measured on 1920×1080, the
+# same on any 16:9 screen): the figure is drawn at it first, so that it does not jump
+# from a default height to its box's when a panel comes up.
+CHART_SHARE = {"trend": 0.53, "ranking": 0.9, "overdue": 0.79}
+
+
+def chart_height(screen: Viewport, chart: str) -> int:
+    return round(screen.height * CHART_SHARE[chart])
 
 
 def first_panel(params, count: int) -> int:
