@@ -112,3 +112,20 @@ def test_navigation_has_material_icons_and_no_emoji(new_page, base_url):
     assert nav.locator('[data-testid="stIconMaterial"]').count() == 5
     main_text = page.locator('[data-testid="stMain"]').inner_text()
     assert not EMOJI.search(main_text), EMOJI.findall(main_text)
+
+
+def test_first_visitor_to_a_page_sees_no_page_not_found(browser, demo_warehouse):
+    # A server of its own: the dialog came only to the first session after a start.
+    from reports.browser import serve_dashboard, wait_ready
+
+    with serve_dashboard(demo_warehouse, env={"IOC_TODAY": "2025-11-15"}) as url:
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/phan-tich", wait_until="commit")
+            wait_ready(page, '[data-testid="stMain"] [data-testid="stHeading"]')
+            page.wait_for_timeout(1000)
+            assert page.url.rstrip("/").endswith("/phan-tich")
+            assert page.locator('[role="dialog"]').filter(has_text="Page not found").count() == 0
+        finally:
+            context.close()
