@@ -11,13 +11,13 @@ import time
 import streamlit as st
 
 from ui import charts, formats
+from ui import wall as wall_fit
 from ui.data import data_state, kpi_rows, overdue_rows, targets, today
 from ui.i18n import lang, tr
 from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style
-from ui import wall as wall_fit
-from ui.url_state import UrlState
 from ui.partial import day_so_far, is_partial, partial_label, yesterday_note
+from ui.url_state import UrlState
 from ui.tiles import channel_note, ranked, tile
 from warehouse.periods import day, last_months, on_screen
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
@@ -147,7 +147,8 @@ def ranking_panel() -> None:
                 empty_state()
             else:
                 st.plotly_chart(
-                    charts.ranking(rows, ranking_kpi, target, language, title=title, height=wall_fit.chart_height(screen, "ranking") if wall else 320, **big),
+                    charts.ranking(rows, ranking_kpi, target, language, title=title,
+                                   height=wall_fit.chart_height(screen, "ranking") if wall else 320, **big),
                     config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
                     **chart_height,
                 )
