@@ -40,8 +40,15 @@ MEASURE_JS = """() => {
   // tile cards whose content runs past their box (a clipped figure or label)
   const overflowing = [...document.querySelectorAll('[class*="st-key-ioc-tile-"]')]
     .filter(card => card.scrollHeight > card.clientHeight + 1 || card.scrollWidth > card.clientWidth + 1).length;
+  // chart texts drawn over one another: the legend, annotations ("đến 02/12") and titles
+  const boxesOf = (chart) => [...chart.querySelectorAll('g.legend, g.annotation, g.g-gtitle')]
+    .map(g => g.getBoundingClientRect()).filter(b => b.width > 0);
+  const overlapping = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(boxesOf)
+    .map(list => list.some((a, i) => list.slice(i + 1).some(b =>
+      a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)))
+    .filter(Boolean).length;
   return {
-    viewport: [innerWidth, innerHeight],
+    viewport: [innerWidth, innerHeight], overlapping,
     documentHeight: document.documentElement.scrollHeight, documentWidth: document.documentElement.scrollWidth,
     mainScroll: [main.scrollHeight, main.clientHeight],
     top: Math.min(...boxes.map(b => b.top)), bottom: Math.max(...boxes.map(b => b.bottom)),
@@ -69,6 +76,7 @@ def assert_fits(measured: dict, size: tuple[int, int]) -> None:
     assert measured["top"] >= 0 and measured["bottom"] <= height + 0.5, measured
     assert measured["right"] <= width + 0.5, measured
     assert measured["overflowing"] == 0, "a tile's content runs past its card"
+    assert measured["overlapping"] == 0, "a chart's legend, title or label is drawn over another"
     for chart in measured["charts"]:
         # the chart is drawn at the height its box was given (plotly followed the layout)
         assert chart["height"] > 0.15 * height, measured["charts"]
