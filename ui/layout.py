@@ -1,5 +1,6 @@
 """Pieces every page shows the same way: the data time, stale and empty states, and the
-wall screen's look (tables and downloads: `ui/tables.py`). Streamlit calls live in `ui/` and pages only."""
+tiles' look (the wall screen: `ui/wall.py`; tables and downloads: `ui/tables.py`).
+Streamlit calls live in `ui/` and pages only."""
 
 from __future__ import annotations
 
