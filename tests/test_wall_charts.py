@@ -173,3 +173,19 @@ def test_overview_trend_of_a_past_month_is_not_marked(monkeypatch, warehouse):
     trend, _ = overview_trend(monkeypatch, warehouse, "2023-03-31", wall="1", rotate="0", period="2023-02")
     assert annotations(trend) == []
     assert not any(t.get("meta") == "partial" for t in trend["data"])
+
+
+def test_briefing_trend_draws_a_running_month():
+    from reports.charts import trend_png
+    from warehouse.targets import load_targets
+
+    frame = months_to(date(2026, 12, 1)).with_columns(
+        period_end=pl.col("period_start").dt.month_end(),
+        received=pl.lit(100), carried_over=pl.lit(0), resolved=pl.lit(90),
+        received_online=pl.lit(70), received_direct=pl.lit(30), received_postal=pl.lit(0),
+    )
+    running = frame.with_columns(
+        period_end=pl.when(pl.col("period_start") == date(2026, 12, 1)).then(date(2026, 12, 2))
+        .otherwise(pl.col("period_end")))
+    for each in (frame, running):
+        assert trend_png(each, load_targets(), None, dpi=50).startswith(b"\x89PNG")
