@@ -137,3 +137,27 @@ def test_first_visitor_to_a_page_sees_no_page_not_found(browser, demo_warehouse)
             assert page.locator('[role="dialog"]').filter(has_text="Page not found").count() == 0
         finally:
             context.close()
+
+
+# Sampled every 50 ms while panels change: faded elements, the document's height, a heading.
+TRANSITION_JS = """() => ({
+  faded: [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stElementContainer"]')]
+    .filter(e => parseFloat(getComputedStyle(e).opacity) < 1).length,
+  documentHeight: document.documentElement.scrollHeight,
+  heading: (document.querySelector('[data-testid="stMain"] h2') || {}).innerText || null,
+})"""
+
+
+def test_wall_panels_change_in_place(new_page, base_url):
+    page = new_page(1920, 1080)
+    open_page(page, f"{base_url}/?wall=1&rotate=3&vw=1920&vh=1080", HEADING)
+    samples, headings = [], set()
+    for _ in range(160):  # 8 s: two or three changes
+        sample = page.evaluate(TRANSITION_JS)
+        samples.append(sample)
+        headings.add(sample["heading"])
+        page.wait_for_timeout(50)
+    assert len(headings - {None}) >= 2, f"no panel change seen: {headings}"
+    assert None not in headings, "the heading went away while a panel changed (a blank flash)"
+    assert all(s["faded"] == 0 for s in samples), "elements faded while a panel changed"
+    assert all(s["documentHeight"] == 1080 for s in samples), {s["documentHeight"] for s in samples}
