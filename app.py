@@ -9,7 +9,7 @@ from ui.data import backfill_progress, data_state
 # How often an open dashboard looks for a newer published snapshot.
 REFRESH_SECONDS = 15
 
-st.set_page_config(page_title="IOC — Dịch vụ công", page_icon="🏛️", layout="wide")
+st.set_page_config(page_title="IOC — Dịch vụ công", page_icon=":material/account_balance:", layout="wide")
 wall = st.query_params.get("wall") == "1"
 
 
@@ -22,7 +22,7 @@ def follow_new_data() -> None:
         st.session_state["data_version"] = version
         st.rerun(scope="app")
     if progress := backfill_progress():
-        st.info(progress, icon="⏳")
+        st.info(progress, icon=":material/hourglass_top:")
 
 
 def language_switch() -> None:
@@ -35,11 +35,12 @@ def language_switch() -> None:
 
 
 pages = [
-    st.Page("pages/overview.py", title=tr("Tổng quan", "Overview"), icon="🏛️", url_path="tong-quan", default=True),
-    st.Page("pages/explorer.py", title=tr("Phân tích", "Explorer"), icon="🔎", url_path="phan-tich"),
-    st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon="⏰", url_path="tre-han"),
-    st.Page("pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon="🩺", url_path="du-lieu"),
-    st.Page("pages/report_exports.py", title=tr("Báo cáo", "Reports"), icon="📑", url_path="bao-cao"),
+    st.Page("pages/overview.py", title=tr("Tổng quan", "Overview"), icon=":material/account_balance:",
+            url_path="tong-quan", default=True),
+    st.Page("pages/explorer.py", title=tr("Phân tích", "Explorer"), icon=":material/query_stats:", url_path="phan-tich"),
+    st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon=":material/alarm:", url_path="tre-han"),
+    st.Page("pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon=":material/monitor_heart:", url_path="du-lieu"),
+    st.Page("pages/report_exports.py", title=tr("Báo cáo", "Reports"), icon=":material/description:", url_path="bao-cao"),
 ]
 navigation = st.navigation(pages, position="hidden" if wall else "sidebar")
 if not wall:

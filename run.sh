@@ -37,7 +37,8 @@ PYTHON
 fi
 $PY -m ingest worker &
 pids+=($!)
-.venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.port "${PORT:-8501}" \
+# ui.launch is `streamlit run` without a false "Page not found" for the first visitor
+$PY -m ui.launch run app.py --server.address 127.0.0.1 --server.port "${PORT:-8501}" \
     --server.headless true --browser.gatherUsageStats false &
 pids+=($!)
 echo "Dashboard: http://127.0.0.1:${PORT:-8501}  (Ctrl-C stops the portal, the worker and the dashboard)"

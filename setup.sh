@@ -3,15 +3,15 @@
 # System packages the product needs (Debian): Chromium renders the wall screen as PNG
 # and drives the browser tests (Playwright's own browser download does not work on
 # every network, so Playwright launches Debian's /usr/bin/chromium); poppler-utils
-# (pdftotext, pdftoppm) checks the PDF briefing in the tests; fonts-noto-color-emoji draws
-# the pages' icons (🏛️ 🔎 ⏰) in the wall PNG and screenshots instead of empty boxes.
+# (pdftotext, pdftoppm) checks the PDF briefing in the tests. No emoji font: the pages'
+# icons are Streamlit's Material icons (a web font it ships), and the few marks in text
+# (✓ ✗ ⬇) are in DejaVu Sans.
 set -euo pipefail
 cd "$(dirname "$0")"
 requirements="${1:-requirements.txt}"
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
-fc-list : family 2>/dev/null | grep -i "color emoji" >/dev/null || missing+=(fonts-noto-color-emoji)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "Installing ${missing[*]} (apt-get)…"

@@ -26,7 +26,7 @@ st.subheader(tr("Nguồn dữ liệu", "Sources"))
 all_runs = runs()
 known = sources(all_runs) if not all_runs.is_empty() else []
 if not known:
-    st.info(tr("Chưa có lần nạp dữ liệu nào.", "No ingest run yet."), icon="ℹ️")
+    st.info(tr("Chưa có lần nạp dữ liệu nào.", "No ingest run yet."), icon=":material/info:")
 for source, column in zip(known, st.columns(max(len(known), 1))):
     with column:
         age = source.age(now)
@@ -34,13 +34,13 @@ for source, column in zip(known, st.columns(max(len(known), 1))):
         stale = source.is_stale(now, stale_after())
         st.markdown(f"### {md(source.source)}")
         st.badge(tr("Dữ liệu cũ", "Stale") if stale else tr("Cập nhật", "Fresh"),
-                 color="red" if stale else "blue", icon="⚠️" if stale else "✅")
+                 color="red" if stale else "blue", icon=":material/warning:" if stale else ":material/check_circle:")
         st.metric(tr("Lần nạp thành công gần nhất", "Last successful pull"),
                   formats.moment(source.last_ok, language),
                   tr(f"{formats.count(minutes, 'vi')} phút trước", f"{formats.count(minutes, 'en')} minutes ago")
                   if minutes is not None else None, delta_color="off", delta_arrow="off", border=True)
         if source.last_status != "ok" and source.last_error:
-            st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + md(source.last_error), icon="🛑")
+            st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + md(source.last_error), icon=":material/error:")
 st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().total_seconds() // 60)} phút.",
               f"Alert threshold: data older than {int(stale_after().total_seconds() // 60)} minutes."))
 
@@ -53,7 +53,7 @@ if state.has_data:
     reasons = read("quarantine_reasons")
     st.subheader(tr("Dòng bị cách ly", "Quarantined rows"))
     if reasons.empty:
-        st.success(tr("Không có dòng nào bị cách ly.", "No quarantined rows."), icon="✅")
+        st.success(tr("Không có dòng nào bị cách ly.", "No quarantined rows."), icon=":material/check_circle:")
     else:
         table(reasons.frame)
         rows = read("quarantine").frame
@@ -64,14 +64,14 @@ if state.has_data:
     st.subheader(tr("Biểu 06a sai lệch", "Form 06a problems"))
     violations = read("form06a_violations")
     if violations.empty:
-        st.success(tr("Các biểu 06a đã nạp đều khớp số liệu.", "Every loaded form 06a adds up."), icon="✅")
+        st.success(tr("Các biểu 06a đã nạp đều khớp số liệu.", "Every loaded form 06a adds up."), icon=":material/check_circle:")
     else:
         table(violations.frame)
 
     st.subheader(tr("Đơn vị chưa xác định", "Unplaced units"))
     unresolved = read("unresolved_units")
     if unresolved.empty:
-        st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon="✅")
+        st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon=":material/check_circle:")
     else:
         table(unresolved.frame)
 
@@ -80,11 +80,11 @@ try:
     problems = province_problems(load_calendar())
 except WarehouseError as error:
     problems = []
-    st.error(str(error), icon="🛑")
+    st.error(str(error), icon=":material/error:")
 else:
     if not problems:
         st.success(tr("Lịch của tỉnh không có ngày nào ghi trùng hay thừa.",
-                      "The provincial calendar names no day twice and changes nothing in vain."), icon="✅")
+                      "The provincial calendar names no day twice and changes nothing in vain."), icon=":material/check_circle:")
 for problem in problems:
     day = formats.day(problem.day, language)
     st.warning({
@@ -94,7 +94,7 @@ for problem in problems:
                           f"{day} is added as a day off but is already off."),
         "not_off": tr(f"Ngày {day} được đặt là ngày làm việc nhưng vốn đã là ngày làm việc.",
                       f"{day} is set as a working day but is already one."),
-    }[problem.problem], icon="⚠️")
+    }[problem.problem], icon=":material/warning:")
 st.caption(tr("Ngày nghỉ, ngày làm bù quốc gia lấy từ thư viện `holidays`; điều chỉnh của tỉnh trong "
               "config/calendar_province.toml (`python -m warehouse calendar --year YYYY` liệt kê cả năm).",
               "National days off and make-up days come from the `holidays` package; the province's changes "

@@ -61,7 +61,7 @@ st.caption(tr(f"Tính đến ngày {formats.day(as_of, 'vi')}; số ngày tính 
               f"As of {formats.day(as_of, 'en')}; days are working days (weekends and public holidays excluded)."))
 
 if watch.is_empty():
-    st.success(tr("Không có hồ sơ quá hạn hoặc sắp đến hạn.", "No dossiers overdue or due soon."), icon="✅")
+    st.success(tr("Không có hồ sơ quá hạn hoặc sắp đến hạn.", "No dossiers overdue or due soon."), icon=":material/check_circle:")
     st.stop()
 
 by_agency, by_field, listing = st.tabs([tr("Theo cơ quan", "By agency"), tr("Theo lĩnh vực", "By field"),

@@ -11,10 +11,12 @@ import time
 import streamlit as st
 
 from ui import charts, formats
+from ui import wall as wall_fit
 from ui.data import data_state, kpi_rows, overdue_rows, today
 from ui.i18n import LANGS, lang, tr
 from ui.labels import RANKABLE, kpi_label
-from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style, wall_style
+from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style
+from ui.partial import day_so_far, is_partial, partial_label, yesterday_note
 from ui.url_state import UrlState, parse_int
 from ui.tiles import channel_note, ranked, tile
 from warehouse import registry
@@ -32,10 +34,14 @@ url = UrlState("overview")
 wall = st.query_params.get("wall") == "1"
 rotate = url.get("rotate", default=20, parse=parse_int, clamp=(0, 3600)) if wall else 0
 unit = url.get("unit")
-big = {"dark": True, "font_size": 22} if wall else {"dark": False, "font_size": 14}
+big = {"dark": False, "font_size": 14, "scale": 1.0}
+# On the wall a chart takes the height the panel leaves it; on a laptop, its own.
+chart_height = {"height": "stretch"} if wall else {}
 
 if wall:
-    wall_style()
+    screen = wall_fit.viewport()
+    wall_fit.style(screen)
+    big = wall_fit.chart_style(screen)
     # the wall also shows fixed periods (a report's wall.png of 2023-02)
     period_name = url.get("period", default="month", parse=lambda text: parse_period(text, today()) and text)
     ranking_kpi = url.get("kpi", default="on_time_rate", options=RANKABLE)
@@ -54,7 +60,7 @@ else:
         format_func=lambda k: kpi_label(k, language),
     )
     url.write()
-    top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon="📺")
+    top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon=":material/tv:")
 
 shown = on_screen(period_name, today())[0]
 if unit and kpi_rows(KpiFilter(shown.start, shown.end, unit=unit)).message:
@@ -74,7 +80,8 @@ def tiles_panel() -> None:
     now = first_row(kpi_rows(KpiFilter(current.start, current.end, unit=unit)))
     before = first_row(kpi_rows(KpiFilter(previous.start, previous.end, unit=unit)))
     window = last_months(current.end, 12)
-    trend_result = kpi_rows(KpiFilter(window.start, window.end, unit=unit, by="month"))
+    # Up to today, not the month's end: pending and overdue in the running month are as of today.
+    trend_result = kpi_rows(KpiFilter(window.start, current.end, unit=unit, by="month"))
     trend = trend_result.frame
     if now is None:
         empty_state(trend_result.message)
@@ -86,8 +93,11 @@ def tiles_panel() -> None:
         today_row = first_row(kpi_rows(KpiFilter(today(), today(), unit=unit)))
         yesterday = day(today()).previous()
         yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
-        today_tiles.append(tile("received", today_row, yesterday_row, None, language,
-                                label=tr("Tiếp nhận hôm nay", "Received today"), note=channel_note(today_row, language)))
+        # A day still running has no whole day to compare with: yesterday is said, not subtracted.
+        so_far = day_so_far(data_state().published_at, today(), language)
+        today_tiles.append(tile("received", today_row, None if so_far else yesterday_row, None, language,
+                                label=tr("Tiếp nhận hôm nay", "Received today") + so_far,
+                                note=yesterday_note(today_row, yesterday_row, so_far, language)))
     tiles = today_tiles + [
         tile("received", now, before, trend, language,
              label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
@@ -96,13 +106,19 @@ def tiles_panel() -> None:
         tile("pending_overdue", now, before, trend, language,
              label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
     ]
-    for column, item in zip(st.columns(len(tiles)), tiles):
-        with column:
+    # The month still running is an open point at the end of a dotted segment, "đến 02/12".
+    running = partial_label(current.end, language) if trend is not None and not trend.is_empty() and is_partial(
+        trend["period_start"][-1], current.end) else None
+    for number, (column, item) in enumerate(zip(st.columns(len(tiles)), tiles)):
+        with column, st.container(border=True, key=f"ioc-tile-{number}"):
             # On a laptop five tiles leave no room beside the change: one caption below says it.
-            st.metric(item.label, item.value, item.delta, delta_color=item.delta_color, border=True,
-                      chart_data=item.sparkline or None, chart_type="area",
+            st.metric(item.label, item.value, item.delta, delta_color=item.delta_color,
                       delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None)
-            st.caption(item.note)
+            ends_running = running if item.sparkline and trend[item.key][-1] is not None else None
+            if spark := charts.sparkline_svg(item.sparkline, colour=charts.tile_colour(item.meets_target),
+                                             partial=ends_running, line_px=2.5 * big["scale"]):
+                st.html(spark)
+        column.caption(item.note)
     if not wall:
         st.caption(tr(f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày).",
                       f"Arrows: change against {previous.label('en')} (the same number of days)."))
@@ -111,8 +127,8 @@ def tiles_panel() -> None:
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
         st.plotly_chart(
             charts.trend(trend, kpis, {k: now.get(registry.target_column(k)) for k in kpis}, language,
-                         height=520 if wall else 380, **big),
-            config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}",
+                         height=wall_fit.chart_height(screen, "trend") if wall else 380, through=current.end, **big),
+            config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}", **chart_height,
         )
 
 
@@ -132,8 +148,10 @@ def ranking_panel() -> None:
                 empty_state()
             else:
                 st.plotly_chart(
-                    charts.ranking(rows, ranking_kpi, None, language, title=title, height=560 if wall else 320, **big),
+                    charts.ranking(rows, ranking_kpi, None, language, title=title,
+                                   height=wall_fit.chart_height(screen, "ranking") if wall else 320, **big),
                     config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
+                    **chart_height,
                 )
 
 
@@ -143,15 +161,15 @@ def overdue_panel() -> None:
         empty_state(result.message)
         return
     if result.empty:
-        st.success(tr("Không có hồ sơ quá hạn.", "No overdue dossiers."), icon="✅")
+        st.success(tr("Không có hồ sơ quá hạn.", "No overdue dossiers."), icon=":material/check_circle:")
         return
     by_agency = overdue_summary(result.frame, "agency").head(10)
     st.metric(tr("Hồ sơ đang quá hạn", "Pending overdue"), formats.count(result.frame.height, language))
     st.plotly_chart(
         charts.ranking(by_agency.rename({"agency_name": "unit_name"}), "overdue", None, language,
                        title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
-                       height=620 if wall else 360, **big),
-        config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}",
+                       height=wall_fit.chart_height(screen, "overdue") if wall else 360, **big),
+        config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}", **chart_height,
     )
 
 
@@ -166,17 +184,17 @@ PANELS = (
 @st.fragment(run_every=rotate if rotate > 0 else 15)
 def wall_screen() -> None:
     # Panels follow the wall clock, so every screen in the room shows the same one.
-    index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else 0
+    index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else wall_fit.first_panel(st.query_params, len(PANELS))
     render, (title_vi, title_en) = PANELS[index]
     state = data_state()
     head, stamp = st.columns([3, 2])
     head.header(f"{tr(title_vi, title_en)} · {on_screen(period_name, today())[0].label(language)}")
     if state.has_data and state.is_stale():
-        stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon="⚠️")
+        stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon=":material/warning:")
     elif state.has_data:
         stamp.caption(data_time(state))
     else:
-        stamp.info(tr("Chưa có dữ liệu", "No data yet"), icon="⏳")
+        stamp.info(tr("Chưa có dữ liệu", "No data yet"), icon=":material/hourglass_top:")
     if state.has_data:
         render()
 

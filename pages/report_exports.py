@@ -34,14 +34,17 @@ PERIOD_LABELS = {
     "month": ("Tháng này", "This month"), "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
 }
 FILE_LABELS = {
-    "briefing.pdf": ("Bản tin PDF", "PDF briefing", "📄"), "form_06a.xlsx": ("Biểu 06a (XLSX)", "Form 06a (XLSX)", "📊"),
-    "kpi.csv": ("Chỉ số (CSV)", "KPIs (CSV)", "🧮"), "overdue.csv": ("Hồ sơ quá hạn (CSV)", "Overdue (CSV)", "⏰"),
-    "wall.png": ("Ảnh màn hình lớn", "Wall screenshot", "🖼️"),
+    "briefing.pdf": ("Bản tin PDF", "PDF briefing", ":material/picture_as_pdf:"),
+    "form_06a.xlsx": ("Biểu 06a (XLSX)", "Form 06a (XLSX)", ":material/table_chart:"),
+    "kpi.csv": ("Chỉ số (CSV)", "KPIs (CSV)", ":material/calculate:"),
+    "overdue.csv": ("Hồ sơ quá hạn (CSV)", "Overdue (CSV)", ":material/alarm:"),
+    "wall.png": ("Ảnh màn hình lớn", "Wall screenshot", ":material/image:"),
 }
 MIME = {".pdf": "application/pdf", ".csv": "text/csv",
         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".png": "image/png"}
-STATUS = {"ok": ("✅", "thành công", "ok"), "partial": ("⚠️", "thiếu tệp", "partial"),
-          "failed": ("❌", "lỗi", "failed"), "no_data": ("⏳", "chưa có dữ liệu", "no data")}
+# Plain marks: a table cell has no icon font, and an emoji needs an emoji font.
+STATUS = {"ok": ("✓", "thành công", "ok"), "partial": ("!", "thiếu tệp", "partial"),
+          "failed": ("✗", "lỗi", "failed"), "no_data": ("…", "chưa có dữ liệu", "no data")}
 
 language = lang()
 url = UrlState("reports")
@@ -97,13 +100,13 @@ def make_snapshot_now() -> None:
             status.update(label=tr("Đã tạo xong báo cáo", "The report is ready"), state="complete", expanded=False)
         elif code == 1:
             status.update(label=tr("Đã tạo báo cáo, thiếu một tệp", "Report made, one file missing"), state="error")
-            st.warning(md("\n".join(errors)), icon="⚠️")
+            st.warning(md("\n".join(errors)), icon=":material/warning:")
         else:
             status.update(label=tr("Không tạo được báo cáo", "The report could not be made"), state="error")
-            st.error(md("\n".join(errors)) or tr("Lỗi không rõ.", "Unknown error."), icon="❌")
+            st.error(md("\n".join(errors)) or tr("Lỗi không rõ.", "Unknown error."), icon=":material/error:")
 
 
-if st.button(tr("Tạo báo cáo", "Make the report"), type="primary", icon="📑", disabled=not state.has_data):
+if st.button(tr("Tạo báo cáo", "Make the report"), type="primary", icon=":material/description:", disabled=not state.has_data):
     make_snapshot_now()
 
 # ------------------------------------------------------------------ archive
@@ -111,7 +114,7 @@ if st.button(tr("Tạo báo cáo", "Make the report"), type="primary", icon="�
 st.subheader(tr("Báo cáo đã lưu", "Archived reports"))
 snapshots = list_archive(archive)
 if not snapshots:
-    st.info(tr("Chưa có báo cáo nào được lưu.", "No report has been archived yet."), icon="ℹ️")
+    st.info(tr("Chưa có báo cáo nào được lưu.", "No report has been archived yet."), icon=":material/info:")
 else:
     days = sorted({s.run_day for s in snapshots}, reverse=True)
     chosen_day = st.selectbox(tr("Ngày lập", "Made on"), days, format_func=lambda d: formats.day(d, language))
@@ -126,14 +129,14 @@ else:
             files = snapshot.files
             columns = st.columns(max(len(files), 1))
             for column, file in zip(columns, files):
-                vi, en, icon = FILE_LABELS.get(file.name, (file.name, file.name, "📁"))
+                vi, en, icon = FILE_LABELS.get(file.name, (file.name, file.name, ":material/draft:"))
                 column.download_button(
                     tr(vi, en), file.read_bytes(), file_name=f"{snapshot.folder.name}-{file.name}",
                     mime=MIME.get(file.suffix, "application/octet-stream"), icon=icon,
                     key=f"{snapshot.folder}/{file.name}",
                 )
             for name, reason in manifest.get("failures", {}).items():
-                st.warning(md(f"{name}: {reason}"), icon="⚠️")
+                st.warning(md(f"{name}: {reason}"), icon=":material/warning:")
 
 # ------------------------------------------------------------------ schedule
 

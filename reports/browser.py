@@ -93,7 +93,8 @@ def free_port() -> int:
 
 def streamlit_command(port: int, app: Path = APP) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(app),
+        # ui.launch is `streamlit run` without the false "Page not found" of a first visit
+        sys.executable, "-m", "ui.launch", "run", str(app),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false",
         # A served dashboard never edits its own source: watching it only costs inotify handles.
@@ -311,6 +312,7 @@ def open_page(
 def _dismiss_false_page_not_found(page: Page) -> None:
     # Streamlit 1.67 says "Page not found" to the first session after the server starts
     # even when it then runs the page asked for; the address (checked above) is right.
+    # A server started by ui.launch (as here) does not; one started by `streamlit run` may.
     dialog = page.locator('[role="dialog"]').filter(has_text="Page not found")
     if dialog.count():
         dialog.get_by_role("button", name="Close").click()
@@ -355,11 +357,19 @@ def render_png(
         return screenshot(page, path)
 
 
-def wall_url(base_url: str, *, unit: str | None = None, period: str | None = None, lang: str = "vi") -> str:
-    # rotate=0: the export shows the first panel, still.
+def wall_url(
+    base_url: str, *, unit: str | None = None, period: str | None = None, lang: str = "vi",
+    size: tuple[int, int] | None = None, panel: int | None = None,
+) -> str:
+    # rotate=0: the export shows the first panel (or `panel`), still. `size`: the window's,
+    # which the wall otherwise reloads itself once to learn (ui/wall.py).
     params = {"wall": "1", "rotate": "0"}
     params.update({name: value for name, value in (("unit", unit), ("period", period)) if value})
+    if panel is not None:
+        params["panel"] = str(panel)
     params["lang"] = lang
+    if size:
+        params.update(vw=str(size[0]), vh=str(size[1]))
     return f"{base_url}/?{urlencode(params)}"
 
 
@@ -370,4 +380,4 @@ def render_wall_png(
     """The wall screen (first panel, no rotation) for `unit` and `period`, as PNG at `out`."""
     check_browser()
     with serve_dashboard(warehouse) as base_url:
-        return render_png(wall_url(base_url, unit=unit, period=period, lang=lang), out, width, height)
+        return render_png(wall_url(base_url, unit=unit, period=period, lang=lang, size=(width, height)), out, width, height)

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ui import formats
+from ui.partial import is_partial, partial_label
 from warehouse import registry
 from warehouse.kpi_targets import target
 from warehouse.targets import Targets
@@ -35,6 +36,13 @@ def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
     months = trend["period_start"].to_list()
     labels = [formats.month(m) for m in months]
     x = list(range(len(months)))
+    # A month still running when the report is made (its rows end before the month does) is
+    # drawn as such: an open point at the end of a dotted segment, a paler bar, "đến 02/12".
+    through = trend["period_end"][-1] if months and "period_end" in trend.columns else None
+    partial = bool(months) and is_partial(months[-1], through)
+    if partial:
+        labels[-1] += f"\n({partial_label(through, 'vi')})"
+    whole = len(months) - 1 if partial else len(months)
 
     figure = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=dpi)
     FigureCanvasAgg(figure)
@@ -52,7 +60,11 @@ def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
     for kpi_name, colour, marker in series:
         label = registry.measure(kpi_name).vi
         values = [v if v is not None else float("nan") for v in trend[kpi_name].to_list()]
-        rates.plot(x, values, color=colour, marker=marker, markersize=3.5, linewidth=1.6, label=label)
+        rates.plot(x[:whole], values[:whole], color=colour, marker=marker, markersize=3.5, linewidth=1.6, label=label)
+        if partial:
+            rates.plot(x[-2:], values[-2:], color=colour, linestyle=(0, (1, 1.5)), linewidth=1.6)
+            rates.plot(x[-1:], values[-1:], color=colour, marker=marker, markersize=4.5, markerfacecolor="white",
+                       markeredgewidth=1.2, linestyle="none")
         goal = [target(targets, kpi_name, level, m.year) for m in months]
         if any(g is not None for g in goal):
             rates.step(x, [g if g is not None else float("nan") for g in goal], where="mid", color=colour,
@@ -67,6 +79,11 @@ def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
     volume.bar(x, online, color=SKY, width=0.7, label="Trực tuyến")
     volume.bar(x, other, bottom=online, color=GREY, width=0.7, label="Trực tiếp, bưu chính", hatch="///",
                edgecolor="white", linewidth=0)
+    if partial:
+        # paler, with a dotted outline: a part of a month, not a fall
+        volume.bar(x[-1:], [online[-1] + other[-1]], width=0.7, color="white", alpha=0.55, linewidth=0)
+        volume.bar(x[-1:], [online[-1] + other[-1]], width=0.7, fill=False, edgecolor=BLACK, linestyle=(0, (1, 1.5)),
+                   linewidth=0.8)
     volume.yaxis.set_major_locator(MaxNLocator(4, integer=True))
     volume.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.count(v)))
     volume.legend(loc="upper left", fontsize=6, ncols=2, frameon=False)

@@ -1,5 +1,6 @@
 """Pieces every page shows the same way: the data time, stale and empty states, and the
-wall screen's look (tables and downloads: `ui/tables.py`). Streamlit calls live in `ui/` and pages only."""
+tiles' look (the wall screen: `ui/wall.py`; tables and downloads: `ui/tables.py`).
+Streamlit calls live in `ui/` and pages only."""
 
 from __future__ import annotations
 
@@ -25,12 +26,12 @@ def freshness_banner(state: DataState | None = None) -> DataState:
         st.info(tr(
             "Chưa có dữ liệu. Hệ thống đang nạp dữ liệu lần đầu từ cổng dịch vụ công; trang sẽ tự cập nhật.",
             "No data yet. The first load from the public-service portal is running; this page updates itself.",
-        ), icon="⏳")
+        ), icon=":material/hourglass_top:")
     elif state.is_stale():
         st.warning(tr(
             f"Dữ liệu chưa được cập nhật: lần cập nhật tốt gần nhất lúc {formats.moment(state.published_at, 'vi')}.",
             f"Data is not up to date: the last good update was at {formats.moment(state.published_at, 'en')}.",
-        ), icon="⚠️")
+        ), icon=":material/warning:")
     else:
         st.caption(data_time(state))
     return state
@@ -38,9 +39,9 @@ def freshness_banner(state: DataState | None = None) -> DataState:
 
 def empty_state(message: str | None = None) -> None:
     if message:
-        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + md(message), icon="⚠️")
+        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + md(message), icon=":material/warning:")
     else:
-        st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon="ℹ️")
+        st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon=":material/info:")
 
 
 def reform_note(spans_reform: bool) -> None:
@@ -51,30 +52,7 @@ def reform_note(spans_reform: bool) -> None:
             "This period spans 1 July 2025 (the administrative reform): dossiers before it belong to the former districts "
             "and communes, after it to the new communes. Units are listed as they were when they received the dossiers, "
             "never merged or renamed.",
-        ), icon="🗺️")
-
-
-WALL_CSS = """
-<style>
-  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
-      background: #0b1020 !important; color: #f2f4f8 !important; }
-  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
-  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], #MainMenu, footer {
-      display: none !important; }
-  .block-container, [data-testid="stMainBlockContainer"] { padding: 1.2vw 2vw !important; max-width: 100% !important; }
-  h1, h2, h3, [data-testid="stHeading"] * { color: #f2f4f8 !important; }
-  h1 { font-size: 2.6vw !important; } h2 { font-size: 2.0vw !important; } h3 { font-size: 1.6vw !important; }
-  [data-testid="stMetric"] { background: #151c33; border-radius: 0.8vw; padding: 1vw 1.2vw !important; }
-  [data-testid="stMetricLabel"] * { font-size: 1.35vw !important; color: #c9d1e3 !important; }
-  [data-testid="stMetricValue"] { font-size: 3.6vw !important; color: #ffffff !important; line-height: 1.1; }
-  [data-testid="stMetricDelta"] * { font-size: 1.2vw !important; }
-  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { font-size: 1.1vw !important; color: #c9d1e3 !important; }
-  [data-testid="stAlert"] * { font-size: 1.2vw !important; }
-  /* the sparklines are drawn for the light theme: no white card, a faint area under the line */
-  [data-testid="stMetricChart"] svg { background-color: transparent !important; }
-  [data-testid="stMetricChart"] .mark-area path { opacity: 0.25 !important; }
-</style>
-"""
+        ), icon=":material/map:")
 
 
 # Tile labels and the "vs previous period" note wrap instead of ending in "…": five tiles
@@ -84,13 +62,20 @@ TILE_CSS = """
   [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *,
   [data-testid="stMetricDeltaDescription"], [data-testid="stMetricDeltaDescription"] * {
       white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+  /* the tiles' sparklines (ui/charts.sparkline_svg); the wall sets the variables in its units */
+  .ioc-spark { margin-top: 0.3rem; }
+  .ioc-spark-box { position: relative; }
+  .ioc-spark-line { display: block; width: 100%; height: var(--ioc-spark-h, 2.6rem); overflow: visible; }
+  .ioc-spark-open { position: absolute; width: var(--ioc-spark-dot, 0.65rem); height: var(--ioc-spark-dot, 0.65rem);
+      border: var(--ioc-spark-ring, 2px) solid; border-radius: 50%; transform: translate(-50%, -50%);
+      box-sizing: border-box; background: var(--ioc-spark-bg, #ffffff); }
+  .ioc-spark-label { display: block; text-align: right; font-size: var(--ioc-spark-font, 0.75rem); opacity: 0.85;
+      line-height: 1.2; }
+  .ioc-spark-key { display: inline-block; width: 0.7em; height: 0.7em; margin-right: 0.3em; border: 1.5px solid;
+      border-radius: 50%; vertical-align: middle; box-sizing: border-box; }
 </style>
 """
 
 
 def tile_style() -> None:
     st.html(TILE_CSS)
-
-
-def wall_style() -> None:
-    st.html(WALL_CSS + TILE_CSS)
