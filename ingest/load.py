@@ -4,6 +4,12 @@ For each file: archive it as received (personal-data columns removed), read it, 
 its kind, validate every row inside DuckDB, upsert the good rows (the row received last
 wins), quarantine the others with their reason and line. A file that cannot be read
 changes nothing; a file already loaded (same bytes) is skipped. One publish at the end.
+
+What is stored of a quarantined row: its contract columns' values and the names of its
+other columns, never their values (no list of personal-data names is complete; DESIGN §3).
+
+Whatever goes wrong inside one file (even an error nobody foresaw) ends as that file's
+one-line error: its transaction is rolled back and the other files load and publish.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, Kind, detect_kind, map_columns
+from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, ColumnMapping, Kind, detect_kind, map_columns
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
 from ingest.form06a_load import load_form06a
@@ -96,7 +102,22 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
         report.error = str(error)
     except Form06aError as error:
         report.error = str(error)
+    except Exception as error:  # the last resort: a bug must not cost the other files
+        # Only the error's type: its text may quote a value of the file, and this message
+        # is stored (a pull's run) and shown.
+        report.error = (
+            f"an unexpected error ({type(error).__name__}) stopped it; nothing of it was stored "
+            "(please send the file to the maintainers)"
+        )
+        _discard_archive(report)
     return report
+
+
+def _discard_archive(report: FileReport) -> None:
+    # The file was not recorded in ingest_files: an archived copy would belong to nothing.
+    if report.archived is not None:
+        report.archived.unlink(missing_ok=True)
+        report.archived = None
 
 
 def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport) -> None:
@@ -129,7 +150,7 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
     con.execute((SQL_DIR / "ingest" / f"validate_{kind.name}.sql").read_text(encoding="utf-8"))
     con.execute((SQL_DIR / "ingest" / "mark_duplicates.sql").read_text(encoding="utf-8").replace("{key}", kind.key))
     _upsert(con, kind, file_id)
-    _quarantine(con, kind, file_id, list(mapping.personal), read.unparsable)
+    _quarantine(con, kind, file_id, mapping, read.unparsable)
 
     report.rows_loaded = con.execute("select count(*) from validated where _reason is null").fetchone()[0]
     reasons = con.execute(
@@ -176,24 +197,32 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> None:
 
 
 def _quarantine(
-    con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, personal: list[str],
+    con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, mapping: ColumnMapping,
     unparsable: list[tuple[int, str, str]],
 ) -> None:
-    columns = f"* exclude ({', '.join(_ident(c) for c in personal)})" if personal else "*"
+    """The record of a bad row: its contract columns (under the file's names) and the names of the others."""
+    pairs = [f"{_literal(name)}, {_ident(name)}" for name in mapping.contract_to_file.values()]
+    if mapping.extra:
+        names = ", ".join(_literal(name) for name in mapping.extra)
+        pairs.append(f"'_other_columns', [{names}]")
     con.execute(
         f"""
         insert into quarantine
-        select ?, ?, validated._line, validated._reason, json_merge_patch(to_json(clean), '{{"_line": null}}')
+        select ?, ?, validated._line, validated._reason, record
         from validated
-        inner join (select {columns} from batch) as clean
-            on clean._line = validated._line
+        inner join (select _line, json_object({', '.join(pairs)}) as record from batch) as kept
+            on kept._line = validated._line
         where validated._reason is not null
         """,
         [file_id, kind.name],
     )
+    # A line that could not be split cannot be cut into columns either: its text is kept
+    # only when every column of the file is the contract's.
+    keep_text = not mapping.extra and not mapping.personal
     for line, reason, raw in unparsable:
         con.execute(
-            "insert into quarantine values (?, ?, ?, ?, to_json(?::varchar))", [file_id, kind.name, line, reason, raw]
+            "insert into quarantine values (?, ?, ?, ?, to_json(?::varchar))",
+            [file_id, kind.name, line, reason, raw if keep_text else None],
         )
 
 

@@ -4,6 +4,10 @@ Every reader leaves a temporary table `batch` in the given connection: the file'
 columns, all VARCHAR, plus `_line` (the row's line in the file, header = 1; for JSON,
 the record's position). Rows DuckDB's CSV parser could not split are returned apart,
 so they can be quarantined while the rest loads.
+
+A file's column whose name the loader uses itself (anything starting with "_", such as
+`_line`, and DuckDB's `rowid`), or that repeats another one but for case, is kept under
+a safe name (`file_line`), said in a note: the data is kept, the loader's columns stay its own.
 """
 
 from __future__ import annotations
@@ -12,15 +16,20 @@ import codecs
 import json
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
+from ingest.encoding import detect_encoding
 from ingest.errors import UnreadableFile
 
 SNIFF_BYTES = 1 << 16
+CHUNK = 1 << 20
+# An encrypted (password-protected) XLSX is an OLE compound file holding this stream.
+ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 JSON_RECORD_KEYS = ("data", "items", "records", "results", "rows", "value", "dossiers", "hoso")
 
 
@@ -42,6 +51,11 @@ def sniff_container(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
     if head.startswith((b"\xd0\xcf\x11\xe0",)):
+        if _contains(path, ENCRYPTED_PACKAGE):
+            raise UnreadableFile(
+                "it is a password-protected (encrypted) Excel workbook: open it in Excel, remove the password "
+                "(File > Info > Protect Workbook > Encrypt with Password) and save it again"
+            )
         raise UnreadableFile("it is an old binary Excel (.xls) workbook: save it as .xlsx or CSV")
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"[", b"{"):
@@ -64,6 +78,43 @@ def read_into_batch(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 def _head(path: Path) -> bytes:
     with open(path, "rb") as handle:
         return handle.read(SNIFF_BYTES)
+
+
+def _contains(path: Path, needle: bytes) -> bool:
+    """Whether the file holds these bytes anywhere (read in chunks that overlap by the needle's length)."""
+    tail = b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            if needle in tail + chunk:
+                return True
+            tail = chunk[-len(needle):]
+    return False
+
+
+def safe_names(columns: Iterable[str]) -> dict[str, str]:
+    """{file's name: safe name} for the columns that must be renamed (see the module's docstring)."""
+    columns = list(columns)
+    taken = {c.lower() for c in columns}
+    seen: set[str] = set()
+    renamed: dict[str, str] = {}
+    for column in columns:
+        lower = column.lower()
+        if lower.startswith("_") or lower == "rowid" or lower in seen:
+            base = "file" + column if column.startswith("_") else "file_" + column
+            safe, number = base, 2
+            while safe.lower() in taken:
+                safe, number = f"{base}_{number}", number + 1
+            taken.add(safe.lower())
+            renamed[column] = safe
+        seen.add(lower)
+    return renamed
+
+
+def _renamed_note(renamed: dict[str, str]) -> list[str]:
+    if not renamed:
+        return []
+    pairs = ", ".join(f"'{old}' as '{new}'" for old, new in renamed.items())
+    return [f"column(s) whose name the loader uses itself, or repeated, kept under another name: {pairs}"]
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
@@ -91,6 +142,11 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         if cleanup:
             source.unlink(missing_ok=True)
     columns = [row[0] for row in con.execute("select column_name from (describe batch_text)").fetchall()]
+    renamed = safe_names(columns)
+    for old, new in renamed.items():
+        con.execute(f'alter table batch_text rename column "{_quote(old)}" to "{_quote(new)}"')
+    columns = [renamed.get(c, c) for c in columns]
+    notes += _renamed_note(renamed)
     # rowid follows the file's order (header = line 1). Inside a transaction a new table's
     # rowids start at a large offset, hence the minimum. Rewriting a column of millions of
     # rows is costly, so the common case is a view; only rejected lines need a rewrite.
@@ -110,14 +166,10 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
 
 def _as_utf8(path: Path) -> tuple[Path, str | None, bool]:
     """The file itself if it is UTF-8 (with or without BOM), else a UTF-8 copy of it."""
-    head = _head(path)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _transcode(path, "utf-16"), "read as UTF-16 (as Excel saves 'Unicode text')", True
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    encoding = detect_encoding(path)
+    if encoding.name == "utf-8":
         return path, None, False
-    except UnicodeDecodeError:
-        return _transcode(path, "cp1258"), "not UTF-8: read as Windows-1258 (Vietnamese)", True
+    return _transcode(path, encoding.name), encoding.note, True
 
 
 def _transcode(path: Path, encoding: str) -> Path:
@@ -135,26 +187,28 @@ def _read_xlsx(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
         frame = pl.read_excel(path, engine="calamine", infer_schema_length=0)
     except Exception as error:  # calamine raises its own types for corrupt or foreign zips
         raise UnreadableFile(f"it cannot be read as an XLSX workbook ({str(error).splitlines()[0][:160]})") from None
-    frame = frame.select(pl.all().cast(pl.String)).with_row_index("_line", offset=2)
-    return _register(con, frame, "xlsx")
+    frame = frame.select(pl.all().cast(pl.String))
+    return _register(con, frame, "xlsx", first_line=2)
 
 
 def _read_json(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        # Numbers stay the text they were written as: a number of any size is then a value
+        # that does not fit (its row quarantined), never an error of the whole file.
+        document = json.loads(path.read_bytes().decode("utf-8-sig"), parse_int=str, parse_float=str, parse_constant=str)
+        records = _find_records(document)
+        if records is None:
+            raise UnreadableFile("the JSON holds no list of records (expected a list, or an object holding one)")
+        columns: dict[str, None] = {}
+        for record in records:
+            columns.update(dict.fromkeys(record))
+        values = {name: [_as_text(record.get(name)) for record in records] for name in columns}
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise UnreadableFile(f"it is not valid JSON ({error})") from None
-    records = _find_records(document)
-    if records is None:
-        raise UnreadableFile("the JSON holds no list of records (expected a list, or an object holding one)")
-    columns: dict[str, None] = {}
-    for record in records:
-        columns.update(dict.fromkeys(record))
-    frame = pl.DataFrame(
-        {name: [_as_text(record.get(name)) for record in records] for name in columns},
-        schema={name: pl.String for name in columns},
-    ).with_row_index("_line", offset=1)
-    return _register(con, frame, "json")
+    except RecursionError:
+        raise UnreadableFile("its JSON is nested too deeply (hundreds of levels) to be an export of records") from None
+    frame = pl.DataFrame(values, schema={name: pl.String for name in columns})
+    return _register(con, frame, "json", first_line=1)
 
 
 def _find_records(document: object) -> list[dict] | None:
@@ -180,19 +234,24 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
-def _register(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, container: str) -> ReadResult:
-    frame = frame.with_columns(pl.col("_line").cast(pl.Int64))
+def _register(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, container: str, first_line: int) -> ReadResult:
+    renamed = safe_names(frame.columns)
+    columns = [renamed.get(c, c) for c in frame.columns]
+    frame = frame.rename(renamed).with_row_index("_line", offset=first_line).with_columns(pl.col("_line").cast(pl.Int64))
     con.register("batch_frame", frame)
     con.execute("create or replace temp table batch as select * from batch_frame")
     con.unregister("batch_frame")
-    columns = [c for c in frame.columns if c != "_line"]
-    return ReadResult(container, columns, frame.height)
+    return ReadResult(container, columns, frame.height, _renamed_note(renamed))
 
 
 def release_batch(con: duckdb.DuckDBPyConnection) -> None:
     """Frees the file's rows once loaded, so a many-file load holds one file at a time."""
     _drop_batch(con)
     con.execute("drop table if exists batch_text")
+
+
+def _quote(name: str) -> str:
+    return name.replace('"', '""')
 
 
 def _drop_batch(con: duckdb.DuckDBPyConnection) -> None:
