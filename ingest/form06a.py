@@ -140,8 +140,10 @@ def _numbering_columns(row: Sequence[Any]) -> dict[int, int] | None:
             continue
         number: int | None = None
         in_parens = False
-        if isinstance(value, (int, float)):
-            if float(value).is_integer():
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float):
+            if value.is_integer():
                 number = int(value)
         else:
             text = _clean(value)
@@ -225,6 +227,9 @@ def _find_period(rows: Sequence[Sequence[Any]]) -> tuple[date, date]:
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$")
 _INTEGER = re.compile(r"^-?\d+$")
 _BLANK_MARKS = {"", "-", "–", "—"}
+# The warehouse stores counts as BIGINT; a larger "count" is a typo or garbage, and must
+# set its row aside rather than fail the whole report when it is stored.
+_MAX_COUNT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,10 @@ def _parse_count(raw: Any) -> _Count:
         if text in _BLANK_MARKS:
             # Vietnamese forms write "-" for "nothing here"; it is a blank, not text.
             return _Count()
+        digits = re.sub(r"[.,\s-]", "", text)
+        if (_INTEGER.match(text) or _THOUSANDS.match(text)) and len(digits) > 19:
+            # before int(): Python refuses to convert text of thousands of digits
+            return _Count(problem=f"is too large to be a count (a number of {len(digits)} digits)", numeric=True)
         if _INTEGER.match(text):
             number = int(text)
         elif _THOUSANDS.match(text):
@@ -259,12 +268,20 @@ def _parse_count(raw: Any) -> _Count:
                 return _Count(problem=f"is not a number ({text!r})")
     else:
         return _Count(problem=f"is not a number ({_clean(raw)!r})")
-    if isinstance(number, float) and not number.is_integer():
-        return _Count(problem=f"is not a whole number ({raw})", numeric=True)
+    if isinstance(number, float) and not number.is_integer():  # NaN and infinity too
+        return _Count(problem=f"is not a whole number ({_shown(raw)})", numeric=True)
     number = int(number)
+    if number > _MAX_COUNT:
+        return _Count(problem=f"is too large to be a count ({_shown(raw)})", numeric=True)
     if number < 0:
         return _Count(problem=f"is negative ({number})", numeric=True)
     return _Count(value=number, numeric=True)
+
+
+def _shown(value: Any) -> str:
+    # a value of thousands of digits would make the reason unreadable
+    text = str(value) if not isinstance(value, int) or value < 10**40 else "more than 40 digits"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _violations(counts: dict[int, int | None]) -> tuple[str, ...]:
