@@ -335,6 +335,20 @@ def _open(path: Path, *, data_only: bool = True) -> openpyxl.Workbook:
         raise Form06aError(f"the file {path.name} is {reason} and cannot be read") from exc
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an `<f>` element)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
 class _Sheet:
     """Cell values of one worksheet, with merged ranges resolved for labels."""
 
@@ -346,9 +360,16 @@ class _Sheet:
         self.rows: list[tuple[Any, ...]] = [
             tuple(row) for row in ws.iter_rows(min_row=1, max_col=width, values_only=True)
         ]
-        self._merged = [
-            (r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges
-        ]
+        # cell -> the top-left cell of its merge, built once: looking it up for every row
+        # of a 200,000-row form walked every merged range each time.
+        self._merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for r in ws.merged_cells.ranges:
+            if (r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) > 100_000:
+                continue  # a whole-column merge says nothing about a label
+            for line in range(r.min_row, r.max_row + 1):
+                for column in range(r.min_col, r.max_col + 1):
+                    self._merged[(line, column)] = (r.min_row, r.min_col)
+        self._has_formulas: bool | None = None
 
     def value(self, line: int, column: int) -> Any:
         row = self.rows[line - 1] if 0 < line <= len(self.rows) else ()
@@ -357,10 +378,7 @@ class _Sheet:
     def resolved(self, line: int, column: int) -> Any:
         # Only the top-left cell of a merge holds the text ("Tổng cộng" across STT
         # and label, a header spanning two rows).
-        for min_row, min_col, max_row, max_col in self._merged:
-            if min_row <= line <= max_row and min_col <= column <= max_col:
-                return self.value(min_row, min_col)
-        return self.value(line, column)
+        return self.value(*self._merged.get((line, column), (line, column)))
 
     def bold(self, line: int, column: int) -> bool:
         return bool(self._ws.cell(line, column).font.b)
@@ -368,6 +386,11 @@ class _Sheet:
     def unsaved_formula(self, line: int, column: int) -> bool:
         # data_only reads a formula's saved result; a file written by a library
         # that never computed it reads as blank, which would silently be 0.
+        if self._has_formulas is None:
+            # Opening the workbook again costs as much as the first time: only when it has a formula at all.
+            self._has_formulas = _has_formulas(self._path)
+        if not self._has_formulas:
+            return False
         if self._formulas is None:
             self._formulas = _open(self._path, data_only=False).worksheets[0]
         value = self._formulas.cell(line, column).value
