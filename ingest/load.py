@@ -55,7 +55,8 @@ class FileReport:
         if self.already_loaded:
             return [f"{name}: already loaded (same content); nothing changed"]
         out = [f"{name}: {self.kind}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined"]
-        out += [f"  quarantined {count:,} × {reason}" for reason, count in self.reasons]
+        # a reason quotes the value: one of thousands of digits must not flood the terminal
+        out += [f"  quarantined {count:,} × {_short(reason)}" for reason, count in self.reasons]
         out += [f"  note: {note}" for note in self.notes]
         if self.archived:
             out.append(f"  archived as {self.archived.name}")
@@ -260,6 +261,10 @@ def _missing_message(kind: Kind, missing: tuple[str, ...], unknown: list[str]) -
         close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.5)
         parts.append(f"{column} (found '{close[0]}' instead?)" if close else column)
     return f"a {kind.name} export must have the column(s) {', '.join(parts)}"
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sha256(path: Path) -> str:
