@@ -6,8 +6,9 @@ the record's position). Rows DuckDB's CSV parser could not split are returned ap
 so they can be quarantined while the rest loads.
 
 A file's column whose name the loader uses itself (anything starting with "_", such as
-`_line`, and DuckDB's `rowid`), or that repeats another one but for case, is kept under
-a safe name (`file_line`), said in a note: the data is kept, the loader's columns stay its own.
+`_line`, unless it is a contract column's; DuckDB's `rowid`), or that repeats another
+one but for case, is kept under a safe name (`file_line`), said in a note: the data is
+kept, the loader's columns stay its own.
 """
 
 from __future__ import annotations
@@ -23,13 +24,16 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ingest.contract import TABULAR_KINDS
 from ingest.encoding import detect_encoding
 from ingest.errors import UnreadableFile
+from ingest.names import normalize_column
 
 SNIFF_BYTES = 1 << 16
 CHUNK = 1 << 20
 # An encrypted (password-protected) XLSX is an OLE compound file holding this stream.
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+CONTRACT_NAMES = {normalize_column(c) for kind in TABULAR_KINDS for c in kind.columns}
 JSON_RECORD_KEYS = ("data", "items", "records", "results", "rows", "value", "dossiers", "hoso")
 
 
@@ -99,7 +103,9 @@ def safe_names(columns: Iterable[str]) -> dict[str, str]:
     renamed: dict[str, str] = {}
     for column in columns:
         lower = column.lower()
-        if lower.startswith("_") or lower == "rowid" or lower in seen:
+        # "_MaHoSo" is still the contract's column, however odd its spelling
+        loaders = lower.startswith("_") and normalize_column(column) not in CONTRACT_NAMES
+        if loaders or lower == "rowid" or lower in seen:
             base = "file" + column if column.startswith("_") else "file_" + column
             safe, number = base, 2
             while safe.lower() in taken:

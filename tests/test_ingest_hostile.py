@@ -253,18 +253,34 @@ def test_encrypted_xlsx_is_named_as_password_protected(capsys, warehouse: Wareho
 PERSONAL_HEADER = HEADER + ",SDT_LienHe,Số CMND,ThuDienTu,Địa chỉ thường trú,NgaySinh,TenNguoiNop,GhiChu"
 PERSONAL = ("0912345678", "001203004567", "hoa.nguyen@example.vn", "12 Lê Lợi, Thái Nguyên", "1990-05-17", "Nguyễn Thị Hoa")
 NOTE = "gọi Hoa 0987000111"  # an unknown column: its value may be anything, even personal data
-PERSONAL_ROWS = (
-    f"P1,1.000656,G01,XA-CV,2,4,20230216080000,,,0,{','.join(PERSONAL[:3])},\"{PERSONAL[3]}\",{','.join(PERSONAL[4:])},{NOTE}",
+PERSONAL_ROWS = [
+    ["P1", "1.000656", "G01", "XA-CV", "2", "4", "20230216080000", "", "", "0", *PERSONAL, NOTE],
     # status 11 does not exist: quarantined, and must arrive there without the person
-    f"P2,1.000656,G01,XA-CV,2,11,20230216080000,,,0,{','.join(PERSONAL[:3])},\"{PERSONAL[3]}\",{','.join(PERSONAL[4:])},{NOTE}",
-)
+    ["P2", "1.000656", "G01", "XA-CV", "2", "11", "20230216080000", "", "", "0", *PERSONAL, NOTE],
+]
 
 
-@pytest.fixture
-def personal_load(capsys, warehouse: WarehousePaths, tmp_path: Path) -> tuple[WarehousePaths, str]:
-    path = write_csv(tmp_path / "co_ca_nhan.csv", PERSONAL_HEADER, *PERSONAL_ROWS)
+def write_personal(path: Path, container: str) -> Path:
+    header = PERSONAL_HEADER.split(",")
+    if container == "csv":
+        quoted = [",".join(f'"{value}"' for value in row) for row in PERSONAL_ROWS]
+        return write_csv(path.with_suffix(".csv"), PERSONAL_HEADER, *quoted)
+    if container == "xlsx":
+        workbook = Workbook()
+        for row in [header, *PERSONAL_ROWS]:
+            workbook.active.append(row)
+        workbook.save(path.with_suffix(".xlsx"))
+        return path.with_suffix(".xlsx")
+    path = path.with_suffix(".json")
+    path.write_text(json.dumps({"data": [dict(zip(header, row)) for row in PERSONAL_ROWS]}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["csv", "xlsx", "json"])
+def personal_load(request, capsys, warehouse: WarehousePaths, tmp_path: Path) -> tuple[WarehousePaths, str]:
+    path = write_personal(tmp_path / "co_ca_nhan", request.param)
     code, output = ingest(capsys, warehouse, path, good_file(tmp_path))
-    assert code == 0 and "co_ca_nhan.csv: dossiers: 1 rows loaded, 1 quarantined" in output, output
+    assert code == 0 and f"{path.name}: dossiers: 1 rows loaded, 1 quarantined" in output, output
     assert_loaded_beside(code, output, warehouse)
     return warehouse, output
 
