@@ -103,7 +103,7 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
         report.error = str(error)
     except Form06aError as error:
         report.error = str(error)
-    except Exception as error:  # the last resort: a bug must not cost the other files
+    except Exception as error:  # noqa: BLE001 - the last resort: a bug must not cost the other files
         # Only the error's type: its text may quote a value of the file, and this message
         # is stored (a pull's run) and shown.
         report.error = (

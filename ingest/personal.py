@@ -50,7 +50,7 @@ ANYWHERE: dict[str, tuple[str, ...]] = {
 WHOLE_NAME: tuple[str, ...] = ("ten", "name", "tel", "dob", "sex", "id", "cmt", "phai", "mst", "stk")
 
 _ANYWHERE = re.compile("|".join(p for group in ANYWHERE.values() for p in group))
-_WHOLE = re.compile(r"(?:%s)\d*" % "|".join(WHOLE_NAME))
+_WHOLE = re.compile(rf"(?:{'|'.join(WHOLE_NAME)})\d*")
 
 
 def is_personal_data(column: str) -> bool:

@@ -8,15 +8,14 @@ and is published, which the KPI shows (January 2023: 2 dossiers before, 3 after)
 
 from __future__ import annotations
 
-import codecs
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import kpi_one, load, raw, write_csv
 from openpyxl import Workbook
 
-from conftest import kpi_one, load, raw, write_csv
 from ingest.__main__ import main
 from warehouse.paths import WarehousePaths
 
