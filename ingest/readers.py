@@ -129,6 +129,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     if encoding_note:
         notes.append(encoding_note)
     try:
+        # The reject tables outlive a scan, and a scan without errors adds no row to them:
+        # without emptying them, a clean file would take the previous file's bad lines.
+        con.execute("drop table if exists reject_errors; drop table if exists reject_scans")
         con.execute(
             """
             create or replace temp table batch_text as
@@ -138,9 +141,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
             [str(source)],
         )
         rejects = con.execute(
-            # reject tables live as long as the connection: keep this scan's only
-            "select line, error_type || ': ' || error_message, csv_line from reject_errors "
-            "where scan_id = (select max(scan_id) from reject_scans) order by line"
+            "select line, error_type || ': ' || error_message, csv_line from reject_errors order by line"
         ).fetchall()
     except duckdb.Error as error:
         raise UnreadableFile(f"it cannot be read as CSV ({str(error).splitlines()[0]})") from None
@@ -163,11 +164,24 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path) -> ReadResult:
     else:
         con.execute(f"create or replace temp table batch as select *, {line} as _line from batch_text")
         # Each line the parser rejected pushes the rows after it one line further down.
-        for line in sorted(int(line) for line, _, _ in rejects):
+        for line in sorted({int(line) for line, _, _ in rejects}):  # a line may be reported twice
             con.execute("update batch set _line = _line + 1 where _line >= ?", [line])
     rows = con.execute("select count(*) from batch").fetchone()[0]
-    unparsable = [(int(line), f"the line cannot be split into the header's columns ({reason})", raw) for line, reason, raw in rejects]
+    unparsable = _unparsable(rejects)
     return ReadResult("csv", columns, rows, notes, unparsable)
+
+
+def _unparsable(rejects: list[tuple]) -> list[tuple[int, str, str]]:
+    """One (line, reason, text) per rejected line: DuckDB may report a line once per error in it."""
+    by_line: dict[int, tuple[str, str]] = {}
+    for line, reason, raw in rejects:
+        if int(line) in by_line:
+            continue
+        if reason.startswith("INVALID ENCODING"):
+            by_line[int(line)] = ("the line is not valid text in the file's encoding (UTF-8)", raw)
+        else:
+            by_line[int(line)] = (f"the line cannot be split into the header's columns ({reason})", raw)
+    return [(line, reason, raw) for line, (reason, raw) in sorted(by_line.items())]
 
 
 def _as_utf8(path: Path) -> tuple[Path, str | None, bool]:
@@ -182,9 +196,19 @@ def _transcode(path: Path, encoding: str) -> Path:
     out = Path(tempfile.mkstemp(suffix=".csv", prefix="ioc-ingest-")[1])
     # Windows-1258 writes Vietnamese with combining accents; NFC makes "Đại Từ" compare
     # equal to the same name typed anywhere else. Line by line, so no character is split.
-    with open(path, "r", encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
-        for line in src:
-            dst.write(unicodedata.normalize("NFC", line))
+    try:
+        with open(path, encoding=encoding, newline="") as src, open(out, "w", encoding="utf-8", newline="") as dst:
+            for line in src:
+                dst.write(unicodedata.normalize("NFC", line))
+    except UnicodeError as error:
+        # Windows-1258 leaves a few bytes undefined (0x81, 0x8A, 0x90...): such a file is
+        # neither UTF-8 nor Windows-1258, and guessing would store garbled names.
+        out.unlink(missing_ok=True)
+        name = {"cp1258": "Windows-1258", "utf-16": "UTF-16"}.get(encoding, encoding)
+        raise UnreadableFile(
+            f"it is neither UTF-8 nor {name} text (byte {error.object[error.start:error.start + 1].hex(' ')} "
+            f"at position {error.start:,} of a block): save it as UTF-8"
+        ) from None
     return out
 
 

@@ -335,3 +335,40 @@ def test_quarantine_record_keeps_contract_values_and_other_columns_names(persona
     record = json.loads(record)
     assert record["MaHoSo"] == "P2" and record["TrangThaiHoSo"] == "11"
     assert record["_other_columns"] == ["GhiChu"]
+
+
+def test_utf8_file_with_one_broken_line_stays_utf8(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
+    # reading it all as Windows-1258 would garble every good name to save one bad line
+    hostile = tmp_path / "hon_hop.csv"
+    hostile.write_bytes(
+        (HEADER + ",TenLinhVuc\n" + "".join(f"X{i},1.000656,G01,XA-CV,2,4,20230216080000,,,0,Đất đai\n" for i in range(1, 6))).encode("utf-8")
+        + b"X6,1.000656,G01,XA-CV,2,4,20230216080000,,,0,\xd0\xe2\xect \xf0ai\n"
+        + "X7,1.000656,G01,XA-CV,2,4,20230216080000,,,0,Hộ tịch\n".encode("utf-8")
+    )
+    code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
+    assert code == 0 and "Windows-1258" not in output
+    assert_loaded_beside(code, output, warehouse)
+    assert raw(warehouse, "select MaHoSo, TenLinhVuc, _line from raw_dossiers where MaHoSo in ('X1', 'X7') order by 1") == [
+        ("X1", "Đất đai", 2), ("X7", "Hộ tịch", 8),  # a line reported twice moves the next ones down once
+    ]
+    assert quarantined(warehouse) == [(7, "the line is not valid text in the file's encoding (UTF-8)")]
+
+
+def test_text_neither_utf8_nor_windows_1258_is_refused_in_one_line(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
+    # 0x90 is undefined in Windows-1258, and the file is not UTF-8 either
+    hostile = tmp_path / "la.csv"
+    hostile.write_bytes((HEADER + "\n").encode() + b"X1,1.000656,G01,XA-CV,2,4,20230216080000,,,0\x90\xd0\n")
+    code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
+    assert_refused(code, output, hostile, "neither UTF-8 nor Windows-1258", "90")
+    assert_loaded_beside(code, output, warehouse)
+
+
+def test_clean_file_after_one_with_a_bad_line_takes_none_of_its_bad_lines(
+    capsys, warehouse: WarehousePaths, tmp_path: Path
+) -> None:
+    hostile = write_csv(tmp_path / "thua_cot.csv", HEADER, "X1,1.000656,G01,XA-CV,2,4,20230216080000,,,0,extra")
+    code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
+    assert code == 0
+    assert_loaded_beside(code, output, warehouse)
+    assert raw(warehouse, "select file_id, line from quarantine") == [(3, 2)]
+    assert raw(warehouse, "select _line from raw_dossiers where MaHoSo = 'G3'") == [(2,)]
