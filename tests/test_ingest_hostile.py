@@ -343,7 +343,7 @@ def test_utf8_file_with_one_broken_line_stays_utf8(capsys, warehouse: WarehouseP
     hostile.write_bytes(
         (HEADER + ",TenLinhVuc\n" + "".join(f"X{i},1.000656,G01,XA-CV,2,4,20230216080000,,,0,Đất đai\n" for i in range(1, 6))).encode("utf-8")
         + b"X6,1.000656,G01,XA-CV,2,4,20230216080000,,,0,\xd0\xe2\xect \xf0ai\n"
-        + "X7,1.000656,G01,XA-CV,2,4,20230216080000,,,0,Hộ tịch\n".encode("utf-8")
+        + "X7,1.000656,G01,XA-CV,2,4,20230216080000,,,0,Hộ tịch\n".encode()
     )
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
     assert code == 0 and "Windows-1258" not in output
