@@ -28,6 +28,7 @@ from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
 from ingest.form06a_load import load_form06a
 from ingest.readers import read_into_batch, release_batch, sniff_container
+from warehouse.errors import WarehouseError
 from warehouse.models import SQL_DIR
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
@@ -103,6 +104,9 @@ def load_file(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path,
         report.error = str(error)
     except Form06aError as error:
         report.error = str(error)
+    except WarehouseError as error:  # its message is written for a user
+        report.error = str(error)
+        _discard_archive(report)
     except Exception as error:  # noqa: BLE001 - the last resort: a bug must not cost the other files
         # Only the error's type: its text may quote a value of the file, and this message
         # is stored (a pull's run) and shown.
