@@ -2,14 +2,17 @@
 
 Column names are matched loosely (case, diacritics, spaces and underscores ignored),
 so `ma_ho_so` and `MaHoSo` are the same column; anything else is an unknown column,
-kept in raw as `_extra` unless it carries personal data, which is dropped.
+kept in raw as `_extra` unless it carries personal data (`ingest.personal`), which is dropped.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
+
+from ingest.names import normalize_column
+from ingest.personal import is_personal_data
+
+__all__ = ["AGENCIES", "DOSSIERS", "PROCEDURES", "Kind", "detect_kind", "is_personal_data", "map_columns", "normalize_column"]
 
 
 @dataclass(frozen=True)
@@ -51,23 +54,6 @@ DOSSIERS = Kind(
 )
 
 TABULAR_KINDS = (DOSSIERS, PROCEDURES, AGENCIES)
-
-# Names (normalised) of columns that carry a citizen's personal data.
-PERSONAL_DATA = re.compile(
-    r"(hoten|hovaten|tennguoi|nguoinop|chuhoso|tencongdan|cmnd|cccd|socmt|sodinhdanh|dinhdanhcanhan|"
-    r"hochieu|dienthoai|sodt|phone|email|diachi|ngaysinh|gioitinh|fullname|citizen)"
-)
-
-
-def normalize_column(name: str) -> str:
-    text = unicodedata.normalize("NFD", str(name).replace("Đ", "D").replace("đ", "d"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
-def is_personal_data(column: str) -> bool:
-    return bool(PERSONAL_DATA.search(normalize_column(column)))
-
 
 @dataclass(frozen=True)
 class ColumnMapping:

@@ -3,7 +3,8 @@
 Exceptions::
 
     IngestError                 the file is not loaded; nothing already loaded changes
-    ├── UnreadableFile          empty, corrupt, a PDF, an unknown encoding or layout
+    ├── UnreadableFile          empty, corrupt, encrypted, a PDF, an unknown encoding (TCVN3)
+    │                           or layout, JSON nested too deeply
     ├── UnrecognisedExport      readable, but not one of the contract's kinds
     └── MissingColumns          a required column of its kind is absent
 

@@ -140,8 +140,10 @@ def _numbering_columns(row: Sequence[Any]) -> dict[int, int] | None:
             continue
         number: int | None = None
         in_parens = False
-        if isinstance(value, (int, float)):
-            if float(value).is_integer():
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float):
+            if value.is_integer():
                 number = int(value)
         else:
             text = _clean(value)
@@ -225,6 +227,9 @@ def _find_period(rows: Sequence[Sequence[Any]]) -> tuple[date, date]:
 _THOUSANDS = re.compile(r"^-?\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*$")
 _INTEGER = re.compile(r"^-?\d+$")
 _BLANK_MARKS = {"", "-", "–", "—"}
+# The warehouse stores counts as BIGINT; a larger "count" is a typo or garbage, and must
+# set its row aside rather than fail the whole report when it is stored.
+_MAX_COUNT = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,10 @@ def _parse_count(raw: Any) -> _Count:
         if text in _BLANK_MARKS:
             # Vietnamese forms write "-" for "nothing here"; it is a blank, not text.
             return _Count()
+        digits = re.sub(r"[.,\s-]", "", text)
+        if (_INTEGER.match(text) or _THOUSANDS.match(text)) and len(digits) > 19:
+            # before int(): Python refuses to convert text of thousands of digits
+            return _Count(problem=f"is too large to be a count (a number of {len(digits)} digits)", numeric=True)
         if _INTEGER.match(text):
             number = int(text)
         elif _THOUSANDS.match(text):
@@ -259,12 +268,20 @@ def _parse_count(raw: Any) -> _Count:
                 return _Count(problem=f"is not a number ({text!r})")
     else:
         return _Count(problem=f"is not a number ({_clean(raw)!r})")
-    if isinstance(number, float) and not number.is_integer():
-        return _Count(problem=f"is not a whole number ({raw})", numeric=True)
+    if isinstance(number, float) and not number.is_integer():  # NaN and infinity too
+        return _Count(problem=f"is not a whole number ({_shown(raw)})", numeric=True)
     number = int(number)
+    if number > _MAX_COUNT:
+        return _Count(problem=f"is too large to be a count ({_shown(raw)})", numeric=True)
     if number < 0:
         return _Count(problem=f"is negative ({number})", numeric=True)
     return _Count(value=number, numeric=True)
+
+
+def _shown(value: Any) -> str:
+    # a value of thousands of digits would make the reason unreadable
+    text = str(value) if not isinstance(value, int) or value < 10**40 else "more than 40 digits"
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _violations(counts: dict[int, int | None]) -> tuple[str, ...]:
@@ -318,6 +335,20 @@ def _open(path: Path, *, data_only: bool = True) -> openpyxl.Workbook:
         raise Form06aError(f"the file {path.name} is {reason} and cannot be read") from exc
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook holds a formula (an `<f>` element)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as part:
+                    tail = b""
+                    while chunk := part.read(1 << 20):
+                        if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
+
+
 class _Sheet:
     """Cell values of one worksheet, with merged ranges resolved for labels."""
 
@@ -329,9 +360,16 @@ class _Sheet:
         self.rows: list[tuple[Any, ...]] = [
             tuple(row) for row in ws.iter_rows(min_row=1, max_col=width, values_only=True)
         ]
-        self._merged = [
-            (r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges
-        ]
+        # cell -> the top-left cell of its merge, built once: looking it up for every row
+        # of a 200,000-row form walked every merged range each time.
+        self._merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for r in ws.merged_cells.ranges:
+            if (r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) > 100_000:
+                continue  # a whole-column merge says nothing about a label
+            for line in range(r.min_row, r.max_row + 1):
+                for column in range(r.min_col, r.max_col + 1):
+                    self._merged[(line, column)] = (r.min_row, r.min_col)
+        self._has_formulas: bool | None = None
 
     def value(self, line: int, column: int) -> Any:
         row = self.rows[line - 1] if 0 < line <= len(self.rows) else ()
@@ -340,10 +378,7 @@ class _Sheet:
     def resolved(self, line: int, column: int) -> Any:
         # Only the top-left cell of a merge holds the text ("Tổng cộng" across STT
         # and label, a header spanning two rows).
-        for min_row, min_col, max_row, max_col in self._merged:
-            if min_row <= line <= max_row and min_col <= column <= max_col:
-                return self.value(min_row, min_col)
-        return self.value(line, column)
+        return self.value(*self._merged.get((line, column), (line, column)))
 
     def bold(self, line: int, column: int) -> bool:
         return bool(self._ws.cell(line, column).font.b)
@@ -351,6 +386,11 @@ class _Sheet:
     def unsaved_formula(self, line: int, column: int) -> bool:
         # data_only reads a formula's saved result; a file written by a library
         # that never computed it reads as blank, which would silently be 0.
+        if self._has_formulas is None:
+            # Opening the workbook again costs as much as the first time: only when it has a formula at all.
+            self._has_formulas = _has_formulas(self._path)
+        if not self._has_formulas:
+            return False
         if self._formulas is None:
             self._formulas = _open(self._path, data_only=False).worksheets[0]
         value = self._formulas.cell(line, column).value

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import duckdb
+import polars as pl
 
 from ingest.form06a import COUNT_COLUMNS, Form06aError, Form06aReport, parse_form06a
 from warehouse.errors import UnitLookupError
@@ -49,19 +50,36 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
             form.row_kind, agency_code, unit_code, note, list(form.total_mismatches),
         ],
     )
-    flagged = 0
-    for row in form.rows:
-        row_agency, row_unit = None, None
-        if form.row_kind == "unit":
+    resolved = [(None, None)] * len(form.rows)
+    if form.row_kind == "unit":
+        resolved = []
+        for row in form.rows:
             row_agency, row_unit, row_note = _resolve(row.label, candidates, form.period_start, form.period_end)
             if row_note:
                 report.notes.append(f"row {row.line} '{row.label}': {row_note}")
-        counts = [row.counts.get(column) or 0 for column in COUNT_COLUMNS]
-        con.execute(
-            "insert into raw_form06a_rows values (" + ", ".join(["?"] * 17) + ")",
-            [file_id, row.line, row.label, row_agency, row_unit, *counts, list(row.violations)],
-        )
-        flagged += bool(row.violations)
+            resolved.append((row_agency, row_unit))
+    # One insert of all rows: a statement per row took minutes for a 200,000-row form.
+    rows = pl.DataFrame(
+        {
+            "report_id": [file_id] * len(form.rows),
+            "line": [row.line for row in form.rows],
+            "label": [row.label for row in form.rows],
+            "agency_code": [agency for agency, _ in resolved],
+            "unit_code": [unit for _, unit in resolved],
+            **{f"c{column}": [row.counts.get(column) or 0 for row in form.rows] for column in COUNT_COLUMNS},
+            "violations": [list(row.violations) for row in form.rows],
+        },
+        schema={
+            "report_id": pl.Int32, "line": pl.Int32, "label": pl.String, "agency_code": pl.String, "unit_code": pl.String,
+            **{f"c{column}": pl.Int64 for column in COUNT_COLUMNS}, "violations": pl.List(pl.String),
+        },
+    )
+    con.register("form06a_rows_frame", rows)
+    try:
+        con.execute("insert into raw_form06a_rows by name select * from form06a_rows_frame")
+    finally:
+        con.unregister("form06a_rows_frame")
+    flagged = sum(bool(row.violations) for row in form.rows)
 
     report.rows_loaded = len(form.rows)
     if flagged:
@@ -107,8 +125,15 @@ def _same_unit_and_period(con: duckdb.DuckDBPyConnection, form: Form06aReport) -
 def _quarantine(
     con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: "FileReport"
 ) -> None:
-    for line, reason in rejected:
-        con.execute("insert into quarantine values (?, 'form06a', ?, ?, null)", [file_id, line, reason])
+    frame = pl.DataFrame(
+        {"line": [line for line, _ in rejected], "reason": [reason for _, reason in rejected]},
+        schema={"line": pl.Int64, "reason": pl.String},
+    )
+    con.register("form06a_rejected_frame", frame)
+    try:
+        con.execute("insert into quarantine select ?, 'form06a', line, reason, null from form06a_rejected_frame", [file_id])
+    finally:
+        con.unregister("form06a_rejected_frame")
     report.rows_quarantined = len(rejected)
     report.reasons = [(reason, 1) for _, reason in rejected][:8]
 

@@ -5,6 +5,12 @@ its kind, validate every row inside DuckDB, upsert the good rows (the row receiv
 wins), quarantine the others with their reason and line. A file that cannot be read
 changes nothing; a file already loaded (same bytes) is skipped. One publish at the end,
 whenever the database holds a file no snapshot has (this run's, or an interrupted one's).
+
+What is stored of a quarantined row: its contract columns' values and the names of its
+other columns, never their values (no list of personal-data names is complete; DESIGN §3).
+
+Whatever goes wrong inside one file (even an error nobody foresaw) ends as that file's
+one-line error: its transaction is rolled back and the other files load and publish.
 """
 
 from __future__ import annotations
@@ -18,13 +24,14 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, Kind, detect_kind, map_columns
+from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, ColumnMapping, Kind, detect_kind, map_columns
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
 from ingest.form06a_load import load_form06a, lost_to_a_report_with_no_row
 from ingest.readers import read_into_batch, release_batch, sniff_container
 from warehouse.catchup import unpublished
 from warehouse.crashpoints import crash_point
+from warehouse.errors import WarehouseError
 from warehouse.models import SQL_DIR
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
@@ -54,7 +61,8 @@ class FileReport:
         out = [f"{name}: {self.kind}: {self.rows_loaded:,} rows loaded, {self.rows_quarantined:,} quarantined"]
         if self.rows_loaded == 0:  # no good row: whatever was loaded before stays as it was
             out[0] += "; no good row, nothing changed"
-        out += [f"  quarantined {count:,} × {reason}" for reason, count in self.reasons]
+        # a reason quotes the value: one of thousands of digits must not flood the terminal
+        out += [f"  quarantined {count:,} × {_short(reason)}" for reason, count in self.reasons]
         out += [f"  note: {note}" for note in self.notes]
         if self.archived:
             out.append(f"  archived as {self.archived.name}")
@@ -108,6 +116,17 @@ def load_file(
         report.error = str(error)
     except Form06aError as error:
         report.error = str(error)
+    except WarehouseError as error:  # its message is written for a user
+        report.error = str(error)
+        _discard_archive(report)
+    except Exception as error:  # noqa: BLE001 - the last resort: a bug must not cost the other files
+        # Only the error's type: its text may quote a value of the file, and this message
+        # is stored (a pull's run) and shown.
+        report.error = (
+            f"an unexpected error ({type(error).__name__}) stopped it; nothing of it was stored "
+            "(please send the file to the maintainers)"
+        )
+        _discard_archive(report)
     return report
 
 
@@ -121,6 +140,13 @@ def _already_loaded(con: duckdb.DuckDBPyConnection, path: Path, digest: str) -> 
     [(file_id, kind)] = last
     # A good form 06a wiped by a re-send with no good row (before that was fixed) loads again.
     return not (kind == "form06a" and lost_to_a_report_with_no_row(con, path, file_id))
+
+
+def _discard_archive(report: FileReport) -> None:
+    # The file was not recorded in ingest_files: an archived copy would belong to nothing.
+    if report.archived is not None:
+        report.archived.unlink(missing_ok=True)
+        report.archived = None
 
 
 def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport) -> None:
@@ -153,7 +179,7 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
     con.execute((SQL_DIR / "ingest" / f"validate_{kind.name}.sql").read_text(encoding="utf-8"))
     con.execute((SQL_DIR / "ingest" / "mark_duplicates.sql").read_text(encoding="utf-8").replace("{key}", kind.key))
     _upsert(con, kind, file_id)
-    _quarantine(con, kind, file_id, list(mapping.personal), read.unparsable)
+    _quarantine(con, kind, file_id, mapping, read.unparsable)
 
     report.rows_loaded = con.execute("select count(*) from validated where _reason is null").fetchone()[0]
     reasons = con.execute(
@@ -200,24 +226,32 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> None:
 
 
 def _quarantine(
-    con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, personal: list[str],
+    con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, mapping: ColumnMapping,
     unparsable: list[tuple[int, str, str]],
 ) -> None:
-    columns = f"* exclude ({', '.join(_ident(c) for c in personal)})" if personal else "*"
+    """The record of a bad row: its contract columns (under the file's names) and the names of the others."""
+    pairs = [f"{_literal(name)}, {_ident(name)}" for name in mapping.contract_to_file.values()]
+    if mapping.extra:
+        names = ", ".join(_literal(name) for name in mapping.extra)
+        pairs.append(f"'_other_columns', [{names}]")
     con.execute(
         f"""
         insert into quarantine
-        select ?, ?, validated._line, validated._reason, json_merge_patch(to_json(clean), '{{"_line": null}}')
+        select ?, ?, validated._line, validated._reason, record
         from validated
-        inner join (select {columns} from batch) as clean
-            on clean._line = validated._line
+        inner join (select _line, json_object({', '.join(pairs)}) as record from batch) as kept
+            on kept._line = validated._line
         where validated._reason is not null
         """,
         [file_id, kind.name],
     )
+    # A line that could not be split cannot be cut into columns either: its text is kept
+    # only when every column of the file is the contract's.
+    keep_text = not mapping.extra and not mapping.personal
     for line, reason, raw in unparsable:
         con.execute(
-            "insert into quarantine values (?, ?, ?, ?, to_json(?::varchar))", [file_id, kind.name, line, reason, raw]
+            "insert into quarantine values (?, ?, ?, ?, to_json(?::varchar))",
+            [file_id, kind.name, line, reason, raw if keep_text else None],
         )
 
 
@@ -255,6 +289,10 @@ def _missing_message(kind: Kind, missing: tuple[str, ...], unknown: list[str]) -
         close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.5)
         parts.append(f"{column} (found '{close[0]}' instead?)" if close else column)
     return f"a {kind.name} export must have the column(s) {', '.join(parts)}"
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _sha256(path: Path) -> str:

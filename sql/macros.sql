@@ -14,10 +14,12 @@ create or replace temp macro parse_local_ts(s) as coalesce(
     timezone('Asia/Ho_Chi_Minh', try_cast(trim(s) as timestamptz))
 );
 
--- An integer written as text, "2" or "2.0" (spreadsheets), else NULL.
+-- An integer written as text, "2" or "2.0" (spreadsheets), else NULL. Never raises: a
+-- number beyond 64 bits ("99999999999999999999", "1e400") is no integer here either, so
+-- its row is quarantined with a reason instead of failing the whole file.
 create or replace temp macro parse_int(s) as coalesce(
     try_cast(s as bigint),
-    case when try_cast(trim(s) as double) % 1 = 0 then try_cast(trim(s) as double)::bigint end
+    case when try_cast(trim(s) as double) % 1 = 0 then try_cast(try_cast(trim(s) as double) as bigint) end
 );
 
 -- Empty text is no value.

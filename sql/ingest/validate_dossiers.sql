@@ -62,7 +62,7 @@ checked as (
                  then 'a date is in the future (' || strftime(greatest(NgayTiepNhan, NgayKetThucXuLy, NgayTra), '%d/%m/%Y') || ')' end,
             case when NgayKetThucXuLy::date < NgayTiepNhan::date
                  then 'NgayKetThucXuLy ' || strftime(NgayKetThucXuLy, '%d/%m/%Y') || ' is before NgayTiepNhan ' || strftime(NgayTiepNhan, '%d/%m/%Y') end,
-            case when supplements_text is not null and (SoLanBoSung is null or SoLanBoSung < 0)
+            case when supplements_text is not null and (SoLanBoSung is null or SoLanBoSung not between 0 and 2147483647)
                  then 'SoLanBoSung ''' || supplements_text || ''' is not a count (0 or more)' end,
             case when DuocThanhToanTrucTuyen is null and blank_to_null(paid_text) is not null
                    or DuocThanhToanTrucTuyen not in (0, 1, 2)
@@ -78,14 +78,15 @@ checked as (
 ),
 
 final as (
+    -- try_cast: a quarantined row may hold any number; only good rows are in range
     select
         MaHoSo, MaTTHC, MaLinhVuc, TenLinhVuc, MaDonVi,
-        KenhThucHien::tinyint as KenhThucHien, TrangThaiHoSo::tinyint as TrangThaiHoSo,
+        try_cast(KenhThucHien as tinyint) as KenhThucHien, try_cast(TrangThaiHoSo as tinyint) as TrangThaiHoSo,
         NgayTiepNhan, NgayHenTra, NgayKetThucXuLy, NgayTra,
-        DuocThanhToanTrucTuyen::tinyint as DuocThanhToanTrucTuyen,
-        HoSoCoThanhPhanSoHoa::tinyint as HoSoCoThanhPhanSoHoa,
-        CoKetQuaDienTu::tinyint as CoKetQuaDienTu,
-        SoLanBoSung::integer as SoLanBoSung,
+        try_cast(DuocThanhToanTrucTuyen as tinyint) as DuocThanhToanTrucTuyen,
+        try_cast(HoSoCoThanhPhanSoHoa as tinyint) as HoSoCoThanhPhanSoHoa,
+        try_cast(CoKetQuaDienTu as tinyint) as CoKetQuaDienTu,
+        try_cast(SoLanBoSung as integer) as SoLanBoSung,
         _extra,
         _line,
         _reason

@@ -36,7 +36,9 @@ checked as (
 final as (
     select
         MaTTHC, TenTTHC, MaLinhVuc, TenLinhVuc, CapThucHien,
-        MucDo::tinyint as MucDo, YeuCauKetQuaGiay::tinyint as YeuCauKetQuaGiay, CoPhiLePhi::tinyint as CoPhiLePhi,
+        -- try_cast: a quarantined row may hold any number; only good rows are in range
+        try_cast(MucDo as tinyint) as MucDo, try_cast(YeuCauKetQuaGiay as tinyint) as YeuCauKetQuaGiay,
+        try_cast(CoPhiLePhi as tinyint) as CoPhiLePhi,
         _extra, _line,
         _reason
     from checked
