@@ -1,11 +1,11 @@
-"""One snapshot export: the five files of DESIGN §7 for a period and unit, complete or not at all.
+"""One snapshot export: the files of DESIGN §7 for a period and unit, complete or not at all.
 
 Everything is first written into a hidden staging folder inside the target folder (the
 same file system, so a rename is atomic), then renamed into place file by file, and the
-manifest last. The four files made from the data (PDF, XLSX, two CSVs) stand or fall
+manifest last. The files made from the data (PDF, form 06a, the extracts) stand or fall
 together: if one of them fails, none is renamed and the folder keeps what it had. The
 wall PNG needs a browser and a running dashboard, so its failure is reported on its own
-(`PartialSnapshot`) and the four others still land.
+(`PartialSnapshot`) and the others still land.
 """
 
 from __future__ import annotations
@@ -132,10 +132,11 @@ def period_param(period: Period, today: date) -> str:
 
 def _data_steps(lang: Lang = "vi") -> list[tuple[str, Step]]:
     return [
-        (KPI_CSV, extracts.write_kpi_csv),
-        (OVERDUE_CSV, extracts.write_overdue_csv),
+        # people's files first: the Báo cáo page offers them in this order
         (KPI_XLSX, partial(extracts.write_kpi_xlsx, lang=lang)),
         (OVERDUE_XLSX, partial(extracts.write_overdue_xlsx, lang=lang)),
+        (KPI_CSV, extracts.write_kpi_csv),
+        (OVERDUE_CSV, extracts.write_overdue_csv),
         (FORM, write_form),
         (BRIEFING, write_briefing),
     ]
