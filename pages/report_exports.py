@@ -36,6 +36,8 @@ PERIOD_LABELS = {
 FILE_LABELS = {
     "briefing.pdf": ("Bản tin PDF", "PDF briefing", ":material/picture_as_pdf:"),
     "form_06a.xlsx": ("Biểu 06a (XLSX)", "Form 06a (XLSX)", ":material/table_chart:"),
+    "kpi.xlsx": ("Chỉ số (Excel)", "KPIs (Excel)", ":material/table_view:"),
+    "overdue.xlsx": ("Hồ sơ quá hạn (Excel)", "Overdue (Excel)", ":material/table_view:"),
     "kpi.csv": ("Chỉ số (CSV)", "KPIs (CSV)", ":material/calculate:"),
     "overdue.csv": ("Hồ sơ quá hạn (CSV)", "Overdue (CSV)", ":material/alarm:"),
     "wall.png": ("Ảnh màn hình lớn", "Wall screenshot", ":material/image:"),

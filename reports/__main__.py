@@ -1,4 +1,4 @@
-"""`python -m reports snapshot --period P [--unit CODE_OR_NAME] [--out DIR]` (DESIGN §7).
+"""`python -m reports snapshot --period P [--unit CODE_OR_NAME] [--out DIR] [--lang vi|en]` (DESIGN §7).
 
 Prints one line per file made and the data version. Exit status: 0 every file made;
 1 the data files were made but the wall PNG was not (the reason on stderr); 2 nothing was
@@ -32,13 +32,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m reports", description="Snapshot exports of the IOC warehouse.")
     commands = parser.add_subparsers(dest="command", required=True)
     snapshot = commands.add_parser(
-        "snapshot", help="briefing.pdf, form_06a.xlsx, kpi.csv, overdue.csv and wall.png for a period and unit",
+        "snapshot",
+        help="briefing.pdf, form_06a.xlsx, kpi.csv/.xlsx, overdue.csv/.xlsx and wall.png for a period and unit",
     )
     snapshot.add_argument("--warehouse", help=WAREHOUSE_HELP)
     snapshot.add_argument("--period", required=True,
                           help="day, week, month, quarter, year (the current one), or YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD")
     snapshot.add_argument("--unit", help="unit or agency code or name (default: the whole province)")
     snapshot.add_argument("--out", type=Path, help="folder to write into (default: the archive, by today's date)")
+    snapshot.add_argument("--lang", choices=("vi", "en"), default="vi",
+                          help="language of kpi.xlsx and overdue.xlsx (default: vi); the CSVs keep their column names")
     snapshot.add_argument("--no-wall", action="store_true", help="skip wall.png (no browser on this machine)")
     args = parser.parse_args(argv)
 
@@ -53,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             period = parse_period(args.period, today)
             out = archive_folder(load_exports().archive(paths.database), today, period, args.unit)
         result = make_snapshot(paths, args.period, out.absolute(), unit=args.unit, today=today,
-                               wall=not args.no_wall, progress=lambda name: print(f"making {name}", file=sys.stderr))
+                               wall=not args.no_wall, lang=args.lang,
+                               progress=lambda name: print(f"making {name}", file=sys.stderr))
     except PartialSnapshot as partial:
         _report(partial.result)
         print(f"reports: {partial}", file=sys.stderr)

@@ -1,11 +1,11 @@
-"""One snapshot export: the five files of DESIGN §7 for a period and unit, complete or not at all.
+"""One snapshot export: the files of DESIGN §7 for a period and unit, complete or not at all.
 
 Everything is first written into a hidden staging folder inside the target folder (the
 same file system, so a rename is atomic), then renamed into place file by file, and the
-manifest last. The four files made from the data (PDF, XLSX, two CSVs) stand or fall
+manifest last. The files made from the data (PDF, form 06a, the extracts) stand or fall
 together: if one of them fails, none is renamed and the folder keeps what it had. The
 wall PNG needs a browser and a running dashboard, so its failure is reported on its own
-(`PartialSnapshot`) and the four others still land.
+(`PartialSnapshot`) and the others still land.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -28,11 +29,17 @@ from reports.data import ReportData, collect
 from reports.errors import PartialSnapshot, ReportError
 from reports.form06a import FormRow, FormSheet, form_counts, write_form06a
 from reports.schedule import MANIFEST
+from ui.formats import Lang
 from warehouse.paths import WarehousePaths
 from warehouse.periods import Period, parse_period, preset, today_in_vietnam
 
 BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, WALL = "briefing.pdf", "form_06a.xlsx", "kpi.csv", "overdue.csv", "wall.png"
-FILES = (BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, WALL)
+KPI_XLSX, OVERDUE_XLSX = "kpi.xlsx", "overdue.xlsx"
+FILES = (BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, KPI_XLSX, OVERDUE_XLSX, WALL)
+# Who each extract is for (reports/extracts.py), as the manifest says it.
+EXTRACTS = {
+    KPI_CSV: "scripts", OVERDUE_CSV: "scripts", KPI_XLSX: "people", OVERDUE_XLSX: "people",
+}
 
 
 @dataclass
@@ -59,11 +66,13 @@ def make_snapshot(
     unit: str | None = None,
     today: date | None = None,
     wall: bool = True,
+    lang: Lang = "vi",
     progress: Callable[[str], None] = lambda message: None,
 ) -> SnapshotResult:
     """Write the snapshot into `out`. Raises the warehouse's errors (bad period, unknown
     unit, no published data) before anything is written, and `PartialSnapshot` when the
-    data files landed but the PNG did not."""
+    data files landed but the PNG did not. `lang` is the language of the people's extracts
+    (kpi.xlsx, overdue.xlsx); the briefing and form 06a are Vietnamese documents."""
     today = today or today_in_vietnam()
     if isinstance(period, str):
         period_text, period = period, parse_period(period, today)
@@ -76,12 +85,12 @@ def make_snapshot(
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=out))
     try:
-        for name, step in _data_steps():
+        for name, step in _data_steps(lang):
             progress(name)
             clock = time.perf_counter()
             step(data, staging / name)
             result.seconds[name] = time.perf_counter() - clock
-        made = [name for name, _step in _data_steps()]
+        made = [name for name, _step in _data_steps(lang)]
         if wall:
             progress(WALL)
             clock = time.perf_counter()
@@ -97,7 +106,7 @@ def make_snapshot(
             # An older run's PNG would show another data version beside these files.
             (out / WALL).unlink(missing_ok=True)
         result.made = made
-        _write_manifest(result, period_text, unit, staging / MANIFEST)
+        _write_manifest(result, period_text, unit, lang, staging / MANIFEST)
         os.replace(staging / MANIFEST, out / MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -121,8 +130,11 @@ def period_param(period: Period, today: date) -> str:
     return period.start.isoformat()
 
 
-def _data_steps() -> list[tuple[str, Step]]:
+def _data_steps(lang: Lang = "vi") -> list[tuple[str, Step]]:
     return [
+        # people's files first: the Báo cáo page offers them in this order
+        (KPI_XLSX, partial(extracts.write_kpi_xlsx, lang=lang)),
+        (OVERDUE_XLSX, partial(extracts.write_overdue_xlsx, lang=lang)),
         (KPI_CSV, extracts.write_kpi_csv),
         (OVERDUE_CSV, extracts.write_overdue_csv),
         (FORM, write_form),
@@ -183,7 +195,7 @@ def write_form(data: ReportData, target: Path) -> None:
 # ---------------------------------------------------------------------- manifest
 
 
-def _write_manifest(result: SnapshotResult, period_text: str, unit: str | None, target: Path) -> None:
+def _write_manifest(result: SnapshotResult, period_text: str, unit: str | None, lang: Lang, target: Path) -> None:
     data = result.data
     manifest = {
         "period": {
@@ -197,6 +209,11 @@ def _write_manifest(result: SnapshotResult, period_text: str, unit: str | None, 
         "published_at": data.published_at.isoformat(),
         "made_at": data.made_at.isoformat(),
         "files": result.made,
+        "lang": lang,
+        # kpi.csv / overdue.csv keep the `kpi --format json` column names in any language
+        "extracts": {name: {"for": EXTRACTS[name], **({"lang": lang} if EXTRACTS[name] == "people" else {
+            "columns": "stable snake_case keys (DESIGN §7); codes, ISO dates, rates as fractions 0..1"})}
+            for name in result.made if name in EXTRACTS},
         "failures": result.failures,
         "seconds": {name: round(value, 2) for name, value in result.seconds.items()},
     }

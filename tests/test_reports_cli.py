@@ -38,7 +38,8 @@ def snapshot(wh: WarehousePaths, *args: str, env: dict[str, str] | None = None):
 def test_cli_writes_the_files_and_prints_the_data_version(wh: WarehousePaths, tmp_path: Path) -> None:
     done = snapshot(wh, "--period", "2023-03", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert {Path(line).name for line in done.stdout.splitlines()[:-1]} == {"briefing.pdf", "form_06a.xlsx", "kpi.csv", "overdue.csv"}
+    assert {Path(line).name for line in done.stdout.splitlines()[:-1]} == {"briefing.pdf", "form_06a.xlsx", "kpi.csv", "overdue.csv",
+                                                                        "kpi.xlsx", "overdue.xlsx"}
     assert "Tỉnh Thái Nguyên, 01/03/2023–31/03/2023: data version " in done.stdout
 
 
@@ -104,7 +105,8 @@ def test_scheduled_monthly_run_archives_by_run_day_and_logs_it(wh: WarehousePath
     run = run_export(wh, config, "monthly", now=datetime(2023, 4, 1, 7, 0, tzinfo=HCM))
     assert run.ok
     folder = tmp_path / "2023-04-01" / "month-2023-03"
-    assert sorted(p.name for p in folder.iterdir()) == ["briefing.pdf", "form_06a.xlsx", "kpi.csv", "manifest.json", "overdue.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["briefing.pdf", "form_06a.xlsx", "kpi.csv", "kpi.xlsx",
+                                                           "manifest.json", "overdue.csv", "overdue.xlsx"]
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["period"]["start"] == "2023-03-01"
     [entry] = read_runs(tmp_path)
     assert (entry["status"], entry["kind"], entry["folder"]) == ("ok", "monthly", "2023-04-01/month-2023-03")

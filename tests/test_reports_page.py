@@ -35,7 +35,8 @@ def test_page_lists_the_archived_snapshot_with_downloads(env: Path) -> None:
     assert at.title[0].value == "Báo cáo"
     assert any("Tỉnh Thái Nguyên" in m.value and "tháng 03/2023" in m.value for m in at.markdown)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Chỉ số (CSV)", "Hồ sơ quá hạn (CSV)", "Biểu 06a (XLSX)", "Bản tin PDF"]
+    assert labels == ["Chỉ số (Excel)", "Hồ sơ quá hạn (Excel)", "Chỉ số (CSV)", "Hồ sơ quá hạn (CSV)",
+                      "Biểu 06a (XLSX)", "Bản tin PDF"]
 
 
 def test_page_makes_a_snapshot_on_demand(env: Path) -> None:

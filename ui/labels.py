@@ -31,6 +31,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "overdue": ("Đang quá hạn", "Overdue"),
     "due_soon": ("Sắp đến hạn", "Due soon"),
     "max_days_overdue": ("Quá hạn lâu nhất (ngày)", "Longest overdue (days)"),
+    "group_by": ("Nhóm", "Group"),
 }
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("Cấp tỉnh", "Province"),
@@ -48,6 +49,16 @@ STATES: dict[str, tuple[str, str]] = {
     "early": ("Trước hạn", "Early"),
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Quá hạn", "Late"),
+}
+# the rows of a snapshot's KPI extract (reports/extracts.py)
+GROUPS: dict[str, tuple[str, str]] = {
+    "total": ("Tổng cộng", "Total"),
+    "area": ("Theo địa bàn", "By area"),
+    "field": ("Theo lĩnh vực", "By field"),
+}
+# columns holding codes that a label in the reader's language stands for (tables, downloads, extracts)
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "level": LEVELS, "channel": CHANNELS, "state": STATES, "resolution_class": STATES, "group_by": GROUPS,
 }
 COUNT_MEASURES = registry.COUNTS
 RATE_KPIS = registry.RATES

@@ -11,16 +11,16 @@ grid's own day-first format, labels mapped in one polars expression.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import polars as pl
 import streamlit as st
 
+from reports import extracts
 from ui import formats
 from ui.formats import Lang
 from ui.i18n import lang
-from ui.labels import CHANNELS, LEVELS, RATE_KPIS, STATES, kpi_label, label
+from ui.labels import RATE_KPIS, VALUE_LABELS, kpi_label, label
 from warehouse import kpi_targets, registry
 from warehouse.targets import Targets
 
@@ -28,7 +28,7 @@ STYLED_MAX_ROWS = 500
 GOOD_CELL = "background-color: rgba(0, 114, 178, 0.22)"
 BAD_CELL = "background-color: rgba(213, 94, 0, 0.32)"
 # Columns holding codes that a label in the reader's language stands for.
-LABELLED = {"level": LEVELS, "channel": CHANNELS, "state": STATES, "resolution_class": STATES}
+LABELLED = VALUE_LABELS
 
 
 def is_rate(column: str) -> bool:
@@ -125,8 +125,9 @@ def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str,
 
 
 def localized(frame: pl.DataFrame, language: Lang) -> pl.DataFrame:
-    """Column headers in the reader's language, for files people open in Excel."""
-    return frame.rename({column: kpi_label(column, language) for column in frame.columns})
+    """Column headers and coded values (levels, channels, states) in the reader's language,
+    for files people open in Excel."""
+    return extracts.labelled(frame, language)
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
@@ -134,18 +135,21 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return "\ufeff".encode() + frame.write_csv().encode("utf-8")
 
 
-def xlsx_bytes(frame: pl.DataFrame, sheet: str) -> bytes:
-    workbook = io.BytesIO()
-    frame.write_excel(workbook, worksheet=sheet[:31], autofit=True)
-    return workbook.getvalue()
+def xlsx_bytes(frame: pl.DataFrame, sheet: str, language: Lang | None = None) -> bytes:
+    """`frame` as one sheet: codes as text cells, counts and rates as numbers (rates shown as
+    percentages), dates as dates. With `language`, `frame` has the data's column names and is
+    labelled here (rates are known by their names); without, it is written as it is."""
+    return extracts.xlsx_bytes(frame, language, sheet)
 
 
 def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM) and XLSX of exactly this table, made only when clicked:
-    writing an Excel file of 5,000 rows on every rerun cost over a second."""
-    named = localized(frame, lang())
+    """CSV (UTF-8 with BOM) and XLSX of exactly this table, headings and values labelled in
+    the reader's language, made only when clicked: writing an Excel file of 5,000 rows on
+    every rerun cost over a second."""
+    language = lang()
     left, right, _ = st.columns([1, 1, 6])
-    left.download_button("⬇ CSV", lambda: csv_bytes(named), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"{key}-csv", on_click="ignore")
-    right.download_button("⬇ Excel", lambda: xlsx_bytes(named, name), file_name=f"{name}.xlsx", key=f"{key}-xlsx",
+    left.download_button("⬇ CSV", lambda: csv_bytes(localized(frame, language)), file_name=f"{name}.csv",
+                         mime="text/csv", key=f"{key}-csv", on_click="ignore")
+    right.download_button("⬇ Excel", lambda: xlsx_bytes(frame, name, language), file_name=f"{name}.xlsx",
+                          key=f"{key}-xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
