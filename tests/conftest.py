@@ -24,9 +24,26 @@ from warehouse.query import KpiFilter, kpi  # noqa: E402
 from warehouse.snapshot import open_snapshot  # noqa: E402
 
 
+# Modules whose tests pull over HTTP, start processes or a browser, or build the demo's
+# history: `./test.sh -m "not slow"` leaves them out (a quick check while working).
+SLOW_MODULES = frozenset({
+    "browser/test_browser.py", "browser/test_wall_fit.py", "browser/test_hostile_links.py",
+    "test_pull.py", "test_pull_bounds.py", "test_worker.py", "test_worker_bounds.py",
+    "test_reports_cli.py", "test_concurrency.py", "test_publish_recovery.py",
+    "test_demo_figures.py", "test_demo_simulation.py", "test_demo_form06a.py",
+})
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # warehouse/query.py silences this at import; pytest resets filters for each test.
     config.addinivalue_line("filterwarnings", "ignore:Arrow output on a DB-API result:UserWarning")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        if item.path.relative_to(tests).as_posix() in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
