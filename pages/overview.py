@@ -116,7 +116,7 @@ def tiles_panel() -> None:
                       delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None)
             ends_running = running if item.sparkline and trend[item.key][-1] is not None else None
             if spark := charts.sparkline_svg(item.sparkline, colour=charts.tile_colour(item.meets_target),
-                                             partial=ends_running, line_px=2.5 * big["scale"]):
+                                             partial=ends_running, line_px=2.5 * big["scale"], lang=language):
                 st.html(spark)
         column.caption(item.note)
     if not wall:
