@@ -99,8 +99,10 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
 
 def _missing_as_dash(frame: pl.DataFrame, language: Lang) -> pl.DataFrame:
     """The grid draws a missing cell as "None" whatever the Styler says: a missing text is
-    "—", and a date or time column with gaps becomes its text (a run still running has no end)."""
-    gappy = [c for c, t in frame.schema.items() if t == pl.String or (t in (pl.Date, pl.Datetime) and frame[c].has_nulls())]
+    "—", and a date, time or count column with gaps becomes its text (a run still running
+    has no end and no rows yet). Rates keep their numbers, to sort by."""
+    gappy = [c for c, t in frame.schema.items() if t == pl.String or (
+        (t in (pl.Date, pl.Datetime) or (t.is_numeric() and not is_rate(c))) and frame[c].has_nulls())]
     return frame.with_columns(
         pl.col(c).map_elements(formatter(c, frame.schema[c], language), return_dtype=pl.String, skip_nulls=False)
         .fill_null(formats.MISSING) if frame.schema[c] != pl.String else pl.col(c).fill_null(formats.MISSING)

@@ -1,0 +1,105 @@
+"""One language at a time (issue #14): the data-health tables name their columns in the
+reader's language, write times to the minute and "—" for nothing; the backfill banner
+and the language switch speak the chosen language (Streamlit's test harness, the KPI
+fixture of tests/test_pages.py with two runs in the run log)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT, load
+from test_pages import KPI, TODAY
+from ui import formats
+from warehouse.runlog import append_run
+
+HEALTH = "pages/data_health.py"
+OK_RUN = {"run_id": "demo-1", "source": "demo", "started_at": datetime(2023, 3, 31, 14, 5),
+          "finished_at": datetime(2023, 3, 31, 14, 7), "status": "ok", "rows": 4930, "error": None}
+# a run still going: no end yet, nothing counted, no error
+RUNNING = {"run_id": "demo-2", "source": "demo", "started_at": datetime(2023, 3, 31, 15, 0),
+           "finished_at": None, "status": "running", "rows": None, "error": None}
+
+
+@pytest.fixture
+def logged(warehouse):
+    load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
+    append_run(warehouse, OK_RUN)
+    append_run(warehouse, RUNNING)
+    return warehouse
+
+
+def open_in(monkeypatch, warehouse, language: str, page: str = HEALTH) -> AppTest:
+    """The page as a link with `?lang=` opens it: the language is in the link from the first run."""
+    monkeypatch.setenv("IOC_WAREHOUSE", str(warehouse.database))
+    monkeypatch.setenv("IOC_TODAY", TODAY)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.query_params["lang"] = language
+    app.run()
+    app.switch_page(page)
+    return app.run()
+
+
+def shown(table) -> pd.DataFrame:
+    """A table as the reader sees it: each cell's text as the Styler wrote it."""
+    frame = table.value
+    styler = table.proto.arrow_data.styler
+    if styler.display_values:
+        frame = convert_arrow_bytes_to_pandas_df(styler.display_values)
+    return frame
+
+
+def runs_shown(app: AppTest) -> pd.DataFrame:
+    frame = shown(app.dataframe[0])
+    return frame.set_index(frame.columns[0])
+
+
+@pytest.mark.parametrize(("language", "headers", "running", "ok"), [
+    ("vi", ["Mã lần nạp", "Nguồn", "Bắt đầu", "Kết thúc", "Trạng thái", "Số dòng", "Lỗi"], "Đang chạy", "Thành công"),
+    ("en", ["Run", "Source", "Started", "Finished", "Status", "Rows", "Error"], "Running", "Succeeded"),
+])
+def test_data_health_runs_table_speaks_the_language(monkeypatch, logged, language, headers, running, ok):
+    app = open_in(monkeypatch, logged, language)
+    assert not app.exception
+    frame = runs_shown(app)
+    assert list(frame.reset_index().columns) == headers
+    started, finished, status, _, error = headers[2], headers[3], headers[4], headers[5], headers[6]
+    # times to the minute, the Vietnamese way in both languages (DESIGN §2: 14:05 21/11/2026)
+    assert frame.loc["demo-1", started] == "14:05 31/03/2023" == formats.moment(OK_RUN["started_at"], language)
+    assert frame.loc["demo-1", finished] == "14:07 31/03/2023"
+    assert frame.loc["demo-1", status] == ok and frame.loc["demo-2", status] == running
+    # nothing is "—", never "None" (nor an empty cell the grid draws as "None")
+    assert frame.loc["demo-1", error] == formats.MISSING
+    assert frame.loc["demo-2", finished] == formats.MISSING and frame.loc["demo-2", error] == formats.MISSING
+    assert frame.loc["demo-2", headers[5]] == formats.MISSING and frame.loc["demo-1", headers[5]] == formats.count(4930, language)
+
+
+def test_data_health_in_english_has_no_raw_names_and_no_none(monkeypatch, logged):
+    app = open_in(monkeypatch, logged, "en")
+    for table in app.dataframe:
+        frame = shown(table)
+        assert not [c for c in frame.columns if "_" in str(c) or str(c).islower()], list(frame.columns)
+        cells = frame.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "nan" not in cells and "NaT" not in cells, frame
+        # and the grid, which draws a missing value as "None" whatever the text: none missing
+        assert not table.value.isna().any().any(), table.value
+    assert [s.value for s in app.subheader][:2] == ["Sources", "Recent runs"]
+
+
+def test_backfill_banner_and_switch_in_english(monkeypatch, logged):
+    app = open_in(monkeypatch, logged, "en", "pages/overview.py")
+    assert app.sidebar.get("button_group")[0].proto.label == "Language"
+    from ui import layout
+
+    monkeypatch.setattr(layout, "lang", lambda: "en")
+    assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)") == (
+        "Loading the history: 3/36 months (data from 09/2025 on so far).")
+    assert layout.backfill_note("something new") .isascii()
+    monkeypatch.setattr(layout, "lang", lambda: "vi")
+    assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)").startswith("Đang nạp")
+
