@@ -103,3 +103,23 @@ def test_backfill_banner_and_switch_in_english(monkeypatch, logged):
     monkeypatch.setattr(layout, "lang", lambda: "vi")
     assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)").startswith("Đang nạp")
 
+
+
+def test_every_data_health_table_in_english(monkeypatch, logged, tmp_path):
+    # a row with an impossible date (quarantined), a form 06a that does not add up, and an
+    # agency outside the unit registry: every table of the page has rows
+    bad = tmp_path / "hoso.csv"
+    bad.write_text("MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,"
+                   "NgayKetThucXuLy,SoLanBoSung\nB1,1.000656,G01,XA-CV,1,4,31/02/2023,,,\n", encoding="utf-8")
+    load(logged, bad, ROOT / "tests" / "fixtures" / "form06a" / "identity_broken.xlsx")
+    app = open_in(monkeypatch, logged, "en")
+    assert not app.exception
+    tables = [shown(table) for table in app.dataframe]
+    headers = [list(frame.columns) for frame in tables]
+    assert ["Reason", "Rows", "Files"] in headers, headers
+    assert any(h[:3] == ["Reporting unit", "From", "To"] for h in headers), headers
+    for table, frame in zip(app.dataframe, tables):
+        assert not [c for c in frame.columns if "_" in str(c) or str(c).islower()], list(frame.columns)
+        cells = frame.astype(str).to_numpy().ravel().tolist()
+        assert "None" not in cells and "nan" not in cells and "NaT" not in cells, frame
+        assert not table.value.isna().any().any(), table.value
