@@ -5,6 +5,7 @@ fixture of tests/test_pages.py with two runs in the run log)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -14,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT, load
 from test_pages import KPI, TODAY
+from test_reports_page import env  # noqa: F401 (a fixture: an archived month)
 from ui import formats
 from warehouse.runlog import append_run
 
@@ -123,3 +125,25 @@ def test_every_data_health_table_in_english(monkeypatch, logged, tmp_path):
         cells = frame.astype(str).to_numpy().ravel().tolist()
         assert "None" not in cells and "nan" not in cells and "NaT" not in cells, frame
         assert not table.value.isna().any().any(), table.value
+
+
+def test_report_archive_and_schedule_in_english(env):
+    # the archived month of tests/test_reports_page.py: its manifest keeps the Vietnamese label
+    at = AppTest.from_file(str(ROOT / "pages" / "report_exports.py"), default_timeout=60)
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert any("Tỉnh Thái Nguyên" in m.value and "· 03/2023 (01/03/2023 – 31/03/2023)" in m.value for m in at.markdown)
+    assert not any("tháng" in m.value for m in at.markdown)
+    schedule = at.dataframe[0].value
+    assert list(schedule.columns) == ["At", "Kind", "Period", "Unit", "Result", "Error"]
+    run = schedule.iloc[0]
+    assert run["Kind"] == "Monthly" and run["Period"] == "01/03/2023 – 31/03/2023" and run["Unit"] == "Province"
+    assert re.fullmatch(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", run["At"]), run["At"]
+
+
+def test_report_schedule_in_vietnamese(env):
+    at = AppTest.from_file(str(ROOT / "pages" / "report_exports.py"), default_timeout=60).run()
+    run = at.dataframe[0].value.iloc[0]
+    assert run["Loại"] == "Hằng tháng" and run["Kỳ"] == "01/03/2023 – 31/03/2023"
+    assert re.fullmatch(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", run["Lúc"]), run["Lúc"]
