@@ -147,3 +147,20 @@ def test_report_schedule_in_vietnamese(env):
     run = at.dataframe[0].value.iloc[0]
     assert run["Loại"] == "Hằng tháng" and run["Kỳ"] == "01/03/2023 – 31/03/2023"
     assert re.fullmatch(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", run["Lúc"]), run["Lúc"]
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_long_lists_write_nothing_as_a_dash(language):
+    # a list of dossiers (over 500 rows: native columns): a pending dossier has no end date
+    import polars as pl
+
+    from ui.tables import native, styled
+
+    frame = pl.DataFrame({"dossier_code": ["D1", None], "received_date": [datetime(2023, 3, 1).date()] * 2,
+                          "finished_date": [datetime(2023, 3, 2).date(), None], "days_overdue": [3, None]})
+    shown_native, config = native(frame, language)
+    assert shown_native.null_count().sum_horizontal().item() == 0
+    assert shown_native.row(1)[2:] == (formats.MISSING, formats.MISSING)
+    assert shown_native.row(0)[2] == "02/03/2023"
+    assert config and shown_native.schema[shown_native.columns[1]] == pl.Date   # no gap: still a date, sorts as one
+    assert not styled(frame, language).data.isna().any().any()

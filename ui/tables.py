@@ -134,6 +134,10 @@ def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str,
             expression = expression.cast(pl.String).replace(names_of(column, language)).fill_null(formats.MISSING)
         elif is_rate(column):
             expression = expression.map_elements(lambda v: formats.rate(v, language), return_dtype=pl.String).fill_null(formats.MISSING)
+        elif frame[column].has_nulls() and (dtype in (pl.Date, pl.Datetime) or dtype.is_numeric()):
+            # the grid would draw "None": a column with gaps is its text, "—" for nothing
+            expression = expression.map_elements(formatter(column, dtype, language), return_dtype=pl.String,
+                                                 skip_nulls=False).fill_null(formats.MISSING)
         elif isinstance(dtype, pl.Datetime):
             config[shown] = st.column_config.DatetimeColumn(format="HH:mm DD/MM/YYYY")
         elif dtype == pl.Date:

@@ -19,7 +19,7 @@ from playwright.sync_api import Page
 from reports.browser import READY_SELECTOR, open_page
 
 from .conftest import ROOT
-from .test_browser import PAGES, looks_vietnamese
+from .test_browser import HEADING, PAGES, looks_vietnamese
 
 pytestmark = pytest.mark.browser
 
@@ -84,11 +84,17 @@ def test_the_source_has_vietnamese_strings_to_look_for():
         assert any(expected in text for text in strings), expected
 
 
-@pytest.mark.parametrize("name", PAGES)
+# every page, and the wall screen on each of its panels
+ENGLISH = {name: (f"{path}?lang=en", ready) for name, (path, ready) in PAGES.items()} | {
+    f"wall-{panel}": (f"/?wall=1&rotate=0&panel={panel}&lang=en", READY_SELECTOR if panel == 0 else HEADING)
+    for panel in range(3)}
+
+
+@pytest.mark.parametrize("name", ENGLISH)
 def test_english_pages_speak_only_english(new_page, base_url, name):
-    path, ready = PAGES[name]
+    path, ready = ENGLISH[name]
     page = new_page(*LAPTOP)
-    open_page(page, f"{base_url}{path}?lang=en", ready)
+    open_page(page, f"{base_url}{path}", ready)
     if page.locator(GRID).count():
         page.locator(GRID).first.wait_for(state="visible")
     text = shown_text(page)
