@@ -10,12 +10,12 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from conftest import ROOT, load
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
-
-from conftest import ROOT, load
 from test_pages import KPI, TODAY
 from test_reports_page import env  # noqa: F401 (a fixture: an archived month)
+
 from ui import formats
 from warehouse.runlog import append_run
 
@@ -101,7 +101,7 @@ def test_backfill_banner_and_switch_in_english(monkeypatch, logged):
     monkeypatch.setattr(layout, "lang", lambda: "en")
     assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)") == (
         "Loading the history: 3/36 months (data from 09/2025 on so far).")
-    assert layout.backfill_note("something new") .isascii()
+    assert layout.backfill_note("something new").isascii()
     monkeypatch.setattr(layout, "lang", lambda: "vi")
     assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)").startswith("Đang nạp")
 
@@ -127,7 +127,7 @@ def test_every_data_health_table_in_english(monkeypatch, logged, tmp_path):
         assert not table.value.isna().any().any(), table.value
 
 
-def test_report_archive_and_schedule_in_english(env):
+def test_report_archive_and_schedule_in_english(env):  # noqa: F811 (the fixture)
     # the archived month of tests/test_reports_page.py: its manifest keeps the Vietnamese label
     at = AppTest.from_file(str(ROOT / "pages" / "report_exports.py"), default_timeout=60)
     at.query_params["lang"] = "en"
@@ -142,7 +142,7 @@ def test_report_archive_and_schedule_in_english(env):
     assert re.fullmatch(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", run["At"]), run["At"]
 
 
-def test_report_schedule_in_vietnamese(env):
+def test_report_schedule_in_vietnamese(env):  # noqa: F811 (the fixture)
     at = AppTest.from_file(str(ROOT / "pages" / "report_exports.py"), default_timeout=60).run()
     run = at.dataframe[0].value.iloc[0]
     assert run["Loại"] == "Hằng tháng" and run["Kỳ"] == "01/03/2023 – 31/03/2023"

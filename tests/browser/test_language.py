@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
