@@ -5,11 +5,12 @@ import streamlit as st
 from ui.i18n import tr
 from ui.url_state import UrlState
 from ui.data import backfill_progress, data_state
+from ui.layout import backfill_note
 
 # How often an open dashboard looks for a newer published snapshot.
 REFRESH_SECONDS = 15
 
-st.set_page_config(page_title="IOC — Dịch vụ công", page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(page_title=tr("IOC — Dịch vụ công", "IOC — Public services"), page_icon=":material/account_balance:", layout="wide")
 wall = st.query_params.get("wall") == "1"
 
 
@@ -22,13 +23,13 @@ def follow_new_data() -> None:
         st.session_state["data_version"] = version
         st.rerun(scope="app")
     if progress := backfill_progress():
-        st.info(progress, icon=":material/hourglass_top:")
+        st.info(backfill_note(progress), icon=":material/hourglass_top:")
 
 
 def language_switch() -> None:
     url = UrlState("app")
     st.sidebar.segmented_control(
-        "Ngôn ngữ / Language", ["vi", "en"], key=url.seed("lang", default="vi", options=("vi", "en")), required=True,
+        tr("Ngôn ngữ", "Language"), ["vi", "en"], key=url.seed("lang", default="vi", options=("vi", "en")), required=True,
         format_func={"vi": "Tiếng Việt", "en": "English"}.get,
     )
     url.write()

@@ -4,11 +4,13 @@ slips in the provincial working-day calendar."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from ui import formats
 from ui.data import stale_after, read, runs
 from ui.i18n import lang, tr
+from ui.labels import ROW_KINDS, RUN_STATUSES, label
 from ui.layout import freshness_banner
 from ui.tables import downloads, table
 from ui.text import md
@@ -16,6 +18,24 @@ from warehouse.calendar import load_calendar, province_problems
 from warehouse.errors import WarehouseError
 from warehouse.health import sources
 from warehouse.periods import now_in_vietnam
+
+# the reasons the unresolved_units query writes itself (sql/queries/unresolved_units.sql)
+UNPLACED_REASONS = {
+    "no area code (MaDVHC)": ("không có mã đơn vị hành chính (MaDVHC)", "no area code (MaDVHC)"),
+    "area code not in the unit registry": ("mã đơn vị hành chính không có trong danh mục",
+                                           "area code not in the unit registry"),
+    "reporting unit not found": ("không tìm thấy đơn vị báo cáo", "reporting unit not found"),
+}
+
+
+def readable(frame: pl.DataFrame) -> pl.DataFrame:
+    """Codes the warehouse writes (a run's status, a row's kind) as words in the reader's language."""
+    words = {"status": RUN_STATUSES, "kind": ROW_KINDS, "reason": UNPLACED_REASONS}
+    return frame.with_columns(
+        pl.col(column).replace({code: label(table, code, language) for code in table})
+        for column, table in words.items() if column in frame.columns and frame.schema[column] == pl.String
+    )
+
 
 language = lang()
 st.title(tr("Dữ liệu", "Data health"))
@@ -47,7 +67,7 @@ st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().t
 st.subheader(tr("Các lần nạp gần đây", "Recent runs"))
 only_errors = st.toggle(tr("Chỉ các lần lỗi", "Failures only"), key="health.errors")
 shown = all_runs.filter(all_runs["status"] != "ok") if only_errors else all_runs
-table(shown.head(100))
+table(readable(shown.head(100)))
 
 if state.has_data:
     reasons = read("quarantine_reasons")
@@ -55,11 +75,11 @@ if state.has_data:
     if reasons.empty:
         st.success(tr("Không có dòng nào bị cách ly.", "No quarantined rows."), icon=":material/check_circle:")
     else:
-        table(reasons.frame)
+        table(readable(reasons.frame))
         rows = read("quarantine").frame
         with st.expander(tr("Xem các dòng (1.000 dòng mới nhất)", "Show the rows (newest 1,000)")):
-            table(rows)
-            downloads(rows, "cach-ly", key="quarantine")
+            table(readable(rows))
+            downloads(rows, tr("cach-ly", "quarantine"), key="quarantine")
 
     st.subheader(tr("Biểu 06a sai lệch", "Form 06a problems"))
     violations = read("form06a_violations")
@@ -73,7 +93,7 @@ if state.has_data:
     if unresolved.empty:
         st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon=":material/check_circle:")
     else:
-        table(unresolved.frame)
+        table(readable(unresolved.frame))
 
 st.subheader(tr("Lịch ngày làm việc của tỉnh", "Provincial working-day calendar"))
 try:

@@ -28,6 +28,8 @@ PERIOD_LABELS = {
     "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
     "last_month": ("Tháng trước", "Last month"), "custom": ("Tuỳ chọn", "Custom"),
 }
+# a download's name says what its rows are, in the reader's language
+BY_NAMES = {"area": ("don-vi", "unit"), "field": ("linh-vuc", "field"), "procedure": ("thu-tuc", "procedure")}
 TABLE_COLUMNS = ("received", "online_rate", "on_time_rate", "on_time_rate_766", "resolved_late",
                  "pending_overdue", "digitised_rate", "online_payment_rate", "e_result_rate")
 
@@ -141,7 +143,7 @@ if procedure is None:
                       "Select a row to drill down. Blue cells meet the target; orange ones do not."))
         table(heat, key="heat", on_select=lambda: drill(next_key),
               selection_mode="single-row")
-        downloads(heat, f"chi-so-{by}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
+        downloads(heat, tr(f"chi-so-{BY_NAMES[by][0]}", f"kpi-by-{BY_NAMES[by][1]}") + f"-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
 
 # ---------------------------------------------------------------- the dossiers behind a number
 st.subheader(tr("Hồ sơ đằng sau con số", "The dossiers behind a number"))
@@ -156,4 +158,4 @@ else:
     if listed.frame.height >= 5000:
         st.caption(tr("Hiển thị 5.000 hồ sơ mới nhất.", "Showing the newest 5,000 dossiers."))
     table(listed.frame)
-    downloads(listed.frame, f"ho-so-{measure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="dossiers")
+    downloads(listed.frame, tr("ho-so", "dossiers") + f"-{measure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="dossiers")

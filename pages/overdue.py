@@ -69,12 +69,12 @@ by_agency, by_field, listing = st.tabs([tr("Theo cơ quan", "By agency"), tr("Th
 with by_agency:
     agencies = overdue_summary(watch, "agency")
     table(agencies)
-    downloads(agencies, f"tre-han-co-quan-{as_of:%Y%m%d}", key="agency")
+    downloads(agencies, tr("tre-han-co-quan", "overdue-by-agency") + f"-{as_of:%Y%m%d}", key="agency")
 with by_field:
     fields = overdue_summary(watch, "field")
     table(fields)
-    downloads(fields, f"tre-han-linh-vuc-{as_of:%Y%m%d}", key="field")
+    downloads(fields, tr("tre-han-linh-vuc", "overdue-by-field") + f"-{as_of:%Y%m%d}", key="field")
 with listing:
     table(watch.select("dossier_code", "agency_name", "field_name", "procedure_name", "received_date",
                        "due_date", "days_overdue", "state"))
-    downloads(watch, f"tre-han-ho-so-{as_of:%Y%m%d}", key="list")
+    downloads(watch, tr("tre-han-ho-so", "overdue-dossiers") + f"-{as_of:%Y%m%d}", key="list")

@@ -50,17 +50,20 @@ else:
     tile_style()
     st.title(tr("Tổng quan", "Overview"))
     freshness_banner()
-    top = st.columns([3, 2, 1])
-    period_name = top[0].segmented_control(
+    # One row that wraps, each control as wide as its content: in a column, a segmented
+    # control too wide for it scrolls ("This year" cut off on a 1366 px laptop).
+    top = st.container(horizontal=True, vertical_alignment="bottom")
+    period_name = top.segmented_control(
         tr("Kỳ", "Period"), PERIODS, key=url.seed("period", default="month", options=PERIODS), required=True,
-        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
+        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0], width="content",
     ) or "month"
-    ranking_kpi = top[1].selectbox(
+    ranking_kpi = top.selectbox(
         tr("Xếp hạng đơn vị theo", "Rank units on"), RANKABLE, key=url.seed("kpi", default="on_time_rate", options=RANKABLE),
-        format_func=lambda k: kpi_label(k, language),
+        format_func=lambda k: kpi_label(k, language), width=260,
     )
     url.write()
-    top[2].link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon=":material/tv:")
+    top.link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon=":material/tv:",
+                    width="content")
 
 shown = on_screen(period_name, today())[0]
 if unit and kpi_rows(KpiFilter(shown.start, shown.end, unit=unit)).message:
@@ -116,7 +119,7 @@ def tiles_panel() -> None:
                       delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None)
             ends_running = running if item.sparkline and trend[item.key][-1] is not None else None
             if spark := charts.sparkline_svg(item.sparkline, colour=charts.tile_colour(item.meets_target),
-                                             partial=ends_running, line_px=2.5 * big["scale"]):
+                                             partial=ends_running, line_px=2.5 * big["scale"], lang=language):
                 st.html(spark)
         column.caption(item.note)
     if not wall:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import streamlit as st
@@ -24,7 +24,7 @@ from ui.layout import freshness_banner
 from ui.text import md
 from ui.url_state import UrlState
 from warehouse.paths import WarehousePaths
-from warehouse.periods import parse_period
+from warehouse.periods import Period, parse_period
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIODS = ("yesterday", "last_week", "last_month", "today", "week", "month", "quarter", "year")
@@ -47,6 +47,32 @@ MIME = {".pdf": "application/pdf", ".csv": "text/csv",
 # Plain marks: a table cell has no icon font, and an emoji needs an emoji font.
 STATUS = {"ok": ("✓", "thành công", "ok"), "partial": ("!", "thiếu tệp", "partial"),
           "failed": ("✗", "lỗi", "failed"), "no_data": ("…", "chưa có dữ liệu", "no data")}
+
+KINDS = {"daily": ("Hằng ngày", "Daily"), "weekly": ("Hằng tuần", "Weekly"), "monthly": ("Hằng tháng", "Monthly")}
+
+
+def period_label(period: dict) -> str:
+    """A manifest's period in the reader's language (the manifest keeps the Vietnamese label)."""
+    if period.get("kind") in ("day", "month", "quarter", "year") and period.get("start"):
+        start = date.fromisoformat(period["start"][:10])
+        return Period(start, start, period["kind"]).label(language)
+    return period.get("label", "") if language == "vi" else ""
+
+
+def when(text: str | None) -> str:
+    """A run log's ISO time as 14:05 21/11/2026 (as it is, if it is not one)."""
+    try:
+        return formats.moment(datetime.fromisoformat(text), language) if text else formats.MISSING
+    except ValueError:
+        return text
+
+
+def day_of(text: object) -> str:
+    try:
+        return formats.day(date.fromisoformat(str(text)[:10]), language) if text else formats.MISSING
+    except ValueError:
+        return str(text)
+
 
 language = lang()
 url = UrlState("reports")
@@ -124,7 +150,7 @@ else:
         manifest = snapshot.manifest
         published = datetime.fromisoformat(manifest["published_at"])
         with st.container(border=True):
-            st.markdown(f"**{md(manifest['scope'])}** · {md(manifest['period']['label'])} "
+            st.markdown(f"**{md(manifest['scope'])}** · {md(period_label(manifest['period']))} "
                         f"({formats.day(datetime.fromisoformat(manifest['period']['start']).date(), language)} – "
                         f"{formats.day(datetime.fromisoformat(manifest['period']['end']).date(), language)})")
             st.caption(tr("dữ liệu đến ", "data as of ") + formats.moment(published, language))
@@ -156,9 +182,9 @@ with st.expander(tr("Lịch xuất báo cáo tự động", "Scheduled exports")
     if runs:
         st.dataframe(
             [{
-                tr("Lúc", "At"): run.get("started_at", ""),
-                tr("Loại", "Kind"): run.get("kind", ""),
-                tr("Kỳ", "Period"): f"{run.get('period_start', '')} – {run.get('period_end', '')}",
+                tr("Lúc", "At"): when(run.get("started_at")),
+                tr("Loại", "Kind"): tr(*KINDS[run["kind"]]) if run.get("kind") in KINDS else run.get("kind") or "",
+                tr("Kỳ", "Period"): f"{day_of(run.get('period_start'))} – {day_of(run.get('period_end'))}",
                 tr("Đơn vị", "Unit"): run.get("unit") or tr("Toàn tỉnh", "Province"),
                 tr("Kết quả", "Result"): " ".join(
                     (STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[0],

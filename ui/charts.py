@@ -153,6 +153,7 @@ def tile_colour(meets_target: bool | None) -> str:
 
 def sparkline_svg(
     values: list[float | None], *, colour: str = BLUE, partial: str | None = None, line_px: float = 2.0,
+    lang: Lang = "vi",
 ) -> str:
     """A tile's 12-month sparkline as inline SVG (no chart library: it scales with its box).
 
@@ -196,7 +197,8 @@ def sparkline_svg(
         f'{"".join(parts)}</svg>'
     )
     # As an image: st.html keeps no inline <svg>, and an image stretches with its box just as well.
-    image = (f'<img class="ioc-spark-line" alt="12 tháng" '
+    alt = "12 tháng" if lang == "vi" else "12 months"
+    image = (f'<img class="ioc-spark-line" alt="{alt}" '
              f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">')
     marker = ""
     if ends_partial:

@@ -32,6 +32,42 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "due_soon": ("Sắp đến hạn", "Due soon"),
     "max_days_overdue": ("Quá hạn lâu nhất (ngày)", "Longest overdue (days)"),
     "group_by": ("Nhóm", "Group"),
+    # the data-health page's tables (warehouse/health.py, sql/queries/)
+    "run_id": ("Mã lần nạp", "Run"),
+    "source": ("Nguồn", "Source"),
+    "started_at": ("Bắt đầu", "Started"),
+    "finished_at": ("Kết thúc", "Finished"),
+    "rows": ("Số dòng", "Rows"),
+    "files": ("Số tệp", "Files"),
+    "error": ("Lỗi", "Error"),
+    "loaded_at": ("Nạp lúc", "Loaded at"),
+    "file_name": ("Tệp", "File"),
+    "kind": ("Loại", "Kind"),
+    "line": ("Dòng", "Line"),
+    "reason": ("Lý do", "Reason"),
+    "record": ("Nội dung dòng", "Row content"),
+    "reporting_unit": ("Đơn vị báo cáo", "Reporting unit"),
+    "label": ("Chỉ tiêu trên biểu", "Row label"),
+    "problem": ("Sai lệch", "Problem"),
+    "code": ("Mã", "Code"),
+    "name": ("Tên", "Name"),
+    "area_code": ("Mã đơn vị hành chính", "Area code"),
+    "last_seen": ("Gặp lần cuối", "Last seen"),
+}
+# an ingest run's outcome (warehouse/health.py) and the kinds of rows the health tables list
+RUN_STATUSES: dict[str, tuple[str, str]] = {
+    "ok": ("Thành công", "Succeeded"),
+    "failed": ("Lỗi", "Failed"),
+    "running": ("Đang chạy", "Running"),
+    "partial": ("Chưa đủ", "Partial"),
+    "stopped": ("Đã dừng", "Stopped"),
+}
+ROW_KINDS: dict[str, tuple[str, str]] = {
+    "agency": ("Cơ quan", "Agency"),
+    "form06a": ("Biểu 06a", "Form 06a"),
+    "dossiers": ("Hồ sơ", "Dossiers"),
+    "agencies": ("Cơ quan", "Agencies"),
+    "procedures": ("Thủ tục", "Procedures"),
 }
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("Cấp tỉnh", "Province"),

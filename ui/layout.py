@@ -4,6 +4,8 @@ Streamlit calls live in `ui/` and pages only."""
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from ui import formats
@@ -35,6 +37,20 @@ def freshness_banner(state: DataState | None = None) -> DataState:
     else:
         st.caption(data_time(state))
     return state
+
+
+# What the worker writes while the first backfill runs (ingest/pull.py, in Vietnamese).
+_BACKFILL = re.compile(r"Đang nạp lịch sử: (\d+)/(\d+) tháng \(đã có từ (\d{2}/\d{4}) đến nay\)")
+
+
+def backfill_note(progress: str) -> str:
+    """The first backfill's progress in the reader's language."""
+    if lang() == "vi":
+        return progress
+    if found := _BACKFILL.fullmatch(progress.strip()):
+        done, total, since = found.groups()
+        return f"Loading the history: {done}/{total} months (data from {since} on so far)."
+    return "Loading the history from the public-service portal; this page updates itself."
 
 
 def empty_state(message: str | None = None) -> None:

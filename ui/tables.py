@@ -62,7 +62,9 @@ def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[obje
         return lambda v: "✓" if v else ""
     if dtype.is_numeric():
         return lambda v: formats.MISSING if v is None or v != v else formats.count(v, language)  # type: ignore[arg-type]
-    if dtype in (pl.Date, pl.Datetime):
+    if isinstance(dtype, pl.Datetime):   # a run's or a file's time: 14:05 21/11/2026
+        return lambda v: formats.moment(v, language)  # type: ignore[arg-type]
+    if dtype == pl.Date:
         return lambda v: formats.day(v, language)  # type: ignore[arg-type]
     return lambda v: formats.MISSING if v is None else str(v)
 
@@ -80,6 +82,7 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
     if not goals and targets is not None and year is not None:
         goals = {column: [kpi_targets.target(targets, column, level or kpi_targets.ALL_LEVELS, year)] * frame.height
                  for column in frame.columns if column in RATE_KPIS}
+    frame = _missing_as_dash(frame, language)
     pandas = frame.to_pandas()
     labels = [kpi_label(column, language) for column in frame.columns]
     pandas.columns = labels
@@ -92,6 +95,19 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
             styler = styler.apply(lambda cells, c=column: [_shade(c, v, t) for v, t in zip(cells, goals[c])],
                                   subset=[shown], axis=0)
     return styler.hide(axis="index")
+
+
+def _missing_as_dash(frame: pl.DataFrame, language: Lang) -> pl.DataFrame:
+    """The grid draws a missing cell as "None" whatever the Styler says: a missing text is
+    "—", and a date, time or count column with gaps becomes its text (a run still running
+    has no end and no rows yet). Rates keep their numbers, to sort by."""
+    gappy = [c for c, t in frame.schema.items() if t == pl.String or (
+        (t in (pl.Date, pl.Datetime) or (t.is_numeric() and not is_rate(c))) and frame[c].has_nulls())]
+    return frame.with_columns(
+        pl.col(c).map_elements(formatter(c, frame.schema[c], language), return_dtype=pl.String, skip_nulls=False)
+        .fill_null(formats.MISSING) if frame.schema[c] != pl.String else pl.col(c).fill_null(formats.MISSING)
+        for c in gappy
+    )
 
 
 def _goals(frame: pl.DataFrame) -> dict[str, list[float | None]]:
@@ -118,8 +134,16 @@ def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str,
             expression = expression.cast(pl.String).replace(names_of(column, language)).fill_null(formats.MISSING)
         elif is_rate(column):
             expression = expression.map_elements(lambda v: formats.rate(v, language), return_dtype=pl.String).fill_null(formats.MISSING)
-        elif dtype in (pl.Date, pl.Datetime):
+        elif frame[column].has_nulls() and (dtype in (pl.Date, pl.Datetime) or dtype.is_numeric()):
+            # the grid would draw "None": a column with gaps is its text, "—" for nothing
+            expression = expression.map_elements(formatter(column, dtype, language), return_dtype=pl.String,
+                                                 skip_nulls=False).fill_null(formats.MISSING)
+        elif isinstance(dtype, pl.Datetime):
+            config[shown] = st.column_config.DatetimeColumn(format="HH:mm DD/MM/YYYY")
+        elif dtype == pl.Date:
             config[shown] = st.column_config.DateColumn(format="DD/MM/YYYY")
+        elif dtype == pl.String:   # the grid writes a missing text as "None"
+            expression = expression.fill_null(formats.MISSING)
         columns.append(expression.alias(shown))
     return frame.select(columns), config
 
