@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui.i18n import tr
-from ui.url_state import UrlState
 from ui.data import backfill_progress, data_state
+from ui.i18n import tr
 from ui.layout import backfill_note
+from ui.url_state import UrlState
 
 # How often an open dashboard looks for a newer published snapshot.
 REFRESH_SECONDS = 15

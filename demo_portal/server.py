@@ -28,7 +28,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 from email.utils import format_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -153,7 +153,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
 
     def _export(self, export: Export) -> None:
-        as_of_utc = export.as_of.replace(tzinfo=LOCAL).astimezone(timezone.utc)
+        as_of_utc = export.as_of.replace(tzinfo=LOCAL).astimezone(UTC)
         headers = {
             "ETag": export.etag,
             "Last-Modified": format_datetime(as_of_utc, usegmt=True),

@@ -54,7 +54,15 @@ from functools import lru_cache
 import numpy as np
 import polars as pl
 
-from demo_portal.catalogue import BAC_KAN, DEFAULT_SEED, ONE_STOP_CENTRE, THAI_NGUYEN, agency_table, fields, procedure_table
+from demo_portal.catalogue import (
+    BAC_KAN,
+    DEFAULT_SEED,
+    ONE_STOP_CENTRE,
+    THAI_NGUYEN,
+    agency_table,
+    fields,
+    procedure_table,
+)
 
 DOSSIER_COLUMNS: tuple[str, ...] = (
     "MaHoSo", "MaTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi", "KenhThucHien", "TrangThaiHoSo",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from ingest.load import FileReport
 
 
-def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, report: "FileReport") -> None:
+def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int, report: FileReport) -> None:
     form = parse_form06a(path)
     # Normalising every unit name once per report, not once per row it resolves.
     candidates = CandidateIndex(load_candidates(con, units_table="stg_admin_units", agencies_table="stg_agencies"))
@@ -91,7 +91,7 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int, rep
     )
 
 
-def lost_to_a_report_with_no_row(con: duckdb.DuckDBPyConnection, path: "Path", file_id: int) -> bool:
+def lost_to_a_report_with_no_row(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -> bool:
     """Whether an earlier load of this file no longer counts because a later report of its
     unit and period with no row replaced it.
 
@@ -123,7 +123,7 @@ def _same_unit_and_period(con: duckdb.DuckDBPyConnection, form: Form06aReport) -
 
 
 def _quarantine(
-    con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: "FileReport"
+    con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: FileReport
 ) -> None:
     frame = pl.DataFrame(
         {"line": [line for line, _ in rejected], "reason": [reason for _, reason in rejected]},
@@ -139,7 +139,7 @@ def _quarantine(
 
 
 def _resolve(
-    text: str, candidates: CandidateIndex, period_start: "date", period_end: "date"
+    text: str, candidates: CandidateIndex, period_start: date, period_end: date
 ) -> tuple[str | None, str | None, str | None]:
     """(agency code, unit code, note): an official unit is also matched to the one agency serving it."""
     try:

@@ -8,7 +8,7 @@ import polars as pl
 import streamlit as st
 
 from ui import formats
-from ui.data import stale_after, read, runs
+from ui.data import read, runs, stale_after
 from ui.i18n import lang, tr
 from ui.labels import ROW_KINDS, RUN_STATUSES, label
 from ui.layout import freshness_banner

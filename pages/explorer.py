@@ -18,9 +18,9 @@ from ui.tiles import tile
 from ui.url_state import UrlState, parse_date
 from warehouse import registry
 from warehouse.periods import REFORM_DAY, Period, preset
+from warehouse.query import KpiFilter
 
 FIRST_DAY = date(2000, 1, 1)   # the portal's dates before it are quarantined as typos
-from warehouse.query import KpiFilter
 
 PERIODS = ("today", "week", "month", "quarter", "year", "last_month", "custom")
 PERIOD_LABELS = {

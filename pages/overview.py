@@ -17,8 +17,8 @@ from ui.i18n import LANGS, lang, tr
 from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style
 from ui.partial import day_so_far, is_partial, partial_label, yesterday_note
-from ui.url_state import UrlState, parse_int
 from ui.tiles import channel_note, ranked, tile
+from ui.url_state import UrlState, parse_int
 from warehouse import registry
 from warehouse.periods import day, last_months, on_screen, parse_period
 from warehouse.query import KpiFilter, OverdueFilter, overdue_summary

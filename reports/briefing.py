@@ -19,8 +19,8 @@ from pathlib import Path
 import matplotlib
 import polars as pl
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 from fpdf.drawing import DeviceRGB
+from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from reports.charts import trend_png

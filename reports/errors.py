@@ -25,7 +25,7 @@ class ReportError(Exception):
 class PartialSnapshot(ReportError):
     """Some files were made and some not; `result.failures` maps each missing file to the reason."""
 
-    def __init__(self, result: "SnapshotResult") -> None:
+    def __init__(self, result: SnapshotResult) -> None:
         missing = "; ".join(f"{name}: {reason}" for name, reason in result.failures.items())
         super().__init__(f"made {', '.join(result.made)} in {result.folder}, but not {missing}")
         self.result = result

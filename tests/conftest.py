@@ -23,7 +23,6 @@ from warehouse.paths import WarehousePaths  # noqa: E402
 from warehouse.query import KpiFilter, kpi  # noqa: E402
 from warehouse.snapshot import open_snapshot  # noqa: E402
 
-
 # Modules whose tests pull over HTTP, start processes or a browser, or build the demo's
 # history: `./test.sh -m "not slow"` leaves them out (a quick check while working).
 SLOW_MODULES = frozenset({

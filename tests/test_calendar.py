@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ROOT, run_module
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, run_module
 from warehouse.calendar import CalendarDay, OverrideProblem, WorkingCalendar, load_calendar, province_problems
 
 

@@ -21,8 +21,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import kpi_one, kpi_rows, load, run_module, write_csv
+
 from warehouse.errors import WarehouseError
 from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter

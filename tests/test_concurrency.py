@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
-
 from conftest import ROOT, load, run_module
+
 from warehouse.errors import WriterBusy
 from warehouse.lock import writer_lock
 from warehouse.paths import WarehousePaths

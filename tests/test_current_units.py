@@ -57,8 +57,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, write_csv
+
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
 from warehouse.snapshot import open_snapshot

@@ -8,11 +8,10 @@ The portal's clock stands at 1 November 2023, so that dossiers filed on the even
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
-
 from conftest import kpi_cli_json
+
 from demo_portal.clock import SimClock
 from demo_portal.portal import DemoPortal
 from demo_portal.server import serve_in_thread

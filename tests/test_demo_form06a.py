@@ -39,8 +39,8 @@ from pathlib import Path
 import httpx
 import polars as pl
 import pytest
-
 from conftest import kpi_one, load
+
 from demo_portal import catalogue
 from demo_portal.clock import SimClock
 from demo_portal.form06a import FORM_COLUMNS, form06a_rows, write_form06a

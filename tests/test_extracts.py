@@ -21,8 +21,8 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-
 from conftest import FIXTURES, load, run_module
+
 from reports.extracts import KPI_COLUMNS
 from ui.labels import kpi_label
 from ui.tables import csv_bytes, localized, xlsx_bytes

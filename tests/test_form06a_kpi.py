@@ -22,9 +22,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, raw, write_csv
 from openpyxl import load_workbook
 
-from conftest import FIXTURES, kpi_cli_json, kpi_one, kpi_rows, load, raw, write_csv
 from warehouse.paths import WarehousePaths
 
 SAMPLE = FIXTURES / "form06a" / "sample_fields.xlsx"

@@ -12,10 +12,9 @@ import re
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-
 from conftest import FIXTURES, kpi_one, load, raw, run_module, write_csv
+
 from warehouse.paths import WarehousePaths
 
 FORM06A = FIXTURES / "form06a"

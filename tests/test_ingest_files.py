@@ -16,14 +16,14 @@ from __future__ import annotations
 import codecs
 import json
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import duckdb
 import pytest
+from conftest import kpi_one, load, raw, write_csv
 from openpyxl import Workbook
 
-from conftest import kpi_one, load, raw, write_csv
 from warehouse.paths import WarehousePaths
 
 HEADER = [

@@ -13,10 +13,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-
 from conftest import kpi_one, load, raw, write_csv
+
 from warehouse.paths import WarehousePaths
 
 HEADER = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"

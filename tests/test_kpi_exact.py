@@ -49,8 +49,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, kpi_one, kpi_rows, load
+
 from warehouse.paths import WarehousePaths
 
 KPI_FIXTURES = FIXTURES / "kpi"

@@ -10,9 +10,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
+from conftest import load
 
 from bench.synthetic import generate
-from conftest import load
 from warehouse.marts import refresh_marts
 from warehouse.paths import WarehousePaths
 from warehouse.writer import open_writer

@@ -9,9 +9,9 @@ and against the hand-worked values of the fixture.
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES, ROOT, kpi_cli_json, load
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT, kpi_cli_json, load
 from ui import formats
 
 KPI = FIXTURES / "kpi"

@@ -16,8 +16,8 @@ import signal
 from pathlib import Path
 
 import pytest
-
 from conftest import kpi_one, load, raw, run_module, write_csv
+
 from warehouse.paths import WarehousePaths
 from warehouse.writer import open_writer
 

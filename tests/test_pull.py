@@ -9,14 +9,13 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import httpx
-import polars as pl
 import pytest
-
 from conftest import raw
+
 from demo_portal.clock import SimClock
 from demo_portal.portal import DemoPortal
 from demo_portal.server import PortalServer, serve_in_thread

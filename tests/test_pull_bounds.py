@@ -17,9 +17,9 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-
 from conftest import raw, run_module
 from hostile_portal import NOW, HostileServer, dossier, hostile_portal
+
 from ingest.pull import FEED_WATERMARK, CycleResult, run_cycle
 from ingest.sources.config import SourceConfig, SourceConfigError
 from ingest.sources.portal.budget import CycleStopped

@@ -14,9 +14,9 @@ from datetime import date
 
 import polars as pl
 import pytest
+from conftest import FIXTURES, ROOT, load, run_module
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT, load, run_module
 from reports.snapshot import make_snapshot
 from ui.tiles import ranked
 from warehouse import registry

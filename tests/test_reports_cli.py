@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
-
 from conftest import FIXTURES, load, run_module
+
 from ingest.sources.config import ExportsConfig
 from ingest.worker import export_tick
 from reports.exports import run_export

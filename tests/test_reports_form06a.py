@@ -26,8 +26,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import FIXTURES, kpi_cli_json, load, run_module
+
 from reports.snapshot import make_snapshot
 from warehouse.paths import WarehousePaths
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import FIXTURES, ROOT, load
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT, load
 from ingest.sources.config import ExportsConfig
 from reports.exports import run_export
 from warehouse.paths import WarehousePaths

@@ -3,7 +3,7 @@ when the configured triggers fire, the archive's layout and retention."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,7 +15,7 @@ from reports.schedule import archive_folder, list_archive, period_for, prune, sl
 from warehouse.periods import Period
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-UTC = timezone.utc
+UTC = UTC
 
 
 def test_monday_run_covers_the_previous_monday_to_sunday() -> None:

@@ -27,8 +27,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, load
+
 from reports.snapshot import FILES, make_snapshot
 from warehouse import registry
 from warehouse.paths import WarehousePaths

@@ -26,15 +26,15 @@ Hand-worked, March 2023 (year 2023):
 from __future__ import annotations
 
 import json
-from datetime import date
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURES, ROOT, load, run_module
 from streamlit.testing.v1 import AppTest
 
-from conftest import FIXTURES, ROOT, load, run_module
 from reports.snapshot import make_snapshot
 from warehouse.kpi_targets import target_level
 from warehouse.paths import WarehousePaths

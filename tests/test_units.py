@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from conftest import kpi_one, kpi_rows, load, raw, run_module, write_csv
+
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, OverdueFilter, dossiers, overdue_dossiers, resolve_unit

@@ -6,7 +6,6 @@ real subprocesses pointed at it through a sources file.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import ROOT, raw, run_module
+
 from demo_portal.clock import SimClock
 from demo_portal.portal import DemoPortal
 from demo_portal.server import PortalServer, serve_in_thread

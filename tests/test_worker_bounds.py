@@ -17,6 +17,7 @@ from pathlib import Path
 
 from conftest import ROOT, raw
 from hostile_portal import hostile_portal
+
 from warehouse.paths import WarehousePaths
 
 QUICK = "schedule_minutes = 0.03\ntimeout_seconds = 5\nretry_attempts = 1\n"  # a tick every 1.8 s

@@ -24,11 +24,17 @@ from warehouse.errors import NoSnapshot, WarehouseError
 from warehouse.paths import WarehousePaths
 from warehouse.periods import now_in_vietnam, today_in_vietnam
 from warehouse.query import (
-    KpiFilter, OverdueFilter, dossiers, field_choices, kpi, overdue_dossiers, procedure_choices, unit_choices,
+    KpiFilter,
+    OverdueFilter,
+    dossiers,
+    field_choices,
+    kpi,
+    overdue_dossiers,
+    procedure_choices,
+    unit_choices,
 )
 from warehouse.snapshot import current_snapshot
 from warehouse.targets import load_targets, targets_file
-
 
 
 def stale_after() -> timedelta:

@@ -11,8 +11,8 @@ from datetime import date
 
 import polars as pl
 
-from warehouse.calendar import load_calendar
 from warehouse import registry
+from warehouse.calendar import load_calendar
 from warehouse.errors import WarehouseError
 from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, kpi

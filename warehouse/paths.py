@@ -19,7 +19,7 @@ class WarehousePaths:
     database: Path
 
     @classmethod
-    def resolve(cls, cli_value: str | os.PathLike[str] | None = None) -> "WarehousePaths":
+    def resolve(cls, cli_value: str | os.PathLike[str] | None = None) -> WarehousePaths:
         value = cli_value or os.environ.get("IOC_WAREHOUSE") or DEFAULT_WAREHOUSE
         return cls(Path(value).expanduser().absolute())
 
