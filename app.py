@@ -10,7 +10,9 @@ from ui.url_state import UrlState
 # How often an open dashboard looks for a newer published snapshot.
 REFRESH_SECONDS = 15
 
-st.set_page_config(page_title=tr("IOC — Dịch vụ công", "IOC — Public services"), page_icon=":material/account_balance:", layout="wide")
+st.set_page_config(
+    page_title=tr("IOC — Dịch vụ công", "IOC — Public services"), page_icon=":material/account_balance:", layout="wide"
+)
 wall = st.query_params.get("wall") == "1"
 
 
@@ -29,19 +31,33 @@ def follow_new_data() -> None:
 def language_switch() -> None:
     url = UrlState("app")
     st.sidebar.segmented_control(
-        tr("Ngôn ngữ", "Language"), ["vi", "en"], key=url.seed("lang", default="vi", options=("vi", "en")), required=True,
+        tr("Ngôn ngữ", "Language"),
+        ["vi", "en"],
+        key=url.seed("lang", default="vi", options=("vi", "en")),
+        required=True,
         format_func={"vi": "Tiếng Việt", "en": "English"}.get,
     )
     url.write()
 
 
 pages = [
-    st.Page("pages/overview.py", title=tr("Tổng quan", "Overview"), icon=":material/account_balance:",
-            url_path="tong-quan", default=True),
-    st.Page("pages/explorer.py", title=tr("Phân tích", "Explorer"), icon=":material/query_stats:", url_path="phan-tich"),
+    st.Page(
+        "pages/overview.py",
+        title=tr("Tổng quan", "Overview"),
+        icon=":material/account_balance:",
+        url_path="tong-quan",
+        default=True,
+    ),
+    st.Page(
+        "pages/explorer.py", title=tr("Phân tích", "Explorer"), icon=":material/query_stats:", url_path="phan-tich"
+    ),
     st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon=":material/alarm:", url_path="tre-han"),
-    st.Page("pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon=":material/monitor_heart:", url_path="du-lieu"),
-    st.Page("pages/report_exports.py", title=tr("Báo cáo", "Reports"), icon=":material/description:", url_path="bao-cao"),
+    st.Page(
+        "pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon=":material/monitor_heart:", url_path="du-lieu"
+    ),
+    st.Page(
+        "pages/report_exports.py", title=tr("Báo cáo", "Reports"), icon=":material/description:", url_path="bao-cao"
+    ),
 ]
 navigation = st.navigation(pages, position="hidden" if wall else "sidebar")
 if not wall:

@@ -36,7 +36,9 @@ QUERIES = {
     "year by field": dict(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), by="field"),
     "whole history by month": dict(date_from=date(2023, 1, 1), date_to=date(2026, 11, 20), by="month"),
     "year by level": dict(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), by="level"),
-    "district Đại Từ, commune level": dict(date_from=date(2023, 1, 1), date_to=date(2023, 10, 20), unit="Đại Từ", level="commune"),
+    "district Đại Từ, commune level": dict(
+        date_from=date(2023, 1, 1), date_to=date(2023, 10, 20), unit="Đại Từ", level="commune"
+    ),
     "one field, quarter": dict(date_from=date(2024, 4, 1), date_to=date(2024, 6, 30), field="DD"),
 }
 
@@ -66,10 +68,17 @@ def child_load(warehouse: str, files: list[str]) -> None:
         publish(con, paths)
         published = time.perf_counter()
     errors = [r.error for r in reports if r.error]
-    print(json.dumps({
-        "load_s": loaded - started, "publish_s": published - loaded, "errors": errors,
-        "rows": sum(r.rows_loaded for r in reports), "quarantined": sum(r.rows_quarantined for r in reports),
-    }))
+    print(
+        json.dumps(
+            {
+                "load_s": loaded - started,
+                "publish_s": published - loaded,
+                "errors": errors,
+                "rows": sum(r.rows_loaded for r in reports),
+                "quarantined": sum(r.rows_quarantined for r in reports),
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -105,9 +114,20 @@ def main() -> None:
 
     warehouse = work / "warehouse.duckdb"
     child = subprocess.run(
-        [sys.executable, "-m", "bench.bench_data_core", "--child-load", str(warehouse),
-         str(files["agencies"]), str(files["procedures"]), str(files["dossiers"])],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "bench.bench_data_core",
+            "--child-load",
+            str(warehouse),
+            str(files["agencies"]),
+            str(files["procedures"]),
+            str(files["dossiers"]),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     loaded = json.loads(child.stdout.strip().splitlines()[-1])
     peak_gib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
@@ -116,8 +136,12 @@ def main() -> None:
 
     print(f"\nraw DuckDB read_csv                {raw_read_csv * 1000:9.0f} ms")
     print(f"raw DuckDB GROUP BY (best of 5)    {raw_group_by * 1000:9.1f} ms")
-    print(f"ingest load (parse, validate, upsert) {loaded['load_s'] * 1000:6.0f} ms  = {loaded['load_s'] / raw_read_csv:4.2f}× read_csv   (target ≤ 2×)")
-    print(f"publish (snapshot + marts)         {loaded['publish_s'] * 1000:9.0f} ms  = {loaded['publish_s'] / raw_read_csv:4.2f}× read_csv   (target ≤ 1×)")
+    print(
+        f"ingest load (parse, validate, upsert) {loaded['load_s'] * 1000:6.0f} ms  = {loaded['load_s'] / raw_read_csv:4.2f}× read_csv   (target ≤ 2×)"
+    )
+    print(
+        f"publish (snapshot + marts)         {loaded['publish_s'] * 1000:9.0f} ms  = {loaded['publish_s'] / raw_read_csv:4.2f}× read_csv   (target ≤ 1×)"
+    )
     print(f"peak memory of the load process    {peak_gib:9.2f} GiB                 (target < 4 GiB)")
     print(f"rows loaded {loaded['rows']:,}, quarantined {loaded['quarantined']:,}\n")
 
@@ -130,8 +154,12 @@ def main() -> None:
             seconds = best_of(lambda spec=spec: kpi(con, spec))
             worst = max(worst, seconds)
             flag = "ok" if seconds < 0.3 and seconds <= 3 * raw_group_by else "MISS"
-            print(f"kpi {name:34s} {seconds * 1000:7.1f} ms = {seconds / raw_group_by:5.2f}× GROUP BY  ({rows} rows) {flag}")
-    print(f"\nslowest KPI query {worst * 1000:.1f} ms = {worst / raw_group_by:.2f}× raw GROUP BY (targets: < 300 ms, ≤ 3×)")
+            print(
+                f"kpi {name:34s} {seconds * 1000:7.1f} ms = {seconds / raw_group_by:5.2f}× GROUP BY  ({rows} rows) {flag}"
+            )
+    print(
+        f"\nslowest KPI query {worst * 1000:.1f} ms = {worst / raw_group_by:.2f}× raw GROUP BY (targets: < 300 ms, ≤ 3×)"
+    )
 
 
 if __name__ == "__main__":

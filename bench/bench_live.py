@@ -58,12 +58,17 @@ def backfill(out: Path, portal: DemoPortal, url: str) -> WarehousePaths:
 
     archived = sorted(paths.archive.rglob("*-dossiers-*.csv"))
     con = duckdb.connect()
-    _, raw_seconds = timed(lambda: con.execute(
-        "create table d as select * from read_csv(?, header = true, all_varchar = true)", [[str(p) for p in archived]]
-    ))
-    print(f"backfill: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
-          f"(publishes included); raw read_csv of the same {len(archived)} exports {raw_seconds:.1f} s "
-          f"→ {seconds / raw_seconds:.1f}×")
+    _, raw_seconds = timed(
+        lambda: con.execute(
+            "create table d as select * from read_csv(?, header = true, all_varchar = true)",
+            [[str(p) for p in archived]],
+        )
+    )
+    print(
+        f"backfill: {rows:,} rows in {seconds:.1f} s = {rows / seconds:,.0f} rows/s "
+        f"(publishes included); raw read_csv of the same {len(archived)} exports {raw_seconds:.1f} s "
+        f"→ {seconds / raw_seconds:.1f}×"
+    )
     return paths
 
 
@@ -73,7 +78,9 @@ def incremental(out: Path, portal: DemoPortal, url: str, backfilled: WarehousePa
     paths.database.parent.mkdir(parents=True)
     # The demo history, plus synthetic dossiers (other codes) up to the size asked for.
     shutil.copyfile(backfilled.database, paths.database)
-    have = duckdb.connect(str(paths.database), read_only=True).execute("select count(*) from raw_dossiers").fetchone()[0]
+    have = (
+        duckdb.connect(str(paths.database), read_only=True).execute("select count(*) from raw_dossiers").fetchone()[0]
+    )
     if dossiers > have:
         files = generate(out / "synthetic", dossiers - have)
         load_paths(paths, [files["dossiers"]])
@@ -92,15 +99,19 @@ def incremental(out: Path, portal: DemoPortal, url: str, backfilled: WarehousePa
 
     result, seconds = timed(lambda: pull_once(paths, url))
     refresh = result.snapshot.refresh
-    print(f"incremental cycle: {changed:,} changed dossiers on a warehouse of {total:,}: {seconds:.2f} s "
-          f"(refresh {refresh.mode}, {refresh.dossiers:,} re-derived; publish included) — target < 10 s")
+    print(
+        f"incremental cycle: {changed:,} changed dossiers on a warehouse of {total:,}: {seconds:.2f} s "
+        f"(refresh {refresh.mode}, {refresh.dossiers:,} re-derived; publish included) — target < 10 s"
+    )
 
     with open_writer(paths) as con:
         _, full_seconds = timed(lambda: refresh_marts(con, force_full=True))
         _, copy_seconds = timed(lambda: con.execute("create temp table copy_of_raw as select * from raw_dossiers"))
-    print(f"  for scale: a full rebuild of the marts {full_seconds:.1f} s; "
-          f"raw DuckDB copy of the {total:,}-row dossier table {copy_seconds:.1f} s "
-          f"→ cycle = {seconds / copy_seconds:.1f}× that copy")
+    print(
+        f"  for scale: a full rebuild of the marts {full_seconds:.1f} s; "
+        f"raw DuckDB copy of the {total:,}-row dossier table {copy_seconds:.1f} s "
+        f"→ cycle = {seconds / copy_seconds:.1f}× that copy"
+    )
 
 
 def main() -> None:

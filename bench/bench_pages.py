@@ -131,9 +131,9 @@ def prepare_warehouse(out: Path, dossiers: int, seed_from: Path | None) -> Path:
 def raw_group_by(database: Path) -> float:
     con = duckdb.connect(str(database), read_only=True)
     try:
-        return best_of(lambda: con.execute(
-            "select MaDonVi, MaLinhVuc, count(*) from raw_dossiers group by all"
-        ).fetchall())
+        return best_of(
+            lambda: con.execute("select MaDonVi, MaLinhVuc, count(*) from raw_dossiers group by all").fetchall()
+        )
     finally:
         con.close()
 
@@ -151,15 +151,18 @@ def new_page(browser: Browser, width: int = 1920, height: int = 1080) -> Page:
 @dataclass(frozen=True)
 class Render:
     """One first render, in seconds from navigation start."""
+
     total: float
-    connected: float | None   # the first script run started (page loaded, session open)
-    ran: float | None         # its last run before ready finished (the server's work done)
+    connected: float | None  # the first script run started (page loaded, session open)
+    ran: float | None  # its last run before ready finished (the server's work done)
 
     def parts(self) -> str:
         if self.connected is None or self.ran is None:
             return ""
-        return (f"load+connect {self.connected:.2f} · script {self.ran - self.connected:.2f} · "
-                f"draw {self.total - self.ran:+.2f}")
+        return (
+            f"load+connect {self.connected:.2f} · script {self.ran - self.connected:.2f} · "
+            f"draw {self.total - self.ran:+.2f}"
+        )
 
 
 def _seconds(ms: float | None) -> float | None:
@@ -174,7 +177,9 @@ def first_render(browser: Browser, base_url: str, path: str, ready: str, page: P
         started, ended = run_times(page)
         # Runs after the page was ready (the data-version check every 15 s) are not its own.
         ended = [ms for ms in ended if ms <= ready_at]
-        return Render(ready_at / 1000, _seconds(started[0] if started else None), _seconds(ended[-1] if ended else None))
+        return Render(
+            ready_at / 1000, _seconds(started[0] if started else None), _seconds(ended[-1] if ended else None)
+        )
     finally:
         (page.context if own_context else page).close()
 
@@ -208,7 +213,7 @@ FLOOR_APPS = {
     "Streamlit": 'import streamlit as st\nst.title("IOC")\n',
     "Streamlit + Plotly": (
         'import plotly.graph_objects as go\nimport streamlit as st\nst.title("IOC")\n'
-        'st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))\n'
+        "st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3], y=[1, 3, 2])))\n"
     ),
 }
 # The pages that draw Plotly charts, compared with the Plotly floor.
@@ -334,18 +339,27 @@ def verdict(ok: bool) -> str:
 
 
 def print_renders(renders: dict, raw_s: float, floors: dict[str, float]) -> None:
-    print(f"\nfirst render (navigation start → app idle, main element shown); raw GROUP BY {raw_s * 1000:.0f} ms; "
-          + "; ".join(f"one-line app, {name}: {seconds:.2f} s" for name, seconds in floors.items()) + " (the floors)")
-    print(f"{'page':16s} {'first visit':>12s} {'next visit':>12s} {'× raw':>8s} {'× floor':>8s}  target < {FIRST_RENDER_TARGET_S:.0f} s"
-          f"   where the next visit's time goes (s)")
+    print(
+        f"\nfirst render (navigation start → app idle, main element shown); raw GROUP BY {raw_s * 1000:.0f} ms; "
+        + "; ".join(f"one-line app, {name}: {seconds:.2f} s" for name, seconds in floors.items())
+        + " (the floors)"
+    )
+    print(
+        f"{'page':16s} {'first visit':>12s} {'next visit':>12s} {'× raw':>8s} {'× floor':>8s}  target < {FIRST_RENDER_TARGET_S:.0f} s"
+        f"   where the next visit's time goes (s)"
+    )
     for name, (cold, warm) in renders.items():
         if isinstance(cold, str) or isinstance(warm, str):
-            print(f"{name:16s} {cold if isinstance(cold, str) else f'{cold.total:.2f} s'}  /  "
-                  f"{warm if isinstance(warm, str) else f'{warm.total:.2f} s'}")
+            print(
+                f"{name:16s} {cold if isinstance(cold, str) else f'{cold.total:.2f} s'}  /  "
+                f"{warm if isinstance(warm, str) else f'{warm.total:.2f} s'}"
+            )
             continue
         floor = floors["Streamlit + Plotly" if name in PLOTLY_PAGES else "Streamlit"]
-        print(f"{name:16s} {cold.total:10.2f} s {warm.total:10.2f} s {cold.total / raw_s:7.0f}× {warm.total / floor:7.1f}×  "
-              f"{verdict(max(cold.total, warm.total) < FIRST_RENDER_TARGET_S):6s}  {warm.parts()}")
+        print(
+            f"{name:16s} {cold.total:10.2f} s {warm.total:10.2f} s {cold.total / raw_s:7.0f}× {warm.total / floor:7.1f}×  "
+            f"{verdict(max(cold.total, warm.total) < FIRST_RENDER_TARGET_S):6s}  {warm.parts()}"
+        )
 
 
 def print_filters(changes: dict, raw_s: float) -> None:
@@ -356,14 +370,18 @@ def print_filters(changes: dict, raw_s: float) -> None:
             print(f"{label:16s} {times}")
             continue
         median, worst = statistics.median(times), max(times)
-        print(f"{label:16s} {median:7.2f} s {worst:7.2f} s {median / raw_s:7.0f}×  "
-              f"{verdict(worst < FILTER_TARGET_S)}  ({len(times)} changes)")
+        print(
+            f"{label:16s} {median:7.2f} s {worst:7.2f} s {median / raw_s:7.0f}×  "
+            f"{verdict(worst < FILTER_TARGET_S)}  ({len(times)} changes)"
+        )
 
 
 def print_soak(result: Soak, minutes: float) -> None:
-    print(f"\nwall soak /?wall=1&rotate=2 for {minutes:g} min: {len(result.minutes)} samples, "
-          f"{result.runs} script runs, {len(result.headings)} distinct panel headings, "
-          f"exceptions seen: {result.exceptions}")
+    print(
+        f"\nwall soak /?wall=1&rotate=2 for {minutes:g} min: {len(result.minutes)} samples, "
+        f"{result.runs} script runs, {len(result.headings)} distinct panel headings, "
+        f"exceptions seen: {result.exceptions}"
+    )
     # The first half fills caches (DuckDB's buffer pool, Streamlit's caches, plotly.js in
     # the page): growth there is warm-up. A leak keeps growing: judged on the second half.
     half = len(result.minutes) // 2
@@ -373,9 +391,11 @@ def print_soak(result: Soak, minutes: float) -> None:
             continue
         whole = slope(result.minutes, values)
         settled = slope(result.minutes[half:], values[half:])
-        print(f"{name:28s} first {values[0]:7.1f} MB, at half-time {values[half]:7.1f} MB, last {values[-1]:7.1f} MB; "
-              f"slope {whole:+6.2f} MB/min overall, {settled:+6.2f} MB/min in the second half  "
-              f"{verdict(abs(settled) < FLAT_MB_PER_MIN)} (flat: |slope| < {FLAT_MB_PER_MIN:g} in the second half)")
+        print(
+            f"{name:28s} first {values[0]:7.1f} MB, at half-time {values[half]:7.1f} MB, last {values[-1]:7.1f} MB; "
+            f"slope {whole:+6.2f} MB/min overall, {settled:+6.2f} MB/min in the second half  "
+            f"{verdict(abs(settled) < FLAT_MB_PER_MIN)} (flat: |slope| < {FLAT_MB_PER_MIN:g} in the second half)"
+        )
 
 
 def main() -> None:

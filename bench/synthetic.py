@@ -20,11 +20,22 @@ from warehouse.writer import ADMIN_UNITS_CSV
 
 PROVINCE = "19"
 FIELDS = (
-    ("HT", "Hộ tịch"), ("CT", "Chứng thực"), ("DD", "Đất đai"), ("XD", "Xây dựng"),
-    ("KD", "Đăng ký kinh doanh"), ("LDTBXH", "Lao động - Thương binh và Xã hội"),
-    ("GD", "Giáo dục và Đào tạo"), ("YT", "Y tế"), ("TP", "Tư pháp"), ("NN", "Nông nghiệp"),
-    ("GT", "Giao thông vận tải"), ("TNMT", "Tài nguyên và Môi trường"), ("VH", "Văn hóa"),
-    ("CT2", "Công thương"), ("NV", "Nội vụ"), ("TC", "Tài chính"),
+    ("HT", "Hộ tịch"),
+    ("CT", "Chứng thực"),
+    ("DD", "Đất đai"),
+    ("XD", "Xây dựng"),
+    ("KD", "Đăng ký kinh doanh"),
+    ("LDTBXH", "Lao động - Thương binh và Xã hội"),
+    ("GD", "Giáo dục và Đào tạo"),
+    ("YT", "Y tế"),
+    ("TP", "Tư pháp"),
+    ("NN", "Nông nghiệp"),
+    ("GT", "Giao thông vận tải"),
+    ("TNMT", "Tài nguyên và Môi trường"),
+    ("VH", "Văn hóa"),
+    ("CT2", "Công thương"),
+    ("NV", "Nội vụ"),
+    ("TC", "Tài chính"),
 )
 
 
@@ -124,7 +135,7 @@ def generate(out: Path, dossiers: int) -> dict[str, Path]:
                 from draws
             )
             where finished is null or finished < timestamp '2026-11-20 17:00:00'
-        ) to '{paths['dossiers']}' (header)
+        ) to '{paths["dossiers"]}' (header)
         """
     )
     con.close()

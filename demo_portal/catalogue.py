@@ -42,10 +42,17 @@ POST_REFORM_START = "2025-07-01"
 
 AGENCY_COLUMNS = ("MaDonVi", "TenDonVi", "Cap", "MaDVHC", "MaDonViCha")
 PROCEDURE_COLUMNS = (
-    "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "CapThucHien", "MucDo", "YeuCauKetQuaGiay", "CoPhiLePhi",
+    "MaTTHC",
+    "TenTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "CapThucHien",
+    "MucDo",
+    "YeuCauKetQuaGiay",
+    "CoPhiLePhi",
 )
 LEVELS = ("TINH", "HUYEN", "XA")
-FULLY_ONLINE_LOCAL_PROCEDURES = 163   # DESIGN §6: "Đại Từ offers 163 procedures fully online"
+FULLY_ONLINE_LOCAL_PROCEDURES = 163  # DESIGN §6: "Đại Từ offers 163 procedures fully online"
 
 _PROVINCE_CODES = {THAI_NGUYEN: "H56", BAC_KAN: "H04"}
 _PROVINCE_NAMES = {THAI_NGUYEN: "Thái Nguyên", BAC_KAN: "Bắc Kạn"}
@@ -56,6 +63,7 @@ _POST_REFORM_BLOCK = 50
 
 # ---------------------------------------------------------------------------------------
 # Departments (province level). Keys tie them to the fields they handle.
+
 
 @dataclass(frozen=True)
 class Department:
@@ -92,6 +100,7 @@ ONE_STOP_CENTRE = "PVHCC"
 # Fields (lĩnh vực). Per level: number of procedures, share of that level's dossiers, and
 # the range of legal processing times (working days).
 
+
 @dataclass(frozen=True)
 class LevelPlan:
     procedures: int
@@ -104,8 +113,8 @@ class Field:
     code: str
     name: str
     department: str
-    online_affinity: float       # how readily citizens file this field online (0..1)
-    fee_share: float             # share of its procedures that carry fees or charges
+    online_affinity: float  # how readily citizens file this field online (0..1)
+    fee_share: float  # share of its procedures that carry fees or charges
     levels: dict[str, LevelPlan]
     objects: tuple[str, ...] = ()  # what template names are made of: "<verb> <object>"
 
@@ -120,80 +129,334 @@ def _plan(t: tuple | None = None, h: tuple | None = None, x: tuple | None = None
 
 
 FIELDS: tuple[Field, ...] = (
-    Field("HT", "Hộ tịch", "TP", 0.92, 0.5, _plan(None, (13, 0.07, 5, 15), (24, 0.36, 1, 5)),
-          ("trích lục hộ tịch", "giấy xác nhận tình trạng hôn nhân")),
+    Field(
+        "HT",
+        "Hộ tịch",
+        "TP",
+        0.92,
+        0.5,
+        _plan(None, (13, 0.07, 5, 15), (24, 0.36, 1, 5)),
+        ("trích lục hộ tịch", "giấy xác nhận tình trạng hôn nhân"),
+    ),
     Field("CT", "Chứng thực", "TP", 0.85, 1.0, _plan(None, (8, 0.08, 1, 2), (11, 0.40, 1, 2))),
-    Field("CC", "Công chứng", "TP", 0.5, 1.0, _plan((3, 0.01, 10, 20)),
-          ("Thẻ công chứng viên", "giấy đăng ký hoạt động Văn phòng công chứng")),
+    Field(
+        "CC",
+        "Công chứng",
+        "TP",
+        0.5,
+        1.0,
+        _plan((3, 0.01, 10, 20)),
+        ("Thẻ công chứng viên", "giấy đăng ký hoạt động Văn phòng công chứng"),
+    ),
     Field("LLTP", "Lý lịch tư pháp", "TP", 0.8, 1.0, _plan((3, 0.10, 10, 15)), ("Phiếu lý lịch tư pháp",)),
     Field("QT", "Quốc tịch", "TP", 0.3, 1.0, _plan((4, 0.01, 20, 40)), ("giấy xác nhận có quốc tịch Việt Nam",)),
-    Field("DD", "Đất đai", "TNMT", 0.1, 0.9, _plan((14, 0.10, 10, 30), (14, 0.42, 15, 30), (4, 0.04, 10, 45)),
-          ("Giấy chứng nhận quyền sử dụng đất", "quyết định giao đất, cho thuê đất", "trích lục bản đồ địa chính",
-           "quyết định chuyển mục đích sử dụng đất")),
-    Field("TNN", "Tài nguyên nước", "TNMT", 0.4, 1.0, _plan((6, 0.01, 20, 45)),
-          ("giấy phép khai thác, sử dụng nước mặt", "giấy phép khai thác, sử dụng nước dưới đất",
-           "giấy phép xả nước thải vào nguồn nước", "giấy phép thăm dò nước dưới đất")),
-    Field("MT", "Môi trường", "TNMT", 0.4, 0.7, _plan((8, 0.02, 15, 45), (4, 0.01, 10, 20), (1, 0.002, 5, 10)),
-          ("giấy phép môi trường", "giấy xác nhận đăng ký môi trường", "giấy phép xử lý chất thải nguy hại",
-           "quyết định phê duyệt kết quả thẩm định báo cáo đánh giá tác động môi trường")),
-    Field("KS", "Địa chất và khoáng sản", "TNMT", 0.3, 1.0, _plan((6, 0.005, 30, 90)),
-          ("giấy phép thăm dò khoáng sản", "giấy phép khai thác khoáng sản", "giấy phép khai thác tận thu khoáng sản")),
-    Field("XD", "Xây dựng", "SXD", 0.1, 0.9, _plan((12, 0.05, 15, 30), (8, 0.07, 15, 20)),
-          ("giấy phép xây dựng công trình", "chứng chỉ hành nghề hoạt động xây dựng",
-           "chứng chỉ năng lực hoạt động xây dựng", "chứng chỉ hành nghề môi giới bất động sản")),
+    Field(
+        "DD",
+        "Đất đai",
+        "TNMT",
+        0.1,
+        0.9,
+        _plan((14, 0.10, 10, 30), (14, 0.42, 15, 30), (4, 0.04, 10, 45)),
+        (
+            "Giấy chứng nhận quyền sử dụng đất",
+            "quyết định giao đất, cho thuê đất",
+            "trích lục bản đồ địa chính",
+            "quyết định chuyển mục đích sử dụng đất",
+        ),
+    ),
+    Field(
+        "TNN",
+        "Tài nguyên nước",
+        "TNMT",
+        0.4,
+        1.0,
+        _plan((6, 0.01, 20, 45)),
+        (
+            "giấy phép khai thác, sử dụng nước mặt",
+            "giấy phép khai thác, sử dụng nước dưới đất",
+            "giấy phép xả nước thải vào nguồn nước",
+            "giấy phép thăm dò nước dưới đất",
+        ),
+    ),
+    Field(
+        "MT",
+        "Môi trường",
+        "TNMT",
+        0.4,
+        0.7,
+        _plan((8, 0.02, 15, 45), (4, 0.01, 10, 20), (1, 0.002, 5, 10)),
+        (
+            "giấy phép môi trường",
+            "giấy xác nhận đăng ký môi trường",
+            "giấy phép xử lý chất thải nguy hại",
+            "quyết định phê duyệt kết quả thẩm định báo cáo đánh giá tác động môi trường",
+        ),
+    ),
+    Field(
+        "KS",
+        "Địa chất và khoáng sản",
+        "TNMT",
+        0.3,
+        1.0,
+        _plan((6, 0.005, 30, 90)),
+        ("giấy phép thăm dò khoáng sản", "giấy phép khai thác khoáng sản", "giấy phép khai thác tận thu khoáng sản"),
+    ),
+    Field(
+        "XD",
+        "Xây dựng",
+        "SXD",
+        0.1,
+        0.9,
+        _plan((12, 0.05, 15, 30), (8, 0.07, 15, 20)),
+        (
+            "giấy phép xây dựng công trình",
+            "chứng chỉ hành nghề hoạt động xây dựng",
+            "chứng chỉ năng lực hoạt động xây dựng",
+            "chứng chỉ hành nghề môi giới bất động sản",
+        ),
+    ),
     Field("HKD", "Thành lập và hoạt động của hộ kinh doanh", "KHDT", 0.6, 1.0, _plan(None, (6, 0.12, 3, 3))),
-    Field("DN", "Thành lập và hoạt động doanh nghiệp", "KHDT", 0.9, 1.0, _plan((12, 0.12, 3, 5)),
-          ("Giấy chứng nhận đăng ký doanh nghiệp",)),
-    Field("DT", "Đầu tư tại Việt Nam", "KHDT", 0.6, 0.3, _plan((8, 0.02, 15, 35)),
-          ("Giấy chứng nhận đăng ký đầu tư",)),
-    Field("HTX", "Thành lập và hoạt động của hợp tác xã", "KHDT", 0.5, 1.0, _plan((2, 0.002, 3, 5), (6, 0.01, 3, 5)),
-          ("Giấy chứng nhận đăng ký hợp tác xã",)),
-    Field("BTXH", "Bảo trợ xã hội", "LDTBXH", 0.6, 0.0, _plan((4, 0.01, 10, 25), (6, 0.05, 10, 25), (10, 0.06, 7, 20)),
-          ("giấy phép hoạt động cơ sở trợ giúp xã hội", "giấy chứng nhận đăng ký thành lập cơ sở trợ giúp xã hội")),
-    Field("NCC", "Người có công", "LDTBXH", 0.5, 0.0, _plan((8, 0.02, 12, 40), (5, 0.03, 12, 30), (8, 0.03, 5, 20)),
-          ("giấy chứng nhận người có công với cách mạng", "quyết định trợ cấp ưu đãi người có công",
-           "Bằng Tổ quốc ghi công")),
-    Field("LD", "Lao động", "LDTBXH", 0.7, 0.6, _plan((8, 0.05, 5, 15), (2, 0.01, 5, 15)),
-          ("giấy phép lao động cho người lao động nước ngoài", "giấy phép hoạt động cho thuê lại lao động")),
-    Field("GDNN", "Giáo dục nghề nghiệp", "LDTBXH", 0.6, 0.5, _plan((6, 0.01, 10, 20)),
-          ("giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp", "quyết định thành lập trung tâm giáo dục nghề nghiệp")),
-    Field("GD", "Giáo dục và Đào tạo", "GDDT", 0.7, 0.2, _plan((10, 0.04, 5, 20), (10, 0.04, 5, 20), (4, 0.01, 5, 15)),
-          ("giấy phép hoạt động giáo dục", "quyết định cho phép thành lập trường", "bản sao văn bằng, chứng chỉ từ sổ gốc")),
-    Field("YT", "Y tế", "SYT", 0.6, 0.9, _plan((10, 0.07, 10, 30), (2, 0.005, 10, 20), (2, 0.005, 5, 10)),
-          ("giấy phép hoạt động khám bệnh, chữa bệnh", "chứng chỉ hành nghề khám bệnh, chữa bệnh",
-           "chứng chỉ hành nghề dược", "Giấy chứng nhận đủ điều kiện kinh doanh dược")),
-    Field("GTVT", "Giao thông vận tải", "GTVT", 0.75, 0.9, _plan((12, 0.25, 3, 10), (4, 0.01, 5, 10)),
-          ("giấy phép lái xe", "giấy phép kinh doanh vận tải bằng xe ô tô", "giấy chứng nhận đăng ký phương tiện thủy nội địa",
-           "giấy phép thi công công trình trên đường bộ")),
-    Field("NN", "Nông nghiệp", "NNPTNT", 0.5, 0.6, _plan((8, 0.04, 5, 20), (5, 0.01, 5, 15), (4, 0.02, 5, 10)),
-          ("giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm nông lâm thủy sản", "chứng chỉ hành nghề thú y",
-           "giấy chứng nhận kiểm dịch động vật", "giấy phép buôn bán thuốc bảo vệ thực vật")),
-    Field("LN", "Lâm nghiệp", "NNPTNT", 0.4, 0.3, _plan((5, 0.005, 10, 20), (2, 0.005, 10, 20), (3, 0.005, 5, 10)),
-          ("quyết định giao rừng, cho thuê rừng", "giấy phép khai thác lâm sản", "quyết định chuyển loại rừng")),
-    Field("TL", "Thủy lợi", "NNPTNT", 0.4, 0.3, _plan((3, 0.005, 10, 20), (2, 0.005, 10, 20), (2, 0.005, 5, 10)),
-          ("giấy phép hoạt động trong phạm vi bảo vệ công trình thủy lợi", "giấy phép xả nước thải vào công trình thủy lợi")),
-    Field("VH", "Văn hóa", "VHTTDL", 0.6, 0.6, _plan((6, 0.01, 5, 15), (5, 0.01, 5, 15), (3, 0.015, 3, 10)),
-          ("giấy phép tổ chức lễ hội", "giấy phép kinh doanh dịch vụ karaoke", "giấy phép tổ chức biểu diễn nghệ thuật",
-           "giấy phép triển lãm mỹ thuật")),
-    Field("DL", "Du lịch", "VHTTDL", 0.7, 1.0, _plan((5, 0.01, 10, 15)),
-          ("giấy phép kinh doanh dịch vụ lữ hành nội địa", "thẻ hướng dẫn viên du lịch", "quyết định công nhận cơ sở lưu trú du lịch")),
-    Field("TDTT", "Thể dục thể thao", "VHTTDL", 0.6, 0.5, _plan((3, 0.005, 7, 15), (1, 0.002, 7, 15), (1, 0.003, 5, 10)),
-          ("giấy chứng nhận đủ điều kiện kinh doanh hoạt động thể thao",)),
-    Field("CTH", "Lưu thông hàng hóa trong nước", "SCT", 0.7, 1.0, _plan((6, 0.03, 7, 15), (4, 0.02, 7, 15)),
-          ("giấy phép bán lẻ sản phẩm thuốc lá", "giấy phép bán lẻ rượu", "giấy phép sản xuất rượu thủ công nhằm mục đích kinh doanh",
-           "giấy chứng nhận đủ điều kiện cửa hàng bán lẻ xăng dầu")),
-    Field("ATTP", "An toàn thực phẩm", "SCT", 0.6, 1.0, _plan((4, 0.02, 10, 20), (2, 0.01, 10, 20), (1, 0.003, 5, 10)),
-          ("giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",)),
-    Field("TC", "Quản lý công sản", "STC", 0.5, 0.3, _plan((4, 0.01, 15, 30), (2, 0.005, 15, 30)),
-          ("quyết định giao, điều chuyển tài sản công", "quyết định thanh lý tài sản công")),
-    Field("NV", "Thi đua - Khen thưởng", "SNV", 0.4, 0.0, _plan((4, 0.01, 20, 30), (3, 0.01, 15, 20), (3, 0.01, 10, 15))),
-    Field("TG", "Tín ngưỡng, tôn giáo", "SNV", 0.3, 0.0, _plan((4, 0.005, 20, 45), (3, 0.005, 15, 30), (4, 0.005, 10, 20))),
-    Field("TTTT", "Xuất bản, In và Phát hành", "TTTT", 0.8, 0.5, _plan((5, 0.005, 7, 15)),
-          ("giấy phép hoạt động in", "giấy phép xuất bản tài liệu không kinh doanh", "giấy phép nhập khẩu xuất bản phẩm")),
-    Field("KHCN", "Hoạt động khoa học và công nghệ", "KHCN", 0.7, 0.5, _plan((4, 0.005, 10, 20)),
-          ("giấy chứng nhận đăng ký hoạt động khoa học và công nghệ", "giấy phép tiến hành công việc bức xạ")),
-    Field("DTOC", "Công tác dân tộc", "BDT", 0.3, 0.0, _plan((1, 0.002, 10, 20), (1, 0.003, 10, 20), (2, 0.005, 5, 10))),
-    Field("KNTC", "Giải quyết khiếu nại, tố cáo", "TTR", 0.2, 0.0, _plan((2, 0.005, 30, 45), (2, 0.01, 30, 45), (3, 0.01, 30, 45))),
+    Field(
+        "DN",
+        "Thành lập và hoạt động doanh nghiệp",
+        "KHDT",
+        0.9,
+        1.0,
+        _plan((12, 0.12, 3, 5)),
+        ("Giấy chứng nhận đăng ký doanh nghiệp",),
+    ),
+    Field("DT", "Đầu tư tại Việt Nam", "KHDT", 0.6, 0.3, _plan((8, 0.02, 15, 35)), ("Giấy chứng nhận đăng ký đầu tư",)),
+    Field(
+        "HTX",
+        "Thành lập và hoạt động của hợp tác xã",
+        "KHDT",
+        0.5,
+        1.0,
+        _plan((2, 0.002, 3, 5), (6, 0.01, 3, 5)),
+        ("Giấy chứng nhận đăng ký hợp tác xã",),
+    ),
+    Field(
+        "BTXH",
+        "Bảo trợ xã hội",
+        "LDTBXH",
+        0.6,
+        0.0,
+        _plan((4, 0.01, 10, 25), (6, 0.05, 10, 25), (10, 0.06, 7, 20)),
+        ("giấy phép hoạt động cơ sở trợ giúp xã hội", "giấy chứng nhận đăng ký thành lập cơ sở trợ giúp xã hội"),
+    ),
+    Field(
+        "NCC",
+        "Người có công",
+        "LDTBXH",
+        0.5,
+        0.0,
+        _plan((8, 0.02, 12, 40), (5, 0.03, 12, 30), (8, 0.03, 5, 20)),
+        (
+            "giấy chứng nhận người có công với cách mạng",
+            "quyết định trợ cấp ưu đãi người có công",
+            "Bằng Tổ quốc ghi công",
+        ),
+    ),
+    Field(
+        "LD",
+        "Lao động",
+        "LDTBXH",
+        0.7,
+        0.6,
+        _plan((8, 0.05, 5, 15), (2, 0.01, 5, 15)),
+        ("giấy phép lao động cho người lao động nước ngoài", "giấy phép hoạt động cho thuê lại lao động"),
+    ),
+    Field(
+        "GDNN",
+        "Giáo dục nghề nghiệp",
+        "LDTBXH",
+        0.6,
+        0.5,
+        _plan((6, 0.01, 10, 20)),
+        (
+            "giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp",
+            "quyết định thành lập trung tâm giáo dục nghề nghiệp",
+        ),
+    ),
+    Field(
+        "GD",
+        "Giáo dục và Đào tạo",
+        "GDDT",
+        0.7,
+        0.2,
+        _plan((10, 0.04, 5, 20), (10, 0.04, 5, 20), (4, 0.01, 5, 15)),
+        (
+            "giấy phép hoạt động giáo dục",
+            "quyết định cho phép thành lập trường",
+            "bản sao văn bằng, chứng chỉ từ sổ gốc",
+        ),
+    ),
+    Field(
+        "YT",
+        "Y tế",
+        "SYT",
+        0.6,
+        0.9,
+        _plan((10, 0.07, 10, 30), (2, 0.005, 10, 20), (2, 0.005, 5, 10)),
+        (
+            "giấy phép hoạt động khám bệnh, chữa bệnh",
+            "chứng chỉ hành nghề khám bệnh, chữa bệnh",
+            "chứng chỉ hành nghề dược",
+            "Giấy chứng nhận đủ điều kiện kinh doanh dược",
+        ),
+    ),
+    Field(
+        "GTVT",
+        "Giao thông vận tải",
+        "GTVT",
+        0.75,
+        0.9,
+        _plan((12, 0.25, 3, 10), (4, 0.01, 5, 10)),
+        (
+            "giấy phép lái xe",
+            "giấy phép kinh doanh vận tải bằng xe ô tô",
+            "giấy chứng nhận đăng ký phương tiện thủy nội địa",
+            "giấy phép thi công công trình trên đường bộ",
+        ),
+    ),
+    Field(
+        "NN",
+        "Nông nghiệp",
+        "NNPTNT",
+        0.5,
+        0.6,
+        _plan((8, 0.04, 5, 20), (5, 0.01, 5, 15), (4, 0.02, 5, 10)),
+        (
+            "giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm nông lâm thủy sản",
+            "chứng chỉ hành nghề thú y",
+            "giấy chứng nhận kiểm dịch động vật",
+            "giấy phép buôn bán thuốc bảo vệ thực vật",
+        ),
+    ),
+    Field(
+        "LN",
+        "Lâm nghiệp",
+        "NNPTNT",
+        0.4,
+        0.3,
+        _plan((5, 0.005, 10, 20), (2, 0.005, 10, 20), (3, 0.005, 5, 10)),
+        ("quyết định giao rừng, cho thuê rừng", "giấy phép khai thác lâm sản", "quyết định chuyển loại rừng"),
+    ),
+    Field(
+        "TL",
+        "Thủy lợi",
+        "NNPTNT",
+        0.4,
+        0.3,
+        _plan((3, 0.005, 10, 20), (2, 0.005, 10, 20), (2, 0.005, 5, 10)),
+        (
+            "giấy phép hoạt động trong phạm vi bảo vệ công trình thủy lợi",
+            "giấy phép xả nước thải vào công trình thủy lợi",
+        ),
+    ),
+    Field(
+        "VH",
+        "Văn hóa",
+        "VHTTDL",
+        0.6,
+        0.6,
+        _plan((6, 0.01, 5, 15), (5, 0.01, 5, 15), (3, 0.015, 3, 10)),
+        (
+            "giấy phép tổ chức lễ hội",
+            "giấy phép kinh doanh dịch vụ karaoke",
+            "giấy phép tổ chức biểu diễn nghệ thuật",
+            "giấy phép triển lãm mỹ thuật",
+        ),
+    ),
+    Field(
+        "DL",
+        "Du lịch",
+        "VHTTDL",
+        0.7,
+        1.0,
+        _plan((5, 0.01, 10, 15)),
+        (
+            "giấy phép kinh doanh dịch vụ lữ hành nội địa",
+            "thẻ hướng dẫn viên du lịch",
+            "quyết định công nhận cơ sở lưu trú du lịch",
+        ),
+    ),
+    Field(
+        "TDTT",
+        "Thể dục thể thao",
+        "VHTTDL",
+        0.6,
+        0.5,
+        _plan((3, 0.005, 7, 15), (1, 0.002, 7, 15), (1, 0.003, 5, 10)),
+        ("giấy chứng nhận đủ điều kiện kinh doanh hoạt động thể thao",),
+    ),
+    Field(
+        "CTH",
+        "Lưu thông hàng hóa trong nước",
+        "SCT",
+        0.7,
+        1.0,
+        _plan((6, 0.03, 7, 15), (4, 0.02, 7, 15)),
+        (
+            "giấy phép bán lẻ sản phẩm thuốc lá",
+            "giấy phép bán lẻ rượu",
+            "giấy phép sản xuất rượu thủ công nhằm mục đích kinh doanh",
+            "giấy chứng nhận đủ điều kiện cửa hàng bán lẻ xăng dầu",
+        ),
+    ),
+    Field(
+        "ATTP",
+        "An toàn thực phẩm",
+        "SCT",
+        0.6,
+        1.0,
+        _plan((4, 0.02, 10, 20), (2, 0.01, 10, 20), (1, 0.003, 5, 10)),
+        ("giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",),
+    ),
+    Field(
+        "TC",
+        "Quản lý công sản",
+        "STC",
+        0.5,
+        0.3,
+        _plan((4, 0.01, 15, 30), (2, 0.005, 15, 30)),
+        ("quyết định giao, điều chuyển tài sản công", "quyết định thanh lý tài sản công"),
+    ),
+    Field(
+        "NV", "Thi đua - Khen thưởng", "SNV", 0.4, 0.0, _plan((4, 0.01, 20, 30), (3, 0.01, 15, 20), (3, 0.01, 10, 15))
+    ),
+    Field(
+        "TG", "Tín ngưỡng, tôn giáo", "SNV", 0.3, 0.0, _plan((4, 0.005, 20, 45), (3, 0.005, 15, 30), (4, 0.005, 10, 20))
+    ),
+    Field(
+        "TTTT",
+        "Xuất bản, In và Phát hành",
+        "TTTT",
+        0.8,
+        0.5,
+        _plan((5, 0.005, 7, 15)),
+        ("giấy phép hoạt động in", "giấy phép xuất bản tài liệu không kinh doanh", "giấy phép nhập khẩu xuất bản phẩm"),
+    ),
+    Field(
+        "KHCN",
+        "Hoạt động khoa học và công nghệ",
+        "KHCN",
+        0.7,
+        0.5,
+        _plan((4, 0.005, 10, 20)),
+        ("giấy chứng nhận đăng ký hoạt động khoa học và công nghệ", "giấy phép tiến hành công việc bức xạ"),
+    ),
+    Field(
+        "DTOC", "Công tác dân tộc", "BDT", 0.3, 0.0, _plan((1, 0.002, 10, 20), (1, 0.003, 10, 20), (2, 0.005, 5, 10))
+    ),
+    Field(
+        "KNTC",
+        "Giải quyết khiếu nại, tố cáo",
+        "TTR",
+        0.2,
+        0.0,
+        _plan((2, 0.005, 30, 45), (2, 0.01, 30, 45), (3, 0.01, 30, 45)),
+    ),
 )
 
 _VERBS = ("Cấp", "Cấp lại", "Điều chỉnh", "Gia hạn", "Cấp đổi", "Thu hồi")
@@ -362,7 +625,10 @@ REAL_NAMES: dict[tuple[str, str], tuple[str, ...]] = {
         "Tạm ngừng hoạt động của hợp tác xã",
         "Đăng ký thành lập chi nhánh, văn phòng đại diện, địa điểm kinh doanh của hợp tác xã",
     ),
-    ("HTX", "TINH"): ("Đăng ký thành lập liên hiệp hợp tác xã", "Đăng ký thay đổi nội dung đăng ký liên hiệp hợp tác xã"),
+    ("HTX", "TINH"): (
+        "Đăng ký thành lập liên hiệp hợp tác xã",
+        "Đăng ký thay đổi nội dung đăng ký liên hiệp hợp tác xã",
+    ),
     ("BTXH", "XA"): (
         "Thực hiện, điều chỉnh, thôi hưởng trợ cấp xã hội hàng tháng, hỗ trợ kinh phí chăm sóc, nuôi dưỡng hàng tháng",
         "Xác định, xác định lại mức độ khuyết tật và cấp Giấy xác nhận khuyết tật",
@@ -497,17 +763,27 @@ REAL_NAMES: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("DTOC", "HUYEN"): ("Xét hỗ trợ đất ở, nhà ở, đất sản xuất cho hộ đồng bào dân tộc thiểu số nghèo",),
     ("DTOC", "TINH"): ("Công nhận thôn, xã đặc biệt khó khăn vùng đồng bào dân tộc thiểu số và miền núi",),
-    ("KNTC", "XA"): ("Giải quyết khiếu nại lần đầu tại cấp xã", "Giải quyết tố cáo tại cấp xã", "Tiếp công dân tại cấp xã"),
+    ("KNTC", "XA"): (
+        "Giải quyết khiếu nại lần đầu tại cấp xã",
+        "Giải quyết tố cáo tại cấp xã",
+        "Tiếp công dân tại cấp xã",
+    ),
     ("KNTC", "HUYEN"): ("Giải quyết khiếu nại lần đầu tại cấp huyện", "Giải quyết khiếu nại lần hai tại cấp huyện"),
     ("KNTC", "TINH"): ("Giải quyết khiếu nại lần hai tại cấp tỉnh", "Giải quyết tố cáo tại cấp tỉnh"),
 }
 
 # Legal processing times of the best-known procedures (working days).
 DAYS_BY_NAME = {
-    "Đăng ký khai sinh": 1, "Đăng ký kết hôn": 1, "Đăng ký khai tử": 1, "Cấp bản sao Trích lục hộ tịch": 1,
-    "Cấp Giấy xác nhận tình trạng hôn nhân": 3, "Chứng thực chữ ký trong các giấy tờ, văn bản": 1,
-    "Đăng ký thành lập hộ kinh doanh": 3, "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ": 15,
-    "Tách thửa hoặc hợp thửa đất": 15, "Đổi giấy phép lái xe do ngành Giao thông vận tải cấp": 5,
+    "Đăng ký khai sinh": 1,
+    "Đăng ký kết hôn": 1,
+    "Đăng ký khai tử": 1,
+    "Cấp bản sao Trích lục hộ tịch": 1,
+    "Cấp Giấy xác nhận tình trạng hôn nhân": 3,
+    "Chứng thực chữ ký trong các giấy tờ, văn bản": 1,
+    "Đăng ký thành lập hộ kinh doanh": 3,
+    "Cấp giấy phép xây dựng mới đối với nhà ở riêng lẻ": 15,
+    "Tách thửa hoặc hợp thửa đất": 15,
+    "Đổi giấy phép lái xe do ngành Giao thông vận tải cấp": 5,
     "Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất lần đầu": 30,
     "Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất": 10,
     "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại Việt Nam": 10,
@@ -518,6 +794,7 @@ _LEVEL_SUFFIX = {"TINH": " cấp tỉnh", "HUYEN": " cấp huyện", "XA": " c�
 
 # ---------------------------------------------------------------------------------------
 # Units
+
 
 @lru_cache(maxsize=1)
 def _admin_units() -> pl.DataFrame:
@@ -549,13 +826,21 @@ def _department_rows(province: str) -> list[dict]:
         if province == BAC_KAN and not department.in_bac_kan:
             continue
         number += 1
-        rows.append({
-            "MaDonVi": _portal_code(0, number, province),
-            "TenDonVi": f"{department.name} tỉnh {_PROVINCE_NAMES[province]}",
-            "Cap": "TINH", "MaDVHC": province, "MaDonViCha": "",
-            "HieuLucTu": "", "HieuLucDen": PRE_REFORM_END if closes else "",
-            "role": "department", "department": department.key, "province_code": province, "district_code": None,
-        })
+        rows.append(
+            {
+                "MaDonVi": _portal_code(0, number, province),
+                "TenDonVi": f"{department.name} tỉnh {_PROVINCE_NAMES[province]}",
+                "Cap": "TINH",
+                "MaDVHC": province,
+                "MaDonViCha": "",
+                "HieuLucTu": "",
+                "HieuLucDen": PRE_REFORM_END if closes else "",
+                "role": "department",
+                "department": department.key,
+                "province_code": province,
+                "district_code": None,
+            }
+        )
     return rows
 
 
@@ -566,38 +851,63 @@ def _pre_reform_local_rows(units: pl.DataFrame, province: str) -> list[dict]:
     rows = []
     for number, district in enumerate(districts.iter_rows(named=True), start=_DISTRICT_L2_START):
         district_agency = _portal_code(0, number, province)
-        rows.append({
-            "MaDonVi": district_agency, "TenDonVi": _agency_name(district["name"], district["short_name"]),
-            "Cap": "HUYEN", "MaDVHC": district["code"], "MaDonViCha": "",
-            "HieuLucTu": "", "HieuLucDen": PRE_REFORM_END,
-            "role": "district", "department": None, "province_code": province, "district_code": district["code"],
-        })
+        rows.append(
+            {
+                "MaDonVi": district_agency,
+                "TenDonVi": _agency_name(district["name"], district["short_name"]),
+                "Cap": "HUYEN",
+                "MaDVHC": district["code"],
+                "MaDonViCha": "",
+                "HieuLucTu": "",
+                "HieuLucDen": PRE_REFORM_END,
+                "role": "district",
+                "department": None,
+                "province_code": province,
+                "district_code": district["code"],
+            }
+        )
         inside = communes.filter(pl.col("parent_code") == district["code"])
         for commune_number, commune in enumerate(inside.iter_rows(named=True), start=1):
-            rows.append({
-                "MaDonVi": _portal_code(commune_number, number, province),
-                "TenDonVi": _agency_name(commune["name"], commune["short_name"]),
-                "Cap": "XA", "MaDVHC": commune["code"], "MaDonViCha": district_agency,
-                "HieuLucTu": "", "HieuLucDen": PRE_REFORM_END,
-                "role": "commune", "department": None, "province_code": province, "district_code": district["code"],
-            })
+            rows.append(
+                {
+                    "MaDonVi": _portal_code(commune_number, number, province),
+                    "TenDonVi": _agency_name(commune["name"], commune["short_name"]),
+                    "Cap": "XA",
+                    "MaDVHC": commune["code"],
+                    "MaDonViCha": district_agency,
+                    "HieuLucTu": "",
+                    "HieuLucDen": PRE_REFORM_END,
+                    "role": "commune",
+                    "department": None,
+                    "province_code": province,
+                    "district_code": district["code"],
+                }
+            )
     return rows
 
 
 def _post_reform_commune_rows(units: pl.DataFrame) -> list[dict]:
     communes = units.filter(
-        pl.col("valid_from") == POST_REFORM_START, pl.col("province_code") == THAI_NGUYEN, pl.col("level") == "commune",
+        pl.col("valid_from") == POST_REFORM_START, pl.col("province_code") == THAI_NGUYEN, pl.col("level") == "commune"
     ).sort("code")
     rows = []
     for index, commune in enumerate(communes.iter_rows(named=True)):
         block, number = divmod(index, _POST_REFORM_BLOCK)
-        rows.append({
-            "MaDonVi": _portal_code(number + 1, _POST_REFORM_L2_START + block, THAI_NGUYEN),
-            "TenDonVi": _agency_name(commune["name"], commune["short_name"]),
-            "Cap": "XA", "MaDVHC": commune["code"], "MaDonViCha": "",
-            "HieuLucTu": POST_REFORM_START, "HieuLucDen": "",
-            "role": "new_commune", "department": None, "province_code": THAI_NGUYEN, "district_code": None,
-        })
+        rows.append(
+            {
+                "MaDonVi": _portal_code(number + 1, _POST_REFORM_L2_START + block, THAI_NGUYEN),
+                "TenDonVi": _agency_name(commune["name"], commune["short_name"]),
+                "Cap": "XA",
+                "MaDVHC": commune["code"],
+                "MaDonViCha": "",
+                "HieuLucTu": POST_REFORM_START,
+                "HieuLucDen": "",
+                "role": "new_commune",
+                "department": None,
+                "province_code": THAI_NGUYEN,
+                "district_code": None,
+            }
+        )
     return rows
 
 
@@ -605,8 +915,10 @@ def _post_reform_commune_rows(units: pl.DataFrame) -> list[dict]:
 def _agency_table() -> pl.DataFrame:
     units = _admin_units()
     rows = (
-        _department_rows(THAI_NGUYEN) + _department_rows(BAC_KAN)
-        + _pre_reform_local_rows(units, THAI_NGUYEN) + _pre_reform_local_rows(units, BAC_KAN)
+        _department_rows(THAI_NGUYEN)
+        + _department_rows(BAC_KAN)
+        + _pre_reform_local_rows(units, THAI_NGUYEN)
+        + _pre_reform_local_rows(units, BAC_KAN)
         + _post_reform_commune_rows(units)
     )
     schema = {name: pl.String for name in rows[0]}
@@ -629,6 +941,7 @@ def agencies(seed: int = DEFAULT_SEED) -> pl.DataFrame:
 
 # ---------------------------------------------------------------------------------------
 # Procedures
+
 
 def _names_for(field: Field, level: str, count: int) -> list[str]:
     names = list(REAL_NAMES.get((field.code, level), ()))[:count]
@@ -661,12 +974,21 @@ def _procedure_rows() -> list[dict]:
                 # Names repeat across levels ("Cấp lại ..."): the level keeps each one unique.
                 unique = name if name not in seen else name + _LEVEL_SUFFIX[level]
                 seen.add(unique)
-                rows.append({
-                    "TenTTHC": unique, "MaLinhVuc": field.code, "TenLinhVuc": field.name, "CapThucHien": level,
-                    "rank": rank, "popularity": float(popularity[rank]), "online_affinity": field.online_affinity,
-                    "fee_share": field.fee_share, "days_lo": plan.days[0], "days_hi": plan.days[1],
-                    "named_days": DAYS_BY_NAME.get(name),
-                })
+                rows.append(
+                    {
+                        "TenTTHC": unique,
+                        "MaLinhVuc": field.code,
+                        "TenLinhVuc": field.name,
+                        "CapThucHien": level,
+                        "rank": rank,
+                        "popularity": float(popularity[rank]),
+                        "online_affinity": field.online_affinity,
+                        "fee_share": field.fee_share,
+                        "days_lo": plan.days[0],
+                        "days_hi": plan.days[1],
+                        "named_days": DAYS_BY_NAME.get(name),
+                    }
+                )
     return rows
 
 
@@ -742,6 +1064,9 @@ def procedures(seed: int = DEFAULT_SEED) -> pl.DataFrame:
 def fields() -> pl.DataFrame:
     """The fields (lĩnh vực): code, name and the department that handles them."""
     return pl.DataFrame(
-        {"MaLinhVuc": [f.code for f in FIELDS], "TenLinhVuc": [f.name for f in FIELDS],
-         "department": [f.department for f in FIELDS]},
+        {
+            "MaLinhVuc": [f.code for f in FIELDS],
+            "TenLinhVuc": [f.name for f in FIELDS],
+            "department": [f.department for f in FIELDS],
+        }
     )

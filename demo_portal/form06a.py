@@ -38,7 +38,7 @@ FORM_COLUMNS: dict[int, str] = {
 }
 
 ONLINE = "2"
-NOT_COUNTED_STATUSES = ("1", "3")   # new (not yet accepted) and refused: in no column
+NOT_COUNTED_STATUSES = ("1", "3")  # new (not yet accepted) and refused: in no column
 
 
 # ------------------------------------------------------------------------ counting
@@ -82,8 +82,11 @@ def _flags(date_from: date, date_to: date) -> list[pl.Expr]:
 def _sort_key(column: str) -> pl.Expr:
     # Byte order would put every "Đ…" field after "Y tế"; a reader looks for it under D.
     return (
-        pl.col(column).str.normalize("NFD").str.replace_all(r"\p{M}", "")
-        .str.replace_all("[đĐ]", "d").str.to_lowercase()
+        pl.col(column)
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{M}", "")
+        .str.replace_all("[đĐ]", "d")
+        .str.to_lowercase()
     )
 
 
@@ -97,11 +100,7 @@ def _field_names(procedures: pl.DataFrame) -> pl.DataFrame:
 
 
 def form06a_rows(
-    state: pl.DataFrame,
-    agency_codes: list[str],
-    date_from: date,
-    date_to: date,
-    procedures: pl.DataFrame,
+    state: pl.DataFrame, agency_codes: list[str], date_from: date, date_to: date, procedures: pl.DataFrame
 ) -> pl.DataFrame:
     """Columns (3)..(13) of form 06a per field for the dossiers of `agency_codes`.
 
@@ -114,8 +113,7 @@ def form06a_rows(
     return (
         state.lazy()
         .filter(
-            pl.col("MaDonVi").is_in(agency_codes),
-            ~pl.col("TrangThaiHoSo").is_in(NOT_COUNTED_STATUSES).fill_null(False),
+            pl.col("MaDonVi").is_in(agency_codes), ~pl.col("TrangThaiHoSo").is_in(NOT_COUNTED_STATUSES).fill_null(False)
         )
         .with_columns(
             _received=_day("NgayTiepNhan"),
@@ -139,11 +137,7 @@ def form06a_rows(
 
 
 def write_form06a(
-    rows: pl.DataFrame,
-    reporting_unit: str,
-    date_from: date,
-    date_to: date,
-    target: str | Path | IO[bytes],
+    rows: pl.DataFrame, reporting_unit: str, date_from: date, date_to: date, target: str | Path | IO[bytes]
 ) -> None:
     """Write `form06a_rows` output as the official form, on the workbook's first sheet.
 
@@ -156,6 +150,4 @@ def write_form06a(
         FormRow(label, tuple(int(value or 0) for value in counts))
         for label, *counts in rows.select("TenLinhVuc", *columns).iter_rows()
     ]
-    write_official_form(
-        [FormSheet("Biểu 06a", "field", form_rows)], reporting_unit, date_from, date_to, target
-    )
+    write_official_form([FormSheet("Biểu 06a", "field", form_rows)], reporting_unit, date_from, date_to, target)

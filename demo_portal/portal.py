@@ -36,8 +36,14 @@ HISTORY_START = date(2023, 1, 1)
 # Catalogue records carry no history of their own: they "changed" when they came into force.
 CATALOGUE_EPOCH = datetime(2023, 1, 1)
 EVENT_COLUMNS = (
-    "received_at", "accepted_at", "refused_at", "processing_at", "supplement_at",
-    "supplement_done_at", "finished_at", "returned_at",
+    "received_at",
+    "accepted_at",
+    "refused_at",
+    "processing_at",
+    "supplement_at",
+    "supplement_done_at",
+    "finished_at",
+    "returned_at",
 )
 
 
@@ -88,9 +94,7 @@ class DemoPortal:
             for year in range(HISTORY_START.year, until.year + 1):
                 if year not in self._years:
                     frame = simulation.lifecycles(year, self.seed)
-                    self._years[year] = frame.with_columns(
-                        last_event_at=pl.max_horizontal(*EVENT_COLUMNS)
-                    )
+                    self._years[year] = frame.with_columns(last_event_at=pl.max_horizontal(*EVENT_COLUMNS))
             years = [self._years[y] for y in range(HISTORY_START.year, until.year + 1)]
         return pl.concat(years, how="vertical").filter(pl.col("received_at") <= until)
 
@@ -171,9 +175,7 @@ class DemoPortal:
             return cached
         if entity == "dossiers":
             following = (first + timedelta(days=32)).replace(day=1)
-            rows = self.lifecycles(as_of).filter(
-                (pl.col("received_at") >= first) & (pl.col("received_at") < following)
-            )
+            rows = self.lifecycles(as_of).filter((pl.col("received_at") >= first) & (pl.col("received_at") < following))
             frame = simulation.state_at(rows, as_of).select(simulation.DOSSIER_COLUMNS)
         else:
             frame = self._changed(entity, None, as_of).drop("updated_at")
@@ -185,7 +187,6 @@ class DemoPortal:
                 self._exports.clear()
             self._exports[cache_key] = export
         return export
-
 
     # ------------------------------------------------------------------ form 06a
 
@@ -204,12 +205,9 @@ class DemoPortal:
         # Only this agency's dossiers, and none received after the period: they count
         # nowhere, and state_at over the whole province would be the slow part.
         period_end = datetime.combine(date_to + timedelta(days=1), time())
-        dossiers = self.lifecycles(now).filter(
-            pl.col("MaDonVi") == agency_code, pl.col("received_at") < period_end
-        )
+        dossiers = self.lifecycles(now).filter(pl.col("MaDonVi") == agency_code, pl.col("received_at") < period_end)
         rows = form06a_rows(
-            simulation.state_at(dossiers, now), [agency_code], date_from, date_to,
-            catalogue.procedures(self.seed),
+            simulation.state_at(dossiers, now), [agency_code], date_from, date_to, catalogue.procedures(self.seed)
         )
         body = io.BytesIO()
         write_form06a(rows, known["TenDonVi"].item(), date_from, date_to, body)
@@ -221,7 +219,12 @@ def _code_column(entity: str) -> str:
 
 
 def _encode_cursor(until: datetime, after_time: datetime, after_code: str, since: datetime | None) -> str:
-    payload = {"u": until.isoformat(), "t": after_time.isoformat(), "k": after_code, "s": since.isoformat() if since else None}
+    payload = {
+        "u": until.isoformat(),
+        "t": after_time.isoformat(),
+        "k": after_code,
+        "s": since.isoformat() if since else None,
+    }
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
 
 

@@ -148,7 +148,9 @@ class PortalHandler(BaseHTTPRequestHandler):
                 limit = int(query.get("limit", DEFAULT_PAGE))
             except ValueError:
                 raise BadRequest("limit must be an integer") from None
-            page = portal.page(entity, parse_time(query.get("updated_since"), "updated_since"), query.get("cursor"), limit)
+            page = portal.page(
+                entity, parse_time(query.get("updated_since"), "updated_since"), query.get("cursor"), limit
+            )
             return self._json({"data": page.records, "next_cursor": page.next_cursor, "until": page.until.isoformat()})
         self._json({"error": "not found"}, HTTPStatus.NOT_FOUND)
 

@@ -65,18 +65,46 @@ from demo_portal.catalogue import (
 )
 
 DOSSIER_COLUMNS: tuple[str, ...] = (
-    "MaHoSo", "MaTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi", "KenhThucHien", "TrangThaiHoSo",
-    "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy", "NgayTra",
-    "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu", "SoLanBoSung",
+    "MaHoSo",
+    "MaTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "MaDonVi",
+    "KenhThucHien",
+    "TrangThaiHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "NgayTra",
+    "DuocThanhToanTrucTuyen",
+    "HoSoCoThanhPhanSoHoa",
+    "CoKetQuaDienTu",
+    "SoLanBoSung",
 )
 EVENT_COLUMNS: tuple[str, ...] = (
-    "received_at", "accepted_at", "refused_at", "processing_at", "supplement_at", "supplement_done_at",
-    "finished_at", "returned_at",
+    "received_at",
+    "accepted_at",
+    "refused_at",
+    "processing_at",
+    "supplement_at",
+    "supplement_done_at",
+    "finished_at",
+    "returned_at",
 )
 LIFECYCLE_COLUMNS: tuple[str, ...] = (
-    "MaHoSo", "MaTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi", "KenhThucHien",
-    *EVENT_COLUMNS, "due_at", "final_status",
-    "SoLanBoSung", "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu",
+    "MaHoSo",
+    "MaTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "MaDonVi",
+    "KenhThucHien",
+    *EVENT_COLUMNS,
+    "due_at",
+    "final_status",
+    "SoLanBoSung",
+    "DuocThanhToanTrucTuyen",
+    "HoSoCoThanhPhanSoHoa",
+    "CoKetQuaDienTu",
 )
 PORTAL_TIMESTAMP = "%Y%m%d%H%M%S"
 
@@ -86,32 +114,44 @@ EPOCH = np.datetime64("2023-01-01", "D")
 
 # Lunar new year's day. Later years simply have no Tết dip (extend the table when needed).
 TET = {
-    2023: "2023-01-22", 2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17", 2027: "2027-02-06",
-    2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03", 2031: "2031-01-23", 2032: "2032-02-11",
-    2033: "2033-01-31", 2034: "2034-02-19", 2035: "2035-02-08",
+    2023: "2023-01-22",
+    2024: "2024-02-10",
+    2025: "2025-01-29",
+    2026: "2026-02-17",
+    2027: "2027-02-06",
+    2028: "2028-01-26",
+    2029: "2029-02-13",
+    2030: "2030-02-03",
+    2031: "2031-01-23",
+    2032: "2032-02-11",
+    2033: "2033-01-31",
+    2034: "2034-02-19",
+    2035: "2035-02-08",
 }
 FIXED_HOLIDAYS = ("01-01", "04-30", "05-01", "09-02")
 
-IN_PERSON, ONLINE, POSTAL = 0, 1, 2          # channel index = KenhThucHien − 1
+IN_PERSON, ONLINE, POSTAL = 0, 1, 2  # channel index = KenhThucHien − 1
 CHANNELS = 3
 # Monday … Sunday. People file online on weekends; one-stop desks are closed on Sunday.
-DOW_WEIGHT = np.array([
-    [1.15, 1.05, 1.00, 1.00, 0.95, 0.12, 0.01],
-    [1.10, 1.05, 1.00, 1.00, 0.95, 0.45, 0.30],
-    [1.00, 1.00, 1.00, 1.00, 1.00, 0.10, 0.00],
-]).T
+DOW_WEIGHT = np.array(
+    [
+        [1.15, 1.05, 1.00, 1.00, 0.95, 0.12, 0.01],
+        [1.10, 1.05, 1.00, 1.00, 0.95, 0.45, 0.30],
+        [1.00, 1.00, 1.00, 1.00, 1.00, 0.10, 0.00],
+    ]
+).T
 HOLIDAY_WEIGHT = np.array([0.02, 0.30, 0.0])
 TET_WEIGHT = np.array([0.03, 0.10, 0.0])
-TET_LOW_DAYS = range(-3, 5)                   # a week of near silence around Tết
-TET_HOLIDAY_DAYS = range(-2, 5)               # the official days off
-REFORM_RAMP_DAYS = 14                         # the new communes' first fortnight is slower
+TET_LOW_DAYS = range(-3, 5)  # a week of near silence around Tết
+TET_HOLIDAY_DAYS = range(-2, 5)  # the official days off
+REFORM_RAMP_DAYS = 14  # the new communes' first fortnight is slower
 REFORM_RAMP_FLOOR = 0.75
 GROWTH_PER_YEAR = 1.03
-POSTAL_SHARE = 0.02                           # of the dossiers not filed online
+POSTAL_SHARE = 0.02  # of the dossiers not filed online
 REFUSED_RATE = np.array([0.004, 0.025, 0.01])
 
 SECONDS_PER_SLOT = 1800
-OFFICE_OPENS = 7 * 3600 + 1800                # 07:30
+OFFICE_OPENS = 7 * 3600 + 1800  # 07:30
 DUE_TIME = 17 * 3600
 
 # Online share per level: starts at s0 in January 2023 and approaches cap.
@@ -128,15 +168,15 @@ TWO_SUPPLEMENTS_OF_LATE = 0.15
 class Published2023:
     """What Thái Nguyên published for 1 January – 20 October 2023 (DESIGN §6)."""
 
-    window_end: date = date(2023, 10, 20)     # the window opens on the demo's first day
-    district: str = "171"                     # Huyện Đại Từ
+    window_end: date = date(2023, 10, 20)  # the window opens on the demo's first day
+    district: str = "171"  # Huyện Đại Từ
     district_received: int = 4_930
     district_online: int = 2_800
-    district_resolved: int = 4_400            # published as "about 4,400"
+    district_resolved: int = 4_400  # published as "about 4,400"
     communes_received: int = 46_961
     communes_online: int = 34_000
     cu_van: str = "05809"
-    cu_van_received: int = 940                # ours: 925 resolved + the usual backlog
+    cu_van_received: int = 940  # ours: 925 resolved + the usual backlog
     cu_van_resolved: int = 925
     cu_van_late: int = 4
     my_yen: str = "05836"
@@ -149,6 +189,7 @@ PUBLISHED_2023 = Published2023()
 
 # ---------------------------------------------------------------------------------------
 # Calendar
+
 
 def _holidays(first_year: int, last_year: int) -> np.ndarray:
     days = [np.datetime64(f"{year}-{md}") for year in range(first_year, last_year + 1) for md in FIXED_HOLIDAYS]
@@ -213,18 +254,19 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 # Agencies and their traits (seed only: a unit keeps its character across years)
 
+
 @dataclass(frozen=True)
 class Agencies:
     codes: pl.Series
-    role: np.ndarray              # department, district, commune, new_commune
-    level: np.ndarray             # TINH, HUYEN, XA
+    role: np.ndarray  # department, district, commune, new_commune
+    level: np.ndarray  # TINH, HUYEN, XA
     department: np.ndarray
     province: np.ndarray
-    volume: np.ndarray            # dossiers a year at 2023 level (refused not included)
-    after_reform: np.ndarray      # volume multiplier from 1 July 2025 (departments absorb Bắc Kạn)
-    online_offset: np.ndarray     # logit offset against the level's online curve
+    volume: np.ndarray  # dossiers a year at 2023 level (refused not included)
+    after_reform: np.ndarray  # volume multiplier from 1 July 2025 (departments absorb Bắc Kạn)
+    online_offset: np.ndarray  # logit offset against the level's online curve
     late_rate: np.ndarray
-    pace: np.ndarray              # mean share of the legal time used
+    pace: np.ndarray  # mean share of the legal time used
 
 
 @dataclass(frozen=True)
@@ -233,7 +275,7 @@ class Calibration:
 
     district: int
     communes: np.ndarray
-    received: np.ndarray          # per (district, *communes)
+    received: np.ndarray  # per (district, *communes)
     online: np.ndarray
     cu_van: int
     my_yen: int
@@ -286,9 +328,26 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
     tn, bk = province == THAI_NGUYEN, province == BAC_KAN
 
     volume = np.zeros(n)
-    share = {"GTVT": .22, "TNMT": .14, "TP": .12, "KHDT": .12, "LDTBXH": .08, "SYT": .06, "SXD": .05,
-             ONE_STOP_CENTRE: .06, "GDDT": .04, "NNPTNT": .04, "SCT": .03, "VHTTDL": .02, "STC": .01,
-             "SNV": .01, "TTTT": .005, "KHCN": .005, "BDT": .003, "TTR": .005}
+    share = {
+        "GTVT": 0.22,
+        "TNMT": 0.14,
+        "TP": 0.12,
+        "KHDT": 0.12,
+        "LDTBXH": 0.08,
+        "SYT": 0.06,
+        "SXD": 0.05,
+        ONE_STOP_CENTRE: 0.06,
+        "GDDT": 0.04,
+        "NNPTNT": 0.04,
+        "SCT": 0.03,
+        "VHTTDL": 0.02,
+        "STC": 0.01,
+        "SNV": 0.01,
+        "TTTT": 0.005,
+        "KHCN": 0.005,
+        "BDT": 0.003,
+        "TTR": 0.005,
+    }
     departments = role == "department"
     volume[departments] = np.array([share[k] for k in department[departments]])
     for mask, total in ((departments & tn, 55_000), (departments & bk, 12_000)):
@@ -317,15 +376,29 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
     after_reform[departments & tn] = volume[departments].sum() / volume[departments & tn].sum()
 
     agencies = Agencies(
-        codes=table["MaDonVi"], role=role, level=level, department=department, province=province,
-        volume=volume, after_reform=after_reform,
-        online_offset=online_offset, late_rate=late_rate, pace=pace,
+        codes=table["MaDonVi"],
+        role=role,
+        level=level,
+        department=department,
+        province=province,
+        volume=volume,
+        after_reform=after_reform,
+        online_offset=online_offset,
+        late_rate=late_rate,
+        pace=pace,
     )
     return agencies, calibration
 
 
 def _calibrate_dai_tu(
-    rng: np.random.Generator, role: np.ndarray, district: np.ndarray, unit_code: np.ndarray, volume: np.ndarray, online_offset: np.ndarray, late_rate: np.ndarray, pace: np.ndarray,
+    rng: np.random.Generator,
+    role: np.ndarray,
+    district: np.ndarray,
+    unit_code: np.ndarray,
+    volume: np.ndarray,
+    online_offset: np.ndarray,
+    late_rate: np.ndarray,
+    pace: np.ndarray,
 ) -> Calibration:
     """Pin Đại Từ's traits to the published 2023 window; adjusts the arrays in place."""
     p = PUBLISHED_2023
@@ -357,18 +430,21 @@ def _calibrate_dai_tu(
     late_rate[communes] = rng.uniform(0.002, p.other_communes_max_late_rate, communes.size)
     late_rate[my_yen] = p.my_yen_late_rate
     late_rate[cu_van] = p.cu_van_late / p.cu_van_resolved
-    pace[district_index] = 0.9    # Đại Từ's district desk used most of its legal time in 2023
+    pace[district_index] = 0.9  # Đại Từ's district desk used most of its legal time in 2023
 
     return Calibration(
-        district=int(district_index), communes=communes,
+        district=int(district_index),
+        communes=communes,
         received=np.concatenate([[p.district_received], received]),
         online=np.concatenate([[p.district_online], online]),
-        cu_van=cu_van, my_yen=my_yen,
+        cu_van=cu_van,
+        my_yen=my_yen,
     )
 
 
 # ---------------------------------------------------------------------------------------
 # Step 1: how many dossiers, where, when, by which channel
+
 
 def _expected_counts(agencies: Agencies, days: np.ndarray) -> np.ndarray:
     """Expected dossiers per (agency, day, channel), refused ones not included."""
@@ -376,8 +452,10 @@ def _expected_counts(agencies: Agencies, days: np.ndarray) -> np.ndarray:
     online = _sigmoid(_logit(_online_level_share(agencies.level, years)) + agencies.online_offset[:, None])
     share = np.stack([(1 - online) * (1 - POSTAL_SHARE), online, (1 - online) * POSTAL_SHARE], axis=2)
     weights = _day_weights(days) / _weight_per_year()
-    growth = GROWTH_PER_YEAR ** years
-    pre_reform_unit = (agencies.role != "new_commune") & ~((agencies.role == "department") & (agencies.province == THAI_NGUYEN))
+    growth = GROWTH_PER_YEAR**years
+    pre_reform_unit = (agencies.role != "new_commune") & ~(
+        (agencies.role == "department") & (agencies.province == THAI_NGUYEN)
+    )
     after = days >= REFORM_DAY
     active = np.where(pre_reform_unit[:, None], ~after[None, :], True)
     active &= (agencies.role != "new_commune")[:, None] | after[None, :]
@@ -385,7 +463,9 @@ def _expected_counts(agencies: Agencies, days: np.ndarray) -> np.ndarray:
     return (volume / 365.0 * growth[None, :] * active)[:, :, None] * share * weights[None, :, :]
 
 
-def _calibrate_expected(expected: np.ndarray, days: np.ndarray, calibration: Calibration, rng: np.random.Generator) -> dict:
+def _calibrate_expected(
+    expected: np.ndarray, days: np.ndarray, calibration: Calibration, rng: np.random.Generator
+) -> dict:
     """Đại Từ's 2023 rates follow its exact window totals; returns those totals per
     (agency, channel), which the counts then meet exactly."""
     in_window = days <= np.datetime64(PUBLISHED_2023.window_end)
@@ -420,10 +500,34 @@ def _expand(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _slot_weights() -> np.ndarray:
     """Half-hour slots of the day (48) per channel."""
     slots = np.zeros((CHANNELS, 48))
-    slots[IN_PERSON, 15:23] = [0.7, 1, 1, 1, 1, 0.9, 0.8, 0.5]      # 07:30–11:30
-    slots[IN_PERSON, 27:34] = [0.7, 1, 1, 0.9, 0.8, 0.7, 0.4]       # 13:30–17:00
-    hourly = [0.15, 0.08, 0.05, 0.04, 0.05, 0.15, 0.4, 0.8, 1.2, 1.4, 1.4, 1.1,
-              0.7, 0.8, 1.2, 1.3, 1.2, 1.0, 0.8, 0.8, 0.9, 0.9, 0.6, 0.3]
+    slots[IN_PERSON, 15:23] = [0.7, 1, 1, 1, 1, 0.9, 0.8, 0.5]  # 07:30–11:30
+    slots[IN_PERSON, 27:34] = [0.7, 1, 1, 0.9, 0.8, 0.7, 0.4]  # 13:30–17:00
+    hourly = [
+        0.15,
+        0.08,
+        0.05,
+        0.04,
+        0.05,
+        0.15,
+        0.4,
+        0.8,
+        1.2,
+        1.4,
+        1.4,
+        1.1,
+        0.7,
+        0.8,
+        1.2,
+        1.3,
+        1.2,
+        1.0,
+        0.8,
+        0.8,
+        0.9,
+        0.9,
+        0.6,
+        0.3,
+    ]
     slots[ONLINE] = np.repeat(hourly, 2)
     slots[POSTAL, 16:23] = 1
     slots[POSTAL, 27:34] = 1
@@ -462,12 +566,13 @@ def _receipt_times(rng: np.random.Generator, days: np.ndarray, channel: np.ndarr
 # ---------------------------------------------------------------------------------------
 # Step 2: which procedure
 
+
 @dataclass(frozen=True)
 class Procedures:
     table: pl.DataFrame
     level: np.ndarray
     department: np.ndarray
-    days: np.ndarray              # legal working days, NaN = no deadline
+    days: np.ndarray  # legal working days, NaN = no deadline
     mucdo: np.ndarray
     fee: np.ndarray
     paper: np.ndarray
@@ -508,7 +613,8 @@ def _procedure_weights(agencies: Agencies, procedures: Procedures) -> tuple[np.n
             base[g] = procedures.popularity * (procedures.level == "XA")
         else:  # new communes do what districts and old communes did
             base[g] = procedures.popularity * np.select(
-                [procedures.level == "HUYEN", procedures.level == "XA"], [0.2, 0.8], 0.0)
+                [procedures.level == "HUYEN", procedures.level == "XA"], [0.2, 0.8], 0.0
+            )
     online_possible = procedures.mucdo >= 3
     online = base * procedures.affinity * online_possible
     offline = base * (1 - procedures.affinity * online_possible)
@@ -516,7 +622,7 @@ def _procedure_weights(agencies: Agencies, procedures: Procedures) -> tuple[np.n
 
 
 def _choose_procedures(
-    rng: np.random.Generator, agencies: Agencies, procedures: Procedures, agency: np.ndarray, channel: np.ndarray,
+    rng: np.random.Generator, agencies: Agencies, procedures: Procedures, agency: np.ndarray, channel: np.ndarray
 ) -> np.ndarray:
     weights, agency_group = _procedure_weights(agencies, procedures)
     group = agency_group[agency]
@@ -532,7 +638,7 @@ def _choose_procedures(
 
 
 def _cover_fully_online(
-    rng: np.random.Generator, procedures: Procedures, chosen: np.ndarray, candidates_by_level: dict[str, np.ndarray],
+    rng: np.random.Generator, procedures: Procedures, chosen: np.ndarray, candidates_by_level: dict[str, np.ndarray]
 ) -> None:
     """Give every fully online procedure of a level one of the candidate dossiers."""
     for level, candidates in candidates_by_level.items():
@@ -544,23 +650,26 @@ def _cover_fully_online(
 # ---------------------------------------------------------------------------------------
 # Step 3: lifecycle
 
+
 @dataclass
 class Lifecycle:
     """Per dossier, in numpy arrays; datetimes as datetime64[s] with NaT for 'never'."""
 
     received: np.ndarray
-    first_touch: np.ndarray       # accepted, or refused
+    first_touch: np.ndarray  # accepted, or refused
     processing: np.ndarray
     due: np.ndarray
     finished: np.ndarray
-    supplements: np.ndarray       # SoLanBoSung
-    outcome: np.ndarray           # 0 done, 7 withdrawn, 8 stopped, -1 stuck (never finishes)
+    supplements: np.ndarray  # SoLanBoSung
+    outcome: np.ndarray  # 0 done, 7 withdrawn, 8 stopped, -1 stuck (never finishes)
 
 
 NAT = np.datetime64("NaT", "s")
 
 
-def _first_touch(rng: np.random.Generator, received: np.ndarray, channel: np.ndarray, calendar: np.busdaycalendar) -> np.ndarray:
+def _first_touch(
+    rng: np.random.Generator, received: np.ndarray, channel: np.ndarray, calendar: np.busdaycalendar
+) -> np.ndarray:
     """At the desk: minutes after arrival. Online: the same working day if filed before
     16:00, else the next. Post: the next working day."""
     day = _day_of(received)
@@ -584,8 +693,15 @@ def _finish_after(rng: np.random.Generator, start: np.ndarray, finish_day: np.nd
 
 
 def _lifecycle(
-    rng: np.random.Generator, agencies: Agencies, procedures: Procedures, agency: np.ndarray, proc: np.ndarray,
-    channel: np.ndarray, received: np.ndarray, refused: np.ndarray, calendar: np.busdaycalendar,
+    rng: np.random.Generator,
+    agencies: Agencies,
+    procedures: Procedures,
+    agency: np.ndarray,
+    proc: np.ndarray,
+    channel: np.ndarray,
+    received: np.ndarray,
+    refused: np.ndarray,
+    calendar: np.busdaycalendar,
 ) -> Lifecycle:
     n = received.size
     first_touch = _first_touch(rng, received, channel, calendar)
@@ -594,7 +710,9 @@ def _lifecycle(
     legal_days = procedures.days[proc]
     has_due = ~np.isnan(legal_days) & ~refused
     due = np.full(n, NAT)
-    due_day = np.busday_offset(_day_of(received[has_due]), legal_days[has_due].astype(np.int64), roll="forward", busdaycal=calendar)
+    due_day = np.busday_offset(
+        _day_of(received[has_due]), legal_days[has_due].astype(np.int64), roll="forward", busdaycal=calendar
+    )
     due[has_due] = _at(due_day, np.full(due_day.size, DUE_TIME))
 
     roll = rng.random(n)
@@ -621,7 +739,9 @@ def _lifecycle(
     on_schedule = ends & ~after_due
     finish_day[on_schedule] = np.busday_offset(start_day[on_schedule], offset[on_schedule], busdaycal=calendar)
     overdue = ends & after_due
-    finish_day[overdue] = np.busday_offset(_day_of(due[overdue]), rng.geometric(0.3, int(overdue.sum())), roll="forward", busdaycal=calendar)
+    finish_day[overdue] = np.busday_offset(
+        _day_of(due[overdue]), rng.geometric(0.3, int(overdue.sum())), roll="forward", busdaycal=calendar
+    )
     finished = np.full(n, NAT)
     finished[ends] = _finish_after(rng, processing[ends], finish_day[ends])
 
@@ -633,6 +753,7 @@ def _lifecycle(
 # ---------------------------------------------------------------------------------------
 # Step 4 (2023 only): meet the published figures exactly
 
+
 def _window_bounds(calendar: np.busdaycalendar) -> tuple[np.datetime64, np.datetime64, np.datetime64]:
     cutoff = np.datetime64(PUBLISHED_2023.window_end)
     last_working_day = np.busday_offset(cutoff, 0, roll="backward", busdaycal=calendar)
@@ -641,7 +762,7 @@ def _window_bounds(calendar: np.busdaycalendar) -> tuple[np.datetime64, np.datet
 
 
 def _settle_resolved(
-    rng: np.random.Generator, life: Lifecycle, members: np.ndarray, target: int, calendar: np.busdaycalendar,
+    rng: np.random.Generator, life: Lifecycle, members: np.ndarray, target: int, calendar: np.busdaycalendar
 ) -> None:
     """Move finish dates across the window's end until exactly `target` of `members`
     finish inside it: the last finishers wait until after the window (those whose
@@ -652,13 +773,15 @@ def _settle_resolved(
     resolved = members[finish_day <= cutoff]
     if resolved.size > target:
         due_day = _day_of(life.due[resolved])
-        deadline_allows = ~(due_day <= cutoff)          # due after the window, or no due at all
+        deadline_allows = ~(due_day <= cutoff)  # due after the window, or no due at all
         order = np.lexsort((-life.finished[resolved].astype(np.int64), ~deadline_allows))
         moved = resolved[order[: resolved.size - target]]
         due_day = _day_of(life.due[moved])
         days_to_due = np.busday_count(first_after, _filled(due_day, first_after), busdaycal=calendar)
         # Those whose deadline has passed are the backlog, worked off over the next weeks.
-        wait = np.where(due_day > cutoff, rng.integers(0, days_to_due.clip(0, 10) + 1), rng.geometric(0.12, moved.size) - 1)
+        wait = np.where(
+            due_day > cutoff, rng.integers(0, days_to_due.clip(0, 10) + 1), rng.geometric(0.12, moved.size) - 1
+        )
         new_day = np.busday_offset(first_after, wait, busdaycal=calendar)
         life.finished[moved] = _finish_after(rng, life.processing[moved], new_day)
     elif resolved.size < target:
@@ -680,7 +803,7 @@ def _is_late(life: Lifecycle, index: np.ndarray) -> np.ndarray:
 
 
 def _settle_late(
-    rng: np.random.Generator, life: Lifecycle, resolved: np.ndarray, target: int, calendar: np.busdaycalendar,
+    rng: np.random.Generator, life: Lifecycle, resolved: np.ndarray, target: int, calendar: np.busdaycalendar
 ) -> None:
     """Exactly `target` of the `resolved` dossiers late, keeping every finish in the window."""
     _, last_working_day, _ = _window_bounds(calendar)
@@ -709,13 +832,20 @@ def _settle_late(
 
 
 def _settle_published_figures(
-    rng: np.random.Generator, life: Lifecycle, agency: np.ndarray, refused: np.ndarray, agencies: Agencies,
-    calibration: Calibration, calendar: np.busdaycalendar,
+    rng: np.random.Generator,
+    life: Lifecycle,
+    agency: np.ndarray,
+    refused: np.ndarray,
+    agencies: Agencies,
+    calibration: Calibration,
+    calendar: np.busdaycalendar,
 ) -> None:
     p = PUBLISHED_2023
     cutoff = np.datetime64(p.window_end)
     in_window = ~refused & (_day_of(life.received) <= cutoff)
-    _settle_resolved(rng, life, np.flatnonzero(in_window & (agency == calibration.district)), p.district_resolved, calendar)
+    _settle_resolved(
+        rng, life, np.flatnonzero(in_window & (agency == calibration.district)), p.district_resolved, calendar
+    )
     _settle_resolved(rng, life, np.flatnonzero(in_window & (agency == calibration.cu_van)), p.cu_van_resolved, calendar)
 
     resolved_in_window = in_window & (_day_of(life.finished) <= cutoff)
@@ -734,6 +864,7 @@ def _settle_published_figures(
 
 # ---------------------------------------------------------------------------------------
 # Step 5: everything that follows from the lifecycle, and the frame
+
 
 def _supplement_times(rng: np.random.Generator, life: Lifecycle) -> tuple[np.ndarray, np.ndarray]:
     """The (first) supplement request and its completion, inside processing → finish."""
@@ -760,7 +891,11 @@ def _returned_times(rng: np.random.Generator, life: Lifecycle, calendar: np.busd
 
 
 def _flags(
-    rng: np.random.Generator, life: Lifecycle, channel: np.ndarray, proc: np.ndarray, procedures: Procedures,
+    rng: np.random.Generator,
+    life: Lifecycle,
+    channel: np.ndarray,
+    proc: np.ndarray,
+    procedures: Procedures,
     refused: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Online payment, digitised components and electronic results, all rising over the years."""
@@ -775,7 +910,7 @@ def _flags(
     fee = procedures.fee[proc] & ~refused
     paid_online = fee & online & (rng.random(n) < 0.30 + 0.6 * growth)
     paid_later = fee & ~online & (rng.random(n) < 0.03)
-    gateway = np.where(rng.random(n) < 0.35, 1, 2)          # 1 DVCQG, 2 the provincial gateway
+    gateway = np.where(rng.random(n) < 0.35, 1, 2)  # 1 DVCQG, 2 the provincial gateway
     payment = np.where(paid_online, gateway, np.where(paid_later, 2, 0))
     return {
         "DuocThanhToanTrucTuyen": payment.astype(np.int8),
@@ -801,40 +936,51 @@ def _datetime_series(name: str, values: np.ndarray) -> pl.Series:
 
 
 def _assemble(
-    rng: np.random.Generator, life: Lifecycle, agency: np.ndarray, proc: np.ndarray, channel: np.ndarray,
-    refused: np.ndarray, agencies: Agencies, procedures: Procedures, calendar: np.busdaycalendar,
+    rng: np.random.Generator,
+    life: Lifecycle,
+    agency: np.ndarray,
+    proc: np.ndarray,
+    channel: np.ndarray,
+    refused: np.ndarray,
+    agencies: Agencies,
+    procedures: Procedures,
+    calendar: np.busdaycalendar,
 ) -> pl.DataFrame:
     asked, answered = _supplement_times(rng, life)
     returned = _returned_times(rng, life, calendar)
     final_status = np.select(
-        [refused, life.outcome == -1, life.outcome == 7, life.outcome == 8, ~np.isnat(returned)], [3, -1, 7, 8, 10], 9,
+        [refused, life.outcome == -1, life.outcome == 7, life.outcome == 8, ~np.isnat(returned)], [3, -1, 7, 8, 10], 9
     )
     flags = _flags(rng, life, channel, proc, procedures, refused)
     catalogue = procedures.table
-    frame = pl.DataFrame([
-        agencies.codes.gather(agency).alias("MaDonVi"),
-        pl.Series("sequence", _sequence_in_day(agency, life.received)),
-        catalogue["MaTTHC"].gather(proc),
-        catalogue["MaLinhVuc"].gather(proc),
-        catalogue["TenLinhVuc"].gather(proc),
-        pl.Series("KenhThucHien", (channel + 1).astype(np.int8)),
-        _datetime_series("received_at", life.received),
-        _datetime_series("accepted_at", np.where(refused, NAT, life.first_touch)),
-        _datetime_series("refused_at", np.where(refused, life.first_touch, NAT)),
-        _datetime_series("processing_at", life.processing),
-        _datetime_series("supplement_at", asked),
-        _datetime_series("supplement_done_at", answered),
-        _datetime_series("finished_at", life.finished),
-        _datetime_series("returned_at", returned),
-        _datetime_series("due_at", life.due),
-        pl.Series("final_status", final_status.astype(np.int8)),
-        pl.Series("SoLanBoSung", life.supplements.astype(np.int8)),
-        *(pl.Series(name, values) for name, values in flags.items()),
-    ])
+    frame = pl.DataFrame(
+        [
+            agencies.codes.gather(agency).alias("MaDonVi"),
+            pl.Series("sequence", _sequence_in_day(agency, life.received)),
+            catalogue["MaTTHC"].gather(proc),
+            catalogue["MaLinhVuc"].gather(proc),
+            catalogue["TenLinhVuc"].gather(proc),
+            pl.Series("KenhThucHien", (channel + 1).astype(np.int8)),
+            _datetime_series("received_at", life.received),
+            _datetime_series("accepted_at", np.where(refused, NAT, life.first_touch)),
+            _datetime_series("refused_at", np.where(refused, life.first_touch, NAT)),
+            _datetime_series("processing_at", life.processing),
+            _datetime_series("supplement_at", asked),
+            _datetime_series("supplement_done_at", answered),
+            _datetime_series("finished_at", life.finished),
+            _datetime_series("returned_at", returned),
+            _datetime_series("due_at", life.due),
+            pl.Series("final_status", final_status.astype(np.int8)),
+            pl.Series("SoLanBoSung", life.supplements.astype(np.int8)),
+            *(pl.Series(name, values) for name, values in flags.items()),
+        ]
+    )
     return (
         frame.with_columns(
             MaHoSo=pl.format(
-                "{}-{}-{}", "MaDonVi", pl.col("received_at").dt.strftime("%y%m%d"),
+                "{}-{}-{}",
+                "MaDonVi",
+                pl.col("received_at").dt.strftime("%y%m%d"),
                 pl.col("sequence").cast(pl.String).str.zfill(4),
             ),
             final_status=pl.when(pl.col("final_status") >= 0).then("final_status"),
@@ -846,6 +992,7 @@ def _assemble(
 
 # ---------------------------------------------------------------------------------------
 # Public API
+
 
 def lifecycles(year: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
     """Every dossier received in `year` (from 2023 on), with its whole lifecycle, some of
@@ -881,10 +1028,15 @@ def lifecycles(year: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
     proc = _choose_procedures(rng, agencies, procedures, agency, channel)
     if calibrated:
         eligible = ~refused & (channel == ONLINE) & in_window[day]
-        _cover_fully_online(rng, procedures, proc, {
-            "HUYEN": np.flatnonzero(eligible & (agency == calibration.district)),
-            "XA": np.flatnonzero(eligible & np.isin(agency, calibration.communes)),
-        })
+        _cover_fully_online(
+            rng,
+            procedures,
+            proc,
+            {
+                "HUYEN": np.flatnonzero(eligible & (agency == calibration.district)),
+                "XA": np.flatnonzero(eligible & np.isin(agency, calibration.communes)),
+            },
+        )
 
     life = _lifecycle(rng, agencies, procedures, agency, proc, channel, received, refused, calendar)
     if calibrated:
@@ -912,24 +1064,36 @@ def state_at(lifecycles: pl.DataFrame, now: datetime) -> pl.DataFrame:
         return pl.when(happened(column) if when is None else when).then(pl.col(column).dt.strftime(PORTAL_TIMESTAMP))
 
     status = (
-        pl.when(happened("refused_at")).then(3)
-        .when(happened("returned_at")).then(10)
-        .when(happened("finished_at")).then(pl.when(pl.col("final_status") == 10).then(9).otherwise(pl.col("final_status")))
-        .when(happened("supplement_at") & ~happened("supplement_done_at").fill_null(False)).then(5)
-        .when(happened("processing_at")).then(4)
-        .when(happened("accepted_at")).then(2)
+        pl.when(happened("refused_at"))
+        .then(3)
+        .when(happened("returned_at"))
+        .then(10)
+        .when(happened("finished_at"))
+        .then(pl.when(pl.col("final_status") == 10).then(9).otherwise(pl.col("final_status")))
+        .when(happened("supplement_at") & ~happened("supplement_done_at").fill_null(False))
+        .then(5)
+        .when(happened("processing_at"))
+        .then(4)
+        .when(happened("accepted_at"))
+        .then(2)
         .otherwise(1)
     )
     supplements = (
-        pl.when(happened("finished_at")).then(pl.col("SoLanBoSung"))
-        .when(happened("supplement_at")).then(pl.col("SoLanBoSung").clip(upper_bound=1))
+        pl.when(happened("finished_at"))
+        .then(pl.col("SoLanBoSung"))
+        .when(happened("supplement_at"))
+        .then(pl.col("SoLanBoSung").clip(upper_bound=1))
         .otherwise(0)
     )
     return (
         lifecycles.lazy()
         .filter(pl.col("received_at") <= moment)
         .select(
-            "MaHoSo", "MaTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi",
+            "MaHoSo",
+            "MaTTHC",
+            "MaLinhVuc",
+            "TenLinhVuc",
+            "MaDonVi",
             pl.col("KenhThucHien").cast(pl.String),
             status.cast(pl.String).alias("TrangThaiHoSo"),
             pl.col("received_at").dt.strftime(PORTAL_TIMESTAMP).alias("NgayTiepNhan"),

@@ -62,7 +62,9 @@ def _pull(paths: WarehousePaths, source_name: str | None) -> int:
     for source in find_source(load_sources(), source_name):
         with portal_running(source, say), http_client(source) as http:
             client = PortalClient(http, source.name, RetryPolicy(attempts=source.retry_attempts))
-            result = run_cycle(paths, source, client, progress=lambda message: print(message, file=sys.stderr, flush=True))
+            result = run_cycle(
+                paths, source, client, progress=lambda message: print(message, file=sys.stderr, flush=True)
+            )
         if result.status == "ok":
             print(f"{source.name}: ok, {result.rows:,} rows loaded, published data version {result.snapshot.version}")
         else:

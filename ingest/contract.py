@@ -12,7 +12,16 @@ from dataclasses import dataclass
 from ingest.names import normalize_column
 from ingest.personal import is_personal_data
 
-__all__ = ["AGENCIES", "DOSSIERS", "PROCEDURES", "Kind", "detect_kind", "is_personal_data", "map_columns", "normalize_column"]
+__all__ = [
+    "AGENCIES",
+    "DOSSIERS",
+    "PROCEDURES",
+    "Kind",
+    "detect_kind",
+    "is_personal_data",
+    "map_columns",
+    "normalize_column",
+]
 
 
 @dataclass(frozen=True)
@@ -28,10 +37,7 @@ class Kind:
 
 
 AGENCIES = Kind(
-    name="agencies",
-    key="MaDonVi",
-    required=("MaDonVi", "TenDonVi", "Cap", "MaDVHC"),
-    optional=("MaDonViCha",),
+    name="agencies", key="MaDonVi", required=("MaDonVi", "TenDonVi", "Cap", "MaDVHC"), optional=("MaDonViCha",)
 )
 
 PROCEDURES = Kind(
@@ -46,14 +52,29 @@ DOSSIERS = Kind(
     key="MaHoSo",
     # Channel, due and end dates may be empty in a row, but a file without the column
     # would silently turn every KPI that reads them into a wrong number.
-    required=("MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "TrangThaiHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy"),
+    required=(
+        "MaHoSo",
+        "MaTTHC",
+        "MaDonVi",
+        "KenhThucHien",
+        "TrangThaiHoSo",
+        "NgayTiepNhan",
+        "NgayHenTra",
+        "NgayKetThucXuLy",
+    ),
     optional=(
-        "MaLinhVuc", "TenLinhVuc", "NgayTra", "DuocThanhToanTrucTuyen",
-        "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu", "SoLanBoSung",
+        "MaLinhVuc",
+        "TenLinhVuc",
+        "NgayTra",
+        "DuocThanhToanTrucTuyen",
+        "HoSoCoThanhPhanSoHoa",
+        "CoKetQuaDienTu",
+        "SoLanBoSung",
     ),
 )
 
 TABULAR_KINDS = (DOSSIERS, PROCEDURES, AGENCIES)
+
 
 @dataclass(frozen=True)
 class ColumnMapping:

@@ -35,8 +35,8 @@ _CP1258_TONES = bytes((0xCC, 0xD2, 0xDE, 0xEC, 0xF2))
 
 @dataclass(frozen=True)
 class Encoding:
-    name: str              # a Python codec name
-    note: str | None       # what to tell the user, when it is not plain UTF-8
+    name: str  # a Python codec name
+    note: str | None  # what to tell the user, when it is not plain UTF-8
 
 
 UTF8 = Encoding("utf-8", None)

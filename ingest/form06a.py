@@ -36,24 +36,12 @@ from typing import Any
 
 import openpyxl
 
-__all__ = [
-    "COUNT_COLUMNS",
-    "Form06aError",
-    "Form06aReport",
-    "Form06aRow",
-    "looks_like_form06a",
-    "parse_form06a",
-]
+__all__ = ["COUNT_COLUMNS", "Form06aError", "Form06aReport", "Form06aRow", "looks_like_form06a", "parse_form06a"]
 
 COUNT_COLUMNS: tuple[int, ...] = tuple(range(3, 14))
 
 # (sum column, addends): the form's own arithmetic, in the order it is reported.
-_IDENTITIES: tuple[tuple[int, tuple[int, ...]], ...] = (
-    (3, (4, 5, 6)),
-    (7, (8, 9, 10)),
-    (11, (12, 13)),
-    (3, (7, 11)),
-)
+_IDENTITIES: tuple[tuple[int, tuple[int, ...]], ...] = ((3, (4, 5, 6)), (7, (8, 9, 10)), (11, (12, 13)), (3, (7, 11)))
 
 # The numbering row sits right under the title block; no real form has it lower.
 _HEADER_SCAN_ROWS = 200
@@ -125,9 +113,7 @@ _BARE_NUMBER = re.compile(r"^(\d{1,2})$")
 _REPORTING = re.compile(r"don vi bao cao\s*:?\s*")
 _RECEIVING = re.compile(r"don vi nhan bao cao\s*:?\s*")
 _DATE = r"(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})"
-_PERIOD = re.compile(
-    r"tu\s*(?:ngay\s*)?" + _DATE + r"\s*,?\s*den\s*(?:het\s*)?(?:ngay\s*)?" + _DATE
-)
+_PERIOD = re.compile(r"tu\s*(?:ngay\s*)?" + _DATE + r"\s*,?\s*den\s*(?:het\s*)?(?:ngay\s*)?" + _DATE)
 _TITLE = re.compile(r"tinh hinh,? ket qua giai quyet")
 _FORM_CODE = re.compile(r"ii\.?\s*06a")
 
@@ -184,10 +170,10 @@ def _find_unit(rows: Sequence[Sequence[Any]], pattern: re.Pattern[str]) -> str |
                 match = pattern.search(_fold(line))
                 if match is None:
                     continue
-                name = line[match.end():].strip(" :-–\t")
+                name = line[match.end() :].strip(" :-–\t")
                 if not name and position == len(lines) - 1:
                     # "Đơn vị báo cáo:" in one cell, the name in the next one.
-                    name = next((_clean(v) for v in row[index + 1:] if _clean(v)), "")
+                    name = next((_clean(v) for v in row[index + 1 :] if _clean(v)), "")
                 if name:
                     return name
     return None
@@ -213,13 +199,9 @@ def _find_period(rows: Sequence[Sequence[Any]]) -> tuple[date, date]:
         start = _parse_date(match.group(1), "start")
         end = _parse_date(match.group(2), "end")
         if end < start:
-            raise Form06aError(
-                f"the period in 'Kỳ báo cáo' ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})"
-            )
+            raise Form06aError(f"the period in 'Kỳ báo cáo' ends ({end:%d/%m/%Y}) before it starts ({start:%d/%m/%Y})")
         return start, end
-    raise Form06aError(
-        "no 'Kỳ báo cáo: Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy' line was found above the header"
-    )
+    raise Form06aError("no 'Kỳ báo cáo: Từ ngày dd/mm/yyyy đến ngày dd/mm/yyyy' line was found above the header")
 
 
 # ----------------------------------------------------------------------- counts
@@ -236,7 +218,7 @@ _MAX_COUNT = 2**63 - 1
 class _Count:
     value: int | None = None
     problem: str | None = None  # set when the cell cannot be a count
-    numeric: bool = False       # the cell held a number, even a bad one
+    numeric: bool = False  # the cell held a number, even a bad one
 
 
 def _parse_count(raw: Any) -> _Count:
@@ -473,10 +455,7 @@ def parse_form06a(path: Path) -> Form06aReport:
 
         counts = {column: parsed[column].value for column in COUNT_COLUMNS}
         row = Form06aRow(
-            line=line,
-            label=(label or number) if is_total else label,
-            counts=counts,
-            violations=_violations(counts),
+            line=line, label=(label or number) if is_total else label, counts=counts, violations=_violations(counts)
         )
         if not is_total:
             rows.append(row)
@@ -511,10 +490,7 @@ def looks_like_form06a(path: Path) -> bool:
             try:
                 ws = workbook.worksheets[0]
                 head = [
-                    tuple(row)
-                    for row in ws.iter_rows(
-                        min_row=1, max_row=60, max_col=_MAX_COLUMNS, values_only=True
-                    )
+                    tuple(row) for row in ws.iter_rows(min_row=1, max_row=60, max_col=_MAX_COLUMNS, values_only=True)
                 ]
             finally:
                 workbook.close()

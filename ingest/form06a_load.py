@@ -46,8 +46,16 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int, repor
     con.execute(
         "insert into raw_form06a_reports values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            file_id, form.reporting_unit, form.receiving_unit, form.period_start, form.period_end,
-            form.row_kind, agency_code, unit_code, note, list(form.total_mismatches),
+            file_id,
+            form.reporting_unit,
+            form.receiving_unit,
+            form.period_start,
+            form.period_end,
+            form.row_kind,
+            agency_code,
+            unit_code,
+            note,
+            list(form.total_mismatches),
         ],
     )
     resolved = [(None, None)] * len(form.rows)
@@ -70,8 +78,13 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int, repor
             "violations": [list(row.violations) for row in form.rows],
         },
         schema={
-            "report_id": pl.Int32, "line": pl.Int32, "label": pl.String, "agency_code": pl.String, "unit_code": pl.String,
-            **{f"c{column}": pl.Int64 for column in COUNT_COLUMNS}, "violations": pl.List(pl.String),
+            "report_id": pl.Int32,
+            "line": pl.Int32,
+            "label": pl.String,
+            "agency_code": pl.String,
+            "unit_code": pl.String,
+            **{f"c{column}": pl.Int64 for column in COUNT_COLUMNS},
+            "violations": pl.List(pl.String),
         },
     )
     con.register("form06a_rows_frame", rows)
@@ -131,7 +144,9 @@ def _quarantine(
     )
     con.register("form06a_rejected_frame", frame)
     try:
-        con.execute("insert into quarantine select ?, 'form06a', line, reason, null from form06a_rejected_frame", [file_id])
+        con.execute(
+            "insert into quarantine select ?, 'form06a', line, reason, null from form06a_rejected_frame", [file_id]
+        )
     finally:
         con.unregister("form06a_rejected_frame")
     report.rows_quarantined = len(rejected)
@@ -150,7 +165,8 @@ def _resolve(
         return found.agency_codes[0], None, None
     unit_code = found.unit_codes[0]
     serving = [
-        c.code for c in candidates.candidates
+        c.code
+        for c in candidates.candidates
         if c.kind == "agency" and c.unit_code == unit_code and c.level == found.level
     ]
     return (serving[0] if len(serving) == 1 else None), unit_code, None

@@ -89,12 +89,18 @@ def load_paths(paths: WarehousePaths, files: list[Path], source: str = "file") -
 
 
 def load_file(
-    con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, source: str = "file", clock: datetime | None = None
+    con: duckdb.DuckDBPyConnection,
+    paths: WarehousePaths,
+    path: Path,
+    source: str = "file",
+    clock: datetime | None = None,
 ) -> FileReport:
     """`clock`: the portal's time when pulled (dates later than it plus a day are quarantined); now for a file."""
     report = FileReport(path)
     clock = clock.astimezone(LOCAL).replace(tzinfo=None) if clock and clock.tzinfo else clock
-    con.execute(f"set variable ingest_clock = timestamp '{(clock or datetime.now(LOCAL).replace(tzinfo=None)).isoformat(sep=' ')}'")
+    con.execute(
+        f"set variable ingest_clock = timestamp '{(clock or datetime.now(LOCAL).replace(tzinfo=None)).isoformat(sep=' ')}'"
+    )
     try:
         if not path.is_file():
             raise IngestError("no such file")
@@ -149,7 +155,9 @@ def _discard_archive(report: FileReport) -> None:
         report.archived = None
 
 
-def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport) -> None:
+def _load_contents(
+    con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: Path, file_id: int, report: FileReport
+) -> None:
     container = sniff_container(path)
     if container == "xlsx" and looks_like_form06a(path):
         report.kind = "form06a"
@@ -193,7 +201,9 @@ def _load_contents(con: duckdb.DuckDBPyConnection, paths: WarehousePaths, path: 
     release_batch(con)
 
 
-def _create_mapped_view(con: duckdb.DuckDBPyConnection, kind: Kind, contract_to_file: dict[str, str], extra: list[str]) -> None:
+def _create_mapped_view(
+    con: duckdb.DuckDBPyConnection, kind: Kind, contract_to_file: dict[str, str], extra: list[str]
+) -> None:
     select = ["_line"]
     for column in kind.columns:
         if column in contract_to_file:
@@ -215,9 +225,7 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> None:
     columns = ", ".join(kind.columns)
     has_rows = con.execute(f"select exists (select 1 from {table})").fetchone()[0]
     if has_rows:
-        con.execute(
-            f"delete from {table} where {kind.key} in (select {kind.key} from validated where _reason is null)"
-        )
+        con.execute(f"delete from {table} where {kind.key} in (select {kind.key} from validated where _reason is null)")
     con.execute(
         f"insert into {table} ({columns}, _extra, _file_id, _line) "
         f"select {columns}, _extra, ?, _line from validated where _reason is null",
@@ -226,7 +234,10 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> None:
 
 
 def _quarantine(
-    con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int, mapping: ColumnMapping,
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    file_id: int,
+    mapping: ColumnMapping,
     unparsable: list[tuple[int, str, str]],
 ) -> None:
     """The record of a bad row: its contract columns (under the file's names) and the names of the others."""
@@ -239,7 +250,7 @@ def _quarantine(
         insert into quarantine
         select ?, ?, validated._line, validated._reason, record
         from validated
-        inner join (select _line, json_object({', '.join(pairs)}) as record from batch) as kept
+        inner join (select _line, json_object({", ".join(pairs)}) as record from batch) as kept
             on kept._line = validated._line
         where validated._reason is not null
         """,
@@ -255,20 +266,32 @@ def _quarantine(
         )
 
 
-def _record_file(con: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, digest: str, report: FileReport) -> None:
+def _record_file(
+    con: duckdb.DuckDBPyConnection, file_id: int, source: str, path: Path, digest: str, report: FileReport
+) -> None:
     con.execute(
         "insert into ingest_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            file_id, source, path.name, digest, report.kind, str(report.archived) if report.archived else None,
-            datetime.now(LOCAL).replace(tzinfo=None), report.rows_loaded, report.rows_quarantined,
+            file_id,
+            source,
+            path.name,
+            digest,
+            report.kind,
+            str(report.archived) if report.archived else None,
+            datetime.now(LOCAL).replace(tzinfo=None),
+            report.rows_loaded,
+            report.rows_quarantined,
             "; ".join(report.notes) or None,
         ],
     )
 
 
 def _archive(
-    paths: WarehousePaths, path: Path, file_id: int,
-    con: duckdb.DuckDBPyConnection | None = None, personal: tuple[str, ...] = (),
+    paths: WarehousePaths,
+    path: Path,
+    file_id: int,
+    con: duckdb.DuckDBPyConnection | None = None,
+    personal: tuple[str, ...] = (),
 ) -> Path:
     folder = paths.archive / datetime.now(LOCAL).strftime("%Y-%m-%d")
     folder.mkdir(parents=True, exist_ok=True)
@@ -276,7 +299,9 @@ def _archive(
         # Personal data is never stored: what is archived is the file without those columns.
         target = folder / f"{file_id:06d}-{path.stem}.redacted.csv"
         excluded = ", ".join(_ident(c) for c in list(personal) + ["_line"])
-        con.execute(f"copy (select * exclude ({excluded}) from batch order by _line) to '{_escape_path(target)}' (header)")
+        con.execute(
+            f"copy (select * exclude ({excluded}) from batch order by _line) to '{_escape_path(target)}' (header)"
+        )
         return target
     target = folder / f"{file_id:06d}-{path.name}"
     shutil.copyfile(path, target)

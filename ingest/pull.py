@@ -102,7 +102,9 @@ def _writer(paths: WarehousePaths, stop: threading.Event, wait_seconds: float) -
     with ExitStack() as stack:
         while True:
             try:
-                con = stack.enter_context(open_writer(paths, wait_seconds=min(1.0, max(0.0, deadline - time.monotonic()))))
+                con = stack.enter_context(
+                    open_writer(paths, wait_seconds=min(1.0, max(0.0, deadline - time.monotonic())))
+                )
                 break
             except WriterBusy:
                 if stop.is_set():
@@ -124,8 +126,13 @@ def _holder(paths: WarehousePaths) -> str:
 
 class _Cycle:
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, paths: WarehousePaths, source: SourceConfig,
-        client: PortalClient, budget: Budget, progress: Progress,
+        self,
+        con: duckdb.DuckDBPyConnection,
+        paths: WarehousePaths,
+        source: SourceConfig,
+        client: PortalClient,
+        budget: Budget,
+        progress: Progress,
     ) -> None:
         self.con, self.paths, self.source, self.client = con, paths, source, client
         self.budget, self.say = budget, progress
@@ -144,7 +151,9 @@ class _Cycle:
                 self._backfill()
             self._change_feed()
         except Stopped:
-            return self._end_run("stopped", "stopped before the cycle finished; the next one resumes from the watermark")
+            return self._end_run(
+                "stopped", "stopped before the cycle finished; the next one resumes from the watermark"
+            )
         except (PortalError, IngestError) as error:
             return self._end_run("failed", str(error))
         except Exception as error:  # noqa: BLE001 (an answer nobody foresaw still ends as one line)
@@ -170,9 +179,13 @@ class _Cycle:
         self.say(f"{self.source.name}: backfill of {len(months)} months, newest first")
         for done, month in enumerate(months, start=1):
             self._check_stop()
-            as_ofs.append(self._export("dossiers", f"export:dossiers:{month}", f"dossiers-{month}.csv", {"month": month}))
+            as_ofs.append(
+                self._export("dossiers", f"export:dossiers:{month}", f"dossiers-{month}.csv", {"month": month})
+            )
             self._progress(f"Đang nạp lịch sử: {done}/{len(months)} tháng (đã có từ {_month_vi(month)} đến nay)")
-            self.say(f"{self.source.name}: month {month} loaded ({done}/{len(months)}), {self.result.rows:,} rows so far")
+            self.say(
+                f"{self.source.name}: month {month} loaded ({done}/{len(months)}), {self.result.rows:,} rows so far"
+            )
             if done in EARLY_PUBLISHES or done % PUBLISH_EVERY == 0:
                 snapshot = publish(self.con, self.paths)
                 self.say(f"{self.source.name}: published data version {snapshot.version} ({done}/{len(months)} months)")
@@ -202,12 +215,16 @@ class _Cycle:
         Returns the moment the loaded export was made (the portal's `X-As-Of`)."""
         previous = json.loads(self._mark(key) or "null")
         download = self.client.download(
-            f"/api/v1/export/{entity}.csv", self._incoming_file(f"{self.source.name}-{name}"),
-            params=params, etag=previous["etag"] if previous else None,
+            f"/api/v1/export/{entity}.csv",
+            self._incoming_file(f"{self.source.name}-{name}"),
+            params=params,
+            etag=previous["etag"] if previous else None,
         )
         if download is None:
             if not previous:  # the client refuses such a 304; an injected one might not
-                raise MalformedResponse(f"source {self.source.name}: the {entity} export answered 304 to a first request")
+                raise MalformedResponse(
+                    f"source {self.source.name}: the {entity} export answered 304 to a first request"
+                )
             return datetime.fromisoformat(previous["as_of"]) if previous["as_of"] else self.started
         as_of = download.as_of or self.started
         self._load(download.path, entity, clock=as_of)
@@ -234,8 +251,10 @@ class _Cycle:
         note = f" ({older:,} older or repeated versions dropped)" if older else ""
         self.say(f"{self.source.name}: {frame.height:,} changed dossiers since {since:%Y-%m-%d %H:%M:%S}{note}")
         if until < since:
-            self.say(f"{self.source.name}: the feed's until {until:%Y-%m-%d %H:%M:%S} is earlier than the watermark; "
-                     "the watermark stays")
+            self.say(
+                f"{self.source.name}: the feed's until {until:%Y-%m-%d %H:%M:%S} is earlier than the watermark; "
+                "the watermark stays"
+            )
         self._set_mark(FEED_WATERMARK, _iso(max(since, until)))
 
     def _newer_than_taken(self, frame: pl.DataFrame) -> pl.DataFrame:
@@ -283,7 +302,9 @@ class _Cycle:
         report = load_file(self.con, self.paths, path, source=f"pull:{self.source.name}", clock=clock)
         self.result.files.append(report)
         if report.error:
-            raise MalformedResponse(f"source {self.source.name}: the {expected} export could not be loaded: {report.error}")
+            raise MalformedResponse(
+                f"source {self.source.name}: the {expected} export could not be loaded: {report.error}"
+            )
         if report.kind != expected and not report.already_loaded:
             raise MalformedResponse(f"source {self.source.name}: asked for {expected}, received {report.kind}")
         self.result.rows += report.rows_loaded
@@ -310,7 +331,8 @@ class _Cycle:
 
     def _progress(self, text: str) -> None:
         self.con.execute(
-            "update ingest_runs set progress = ?, rows = ? where run_id = ?", [text, self.result.rows, self.result.run_id]
+            "update ingest_runs set progress = ?, rows = ? where run_id = ?",
+            [text, self.result.rows, self.result.run_id],
         )
 
     def _end_run(self, status: str, error: str | None = None) -> CycleResult:
@@ -321,10 +343,18 @@ class _Cycle:
             "update ingest_runs set status = ?, finished_at = ?, rows = ?, error = ?, progress = null where run_id = ?",
             [status, _now(), self.result.rows, error, self.result.run_id],
         )
-        append_run(self.paths, {
-            "run_id": self.result.run_id, "source": self.source.name, "started_at": self.started,
-            "finished_at": _now(), "status": status, "rows": self.result.rows, "error": error,
-        })
+        append_run(
+            self.paths,
+            {
+                "run_id": self.result.run_id,
+                "source": self.source.name,
+                "started_at": self.started,
+                "finished_at": _now(),
+                "status": status,
+                "rows": self.result.rows,
+                "error": error,
+            },
+        )
         return self.result
 
     def _mark(self, entity: str) -> str | None:
@@ -352,4 +382,3 @@ def _iso(moment: datetime | None) -> str | None:
 def _month_vi(month: str) -> str:
     year, number = month.split("-")
     return f"{number}/{year}"
-

@@ -39,7 +39,7 @@ JSON_RECORD_KEYS = ("data", "items", "records", "results", "rows", "value", "dos
 
 @dataclass
 class ReadResult:
-    container: str                      # csv | xlsx | json
+    container: str  # csv | xlsx | json
     columns: list[str]
     rows: int
     notes: list[str] = field(default_factory=list)
@@ -91,7 +91,7 @@ def _contains(path: Path, needle: bytes) -> bool:
         while chunk := handle.read(CHUNK):
             if needle in tail + chunk:
                 return True
-            tail = chunk[-len(needle):]
+            tail = chunk[-len(needle) :]
     return False
 
 
@@ -206,7 +206,7 @@ def _transcode(path: Path, encoding: str) -> Path:
         out.unlink(missing_ok=True)
         name = {"cp1258": "Windows-1258", "utf-16": "UTF-16"}.get(encoding, encoding)
         raise UnreadableFile(
-            f"it is neither UTF-8 nor {name} text (byte {error.object[error.start:error.start + 1].hex(' ')} "
+            f"it is neither UTF-8 nor {name} text (byte {error.object[error.start : error.start + 1].hex(' ')} "
             f"at position {error.start:,} of a block): save it as UTF-8"
         ) from None
     return out
@@ -267,7 +267,9 @@ def _as_text(value: object) -> str | None:
 def _register(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, container: str, first_line: int) -> ReadResult:
     renamed = safe_names(frame.columns)
     columns = [renamed.get(c, c) for c in frame.columns]
-    frame = frame.rename(renamed).with_row_index("_line", offset=first_line).with_columns(pl.col("_line").cast(pl.Int64))
+    frame = (
+        frame.rename(renamed).with_row_index("_line", offset=first_line).with_columns(pl.col("_line").cast(pl.Int64))
+    )
     con.register("batch_frame", frame)
     con.execute("create or replace temp table batch as select * from batch_frame")
     con.unregister("batch_frame")

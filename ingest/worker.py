@@ -48,14 +48,15 @@ LOCK_WAIT_MARGIN_SECONDS = 300.0
 
 
 def run_worker(
-    paths: WarehousePaths, sources: list[SourceConfig], stop: threading.Event | None = None,
+    paths: WarehousePaths,
+    sources: list[SourceConfig],
+    stop: threading.Event | None = None,
     exports: ExportsConfig | None = None,
 ) -> None:
     stop = stop or threading.Event()
     exports = exports if exports is not None else load_exports()
     scheduler = BackgroundScheduler(
-        timezone=TIMEZONE,
-        job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600},
+        timezone=TIMEZONE, job_defaults={"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
     )
     # A tick waits for the writer's lock as long as another source's cycle may hold it,
     # so a portal that hangs until its deadline delays the others but never skips them.
@@ -66,9 +67,13 @@ def run_worker(
             http = stack.enter_context(http_client(source))
             client = PortalClient(http, source.name, RetryPolicy(attempts=source.retry_attempts))
             scheduler.add_job(
-                tick, "interval", args=[paths, source, client, stop, lock_wait],
-                seconds=source.schedule_minutes * 60, id=f"pull:{source.name}",
-                name=f"pull {source.name}", next_run_time=datetime.now(LOCAL),
+                tick,
+                "interval",
+                args=[paths, source, client, stop, lock_wait],
+                seconds=source.schedule_minutes * 60,
+                id=f"pull:{source.name}",
+                name=f"pull {source.name}",
+                next_run_time=datetime.now(LOCAL),
             )
             say(f"{source.name}: every {source.schedule_minutes:g} min from {source.base_url}")
         schedule_exports(scheduler, paths, exports, stop)
@@ -81,8 +86,13 @@ def run_worker(
     say("stopped")
 
 
-def tick(paths: WarehousePaths, source: SourceConfig, client: PortalClient, stop: threading.Event,
-         lock_wait: float = DEFAULT_WAIT_SECONDS) -> None:
+def tick(
+    paths: WarehousePaths,
+    source: SourceConfig,
+    client: PortalClient,
+    stop: threading.Event,
+    lock_wait: float = DEFAULT_WAIT_SECONDS,
+) -> None:
     if stop.is_set():
         return
     try:
@@ -111,8 +121,9 @@ def stop_on_signals(stop: threading.Event) -> None:
 # ------------------------------------------------------------------ snapshot exports
 
 
-def schedule_exports(scheduler: BackgroundScheduler, paths: WarehousePaths, exports: ExportsConfig,
-                     stop: threading.Event) -> None:
+def schedule_exports(
+    scheduler: BackgroundScheduler, paths: WarehousePaths, exports: ExportsConfig, stop: threading.Event
+) -> None:
     if not exports.enabled:
         say("exports: turned off ([exports] enabled = false)")
         return
@@ -121,14 +132,24 @@ def schedule_exports(scheduler: BackgroundScheduler, paths: WarehousePaths, expo
         if fields is None:
             continue
         scheduler.add_job(
-            export_tick, CronTrigger(timezone=TIMEZONE, **fields), args=[scheduler, paths, exports, kind, stop],
-            id=f"export:{kind}", name=f"export {kind}",
+            export_tick,
+            CronTrigger(timezone=TIMEZONE, **fields),
+            args=[scheduler, paths, exports, kind, stop],
+            id=f"export:{kind}",
+            name=f"export {kind}",
         )
         say(f"exports: {kind} at {getattr(exports, kind)} into {exports.archive(paths.database)}")
 
 
-def export_tick(scheduler: BackgroundScheduler, paths: WarehousePaths, exports: ExportsConfig, kind: str,
-                stop: threading.Event, period=None, attempt: int = 1) -> None:
+def export_tick(
+    scheduler: BackgroundScheduler,
+    paths: WarehousePaths,
+    exports: ExportsConfig,
+    kind: str,
+    stop: threading.Event,
+    period=None,
+    attempt: int = 1,
+) -> None:
     if stop.is_set():
         return
     try:
@@ -145,8 +166,12 @@ def export_tick(scheduler: BackgroundScheduler, paths: WarehousePaths, exports: 
     if ok or attempt > exports.retry_attempts or stop.is_set():
         return
     scheduler.add_job(
-        export_tick, "date", run_date=datetime.now(LOCAL) + timedelta(minutes=exports.retry_minutes),
+        export_tick,
+        "date",
+        run_date=datetime.now(LOCAL) + timedelta(minutes=exports.retry_minutes),
         args=[scheduler, paths, exports, kind, stop, period, attempt + 1],
-        id=f"export:{kind}:retry", name=f"export {kind} retry {attempt}", replace_existing=True,
+        id=f"export:{kind}:retry",
+        name=f"export {kind} retry {attempt}",
+        replace_existing=True,
     )
     say(f"export {kind}: tried {attempt} time(s); trying again in {exports.retry_minutes:g} min")

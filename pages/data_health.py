@@ -22,8 +22,10 @@ from warehouse.periods import now_in_vietnam
 # the reasons the unresolved_units query writes itself (sql/queries/unresolved_units.sql)
 UNPLACED_REASONS = {
     "no area code (MaDVHC)": ("không có mã đơn vị hành chính (MaDVHC)", "no area code (MaDVHC)"),
-    "area code not in the unit registry": ("mã đơn vị hành chính không có trong danh mục",
-                                           "area code not in the unit registry"),
+    "area code not in the unit registry": (
+        "mã đơn vị hành chính không có trong danh mục",
+        "area code not in the unit registry",
+    ),
     "reporting unit not found": ("không tìm thấy đơn vị báo cáo", "reporting unit not found"),
 }
 
@@ -33,7 +35,8 @@ def readable(frame: pl.DataFrame) -> pl.DataFrame:
     words = {"status": RUN_STATUSES, "kind": ROW_KINDS, "reason": UNPLACED_REASONS}
     return frame.with_columns(
         pl.col(column).replace({code: label(table, code, language) for code in table})
-        for column, table in words.items() if column in frame.columns and frame.schema[column] == pl.String
+        for column, table in words.items()
+        if column in frame.columns and frame.schema[column] == pl.String
     )
 
 
@@ -53,16 +56,31 @@ for source, column in zip(known, st.columns(max(len(known), 1))):
         minutes = int(age.total_seconds() // 60) if age else None
         stale = source.is_stale(now, stale_after())
         st.markdown(f"### {md(source.source)}")
-        st.badge(tr("Dữ liệu cũ", "Stale") if stale else tr("Cập nhật", "Fresh"),
-                 color="red" if stale else "blue", icon=":material/warning:" if stale else ":material/check_circle:")
-        st.metric(tr("Lần nạp thành công gần nhất", "Last successful pull"),
-                  formats.moment(source.last_ok, language),
-                  tr(f"{formats.count(minutes, 'vi')} phút trước", f"{formats.count(minutes, 'en')} minutes ago")
-                  if minutes is not None else None, delta_color="off", delta_arrow="off", border=True)
+        st.badge(
+            tr("Dữ liệu cũ", "Stale") if stale else tr("Cập nhật", "Fresh"),
+            color="red" if stale else "blue",
+            icon=":material/warning:" if stale else ":material/check_circle:",
+        )
+        st.metric(
+            tr("Lần nạp thành công gần nhất", "Last successful pull"),
+            formats.moment(source.last_ok, language),
+            tr(f"{formats.count(minutes, 'vi')} phút trước", f"{formats.count(minutes, 'en')} minutes ago")
+            if minutes is not None
+            else None,
+            delta_color="off",
+            delta_arrow="off",
+            border=True,
+        )
         if source.last_status != "ok" and source.last_error:
-            st.error(tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + md(source.last_error), icon=":material/error:")
-st.caption(tr(f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().total_seconds() // 60)} phút.",
-              f"Alert threshold: data older than {int(stale_after().total_seconds() // 60)} minutes."))
+            st.error(
+                tr("Lần chạy gần nhất lỗi: ", "Last run failed: ") + md(source.last_error), icon=":material/error:"
+            )
+st.caption(
+    tr(
+        f"Ngưỡng cảnh báo: dữ liệu cũ hơn {int(stale_after().total_seconds() // 60)} phút.",
+        f"Alert threshold: data older than {int(stale_after().total_seconds() // 60)} minutes.",
+    )
+)
 
 st.subheader(tr("Các lần nạp gần đây", "Recent runs"))
 only_errors = st.toggle(tr("Chỉ các lần lỗi", "Failures only"), key="health.errors")
@@ -84,14 +102,20 @@ if state.has_data:
     st.subheader(tr("Biểu 06a sai lệch", "Form 06a problems"))
     violations = read("form06a_violations")
     if violations.empty:
-        st.success(tr("Các biểu 06a đã nạp đều khớp số liệu.", "Every loaded form 06a adds up."), icon=":material/check_circle:")
+        st.success(
+            tr("Các biểu 06a đã nạp đều khớp số liệu.", "Every loaded form 06a adds up."),
+            icon=":material/check_circle:",
+        )
     else:
         table(violations.frame)
 
     st.subheader(tr("Đơn vị chưa xác định", "Unplaced units"))
     unresolved = read("unresolved_units")
     if unresolved.empty:
-        st.success(tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."), icon=":material/check_circle:")
+        st.success(
+            tr("Mọi cơ quan đều khớp danh mục đơn vị hành chính.", "Every agency is in the unit registry."),
+            icon=":material/check_circle:",
+        )
     else:
         table(readable(unresolved.frame))
 
@@ -103,19 +127,37 @@ except WarehouseError as error:
     st.error(str(error), icon=":material/error:")
 else:
     if not problems:
-        st.success(tr("Lịch của tỉnh không có ngày nào ghi trùng hay thừa.",
-                      "The provincial calendar names no day twice and changes nothing in vain."), icon=":material/check_circle:")
+        st.success(
+            tr(
+                "Lịch của tỉnh không có ngày nào ghi trùng hay thừa.",
+                "The provincial calendar names no day twice and changes nothing in vain.",
+            ),
+            icon=":material/check_circle:",
+        )
 for problem in problems:
     day = formats.day(problem.day, language)
-    st.warning({
-        "repeated": tr(f"Ngày {day} được ghi nhiều lần (mục đầu tiên được áp dụng).",
-                       f"{day} is named more than once (the first entry applies)."),
-        "already_off": tr(f"Ngày {day} được thêm làm ngày nghỉ nhưng vốn đã là ngày nghỉ.",
-                          f"{day} is added as a day off but is already off."),
-        "not_off": tr(f"Ngày {day} được đặt là ngày làm việc nhưng vốn đã là ngày làm việc.",
-                      f"{day} is set as a working day but is already one."),
-    }[problem.problem], icon=":material/warning:")
-st.caption(tr("Ngày nghỉ, ngày làm bù quốc gia lấy từ thư viện `holidays`; điều chỉnh của tỉnh trong "
-              "config/calendar_province.toml (`python -m warehouse calendar --year YYYY` liệt kê cả năm).",
-              "National days off and make-up days come from the `holidays` package; the province's changes "
-              "from config/calendar_province.toml (`python -m warehouse calendar --year YYYY` lists a year)."))
+    st.warning(
+        {
+            "repeated": tr(
+                f"Ngày {day} được ghi nhiều lần (mục đầu tiên được áp dụng).",
+                f"{day} is named more than once (the first entry applies).",
+            ),
+            "already_off": tr(
+                f"Ngày {day} được thêm làm ngày nghỉ nhưng vốn đã là ngày nghỉ.",
+                f"{day} is added as a day off but is already off.",
+            ),
+            "not_off": tr(
+                f"Ngày {day} được đặt là ngày làm việc nhưng vốn đã là ngày làm việc.",
+                f"{day} is set as a working day but is already one.",
+            ),
+        }[problem.problem],
+        icon=":material/warning:",
+    )
+st.caption(
+    tr(
+        "Ngày nghỉ, ngày làm bù quốc gia lấy từ thư viện `holidays`; điều chỉnh của tỉnh trong "
+        "config/calendar_province.toml (`python -m warehouse calendar --year YYYY` liệt kê cả năm).",
+        "National days off and make-up days come from the `holidays` package; the province's changes "
+        "from config/calendar_province.toml (`python -m warehouse calendar --year YYYY` lists a year).",
+    )
+)

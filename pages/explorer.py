@@ -20,18 +20,31 @@ from warehouse import registry
 from warehouse.periods import REFORM_DAY, Period, preset
 from warehouse.query import KpiFilter
 
-FIRST_DAY = date(2000, 1, 1)   # the portal's dates before it are quarantined as typos
+FIRST_DAY = date(2000, 1, 1)  # the portal's dates before it are quarantined as typos
 
 PERIODS = ("today", "week", "month", "quarter", "year", "last_month", "custom")
 PERIOD_LABELS = {
-    "today": ("Hôm nay", "Today"), "week": ("Tuần này", "This week"), "month": ("Tháng này", "This month"),
-    "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
-    "last_month": ("Tháng trước", "Last month"), "custom": ("Tuỳ chọn", "Custom"),
+    "today": ("Hôm nay", "Today"),
+    "week": ("Tuần này", "This week"),
+    "month": ("Tháng này", "This month"),
+    "quarter": ("Quý này", "This quarter"),
+    "year": ("Năm nay", "This year"),
+    "last_month": ("Tháng trước", "Last month"),
+    "custom": ("Tuỳ chọn", "Custom"),
 }
 # a download's name says what its rows are, in the reader's language
 BY_NAMES = {"area": ("don-vi", "unit"), "field": ("linh-vuc", "field"), "procedure": ("thu-tuc", "procedure")}
-TABLE_COLUMNS = ("received", "online_rate", "on_time_rate", "on_time_rate_766", "resolved_late",
-                 "pending_overdue", "digitised_rate", "online_payment_rate", "e_result_rate")
+TABLE_COLUMNS = (
+    "received",
+    "online_rate",
+    "on_time_rate",
+    "on_time_rate_766",
+    "resolved_late",
+    "pending_overdue",
+    "digitised_rate",
+    "online_payment_rate",
+    "e_result_rate",
+)
 
 language = lang()
 url = UrlState("explorer")
@@ -41,53 +54,113 @@ state = freshness_banner()
 # ---------------------------------------------------------------- filters (in the link)
 with st.sidebar:
     st.subheader(tr("Bộ lọc", "Filters"))
-    period_name = st.selectbox(tr("Kỳ báo cáo", "Period"), PERIODS, key=url.seed("period", default="month", options=PERIODS),
-                               format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0])
+    period_name = st.selectbox(
+        tr("Kỳ báo cáo", "Period"),
+        PERIODS,
+        key=url.seed("period", default="month", options=PERIODS),
+        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
+    )
     if period_name == "custom":
         days = (FIRST_DAY, today())
-        start = st.date_input(tr("Từ ngày", "From"), key=url.seed("from", default=today().replace(day=1), parse=parse_date, clamp=days),
-                              min_value=days[0], max_value=days[1], format="DD/MM/YYYY")
-        end = st.date_input(tr("Đến ngày", "To"), key=url.seed("to", default=today(), parse=parse_date, clamp=days),
-                            min_value=days[0], max_value=days[1], format="DD/MM/YYYY")
+        start = st.date_input(
+            tr("Từ ngày", "From"),
+            key=url.seed("from", default=today().replace(day=1), parse=parse_date, clamp=days),
+            min_value=days[0],
+            max_value=days[1],
+            format="DD/MM/YYYY",
+        )
+        end = st.date_input(
+            tr("Đến ngày", "To"),
+            key=url.seed("to", default=today(), parse=parse_date, clamp=days),
+            min_value=days[0],
+            max_value=days[1],
+            format="DD/MM/YYYY",
+        )
         period = Period(min(start, end), max(start, end), "range")
     else:
         period = preset(period_name, today()).clipped(today())
     st.caption(f"{formats.day(period.start, language)} – {formats.day(period.end, language)}")
 
-    level = st.selectbox(tr("Cấp tiếp nhận", "Level"), list(LEVELS), index=None, key=url.seed("level", options=LEVELS),
-                         placeholder=tr("Tất cả các cấp", "All levels"), format_func=lambda v: label(LEVELS, v, language))
+    level = st.selectbox(
+        tr("Cấp tiếp nhận", "Level"),
+        list(LEVELS),
+        index=None,
+        key=url.seed("level", options=LEVELS),
+        placeholder=tr("Tất cả các cấp", "All levels"),
+        format_func=lambda v: label(LEVELS, v, language),
+    )
     district = None
     district_names: dict[str, str] = {}
     if period.start < REFORM_DAY:
         district_names = choices("units", "pre2025", "district", None)
-        district = st.selectbox(tr("Huyện (đến 30/06/2025)", "District (until 30/06/2025)"), list(district_names),
-                                index=None, key=url.seed("district", options=district_names), placeholder=tr("Toàn tỉnh", "Whole province"),
-                                format_func=district_names.get)
+        district = st.selectbox(
+            tr("Huyện (đến 30/06/2025)", "District (until 30/06/2025)"),
+            list(district_names),
+            index=None,
+            key=url.seed("district", options=district_names),
+            placeholder=tr("Toàn tỉnh", "Whole province"),
+            format_func=district_names.get,
+        )
     commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
-    commune = st.selectbox(tr("Xã, phường", "Commune"), list(commune_names), index=None, key=url.seed("commune", options=commune_names),
-                           placeholder=tr("Tất cả", "All"), format_func=commune_names.get)
+    commune = st.selectbox(
+        tr("Xã, phường", "Commune"),
+        list(commune_names),
+        index=None,
+        key=url.seed("commune", options=commune_names),
+        placeholder=tr("Tất cả", "All"),
+        format_func=commune_names.get,
+    )
     field_names = choices("fields")
-    field = st.selectbox(tr("Lĩnh vực", "Field"), list(field_names), index=None, key=url.seed("field", options=field_names),
-                         placeholder=tr("Tất cả lĩnh vực", "All fields"), format_func=field_names.get)
+    field = st.selectbox(
+        tr("Lĩnh vực", "Field"),
+        list(field_names),
+        index=None,
+        key=url.seed("field", options=field_names),
+        placeholder=tr("Tất cả lĩnh vực", "All fields"),
+        format_func=field_names.get,
+    )
     procedure_names = choices("procedures", field)
-    procedure = st.selectbox(tr("Thủ tục", "Procedure"), list(procedure_names), index=None, key=url.seed("procedure", options=procedure_names),
-                             placeholder=tr("Tất cả thủ tục", "All procedures"),
-                             format_func=lambda code: f"{code} · {procedure_names.get(code, '')}")
-    channel = st.selectbox(tr("Kênh nộp", "Channel"), list(CHANNELS), index=None, key=url.seed("channel", options=CHANNELS),
-                           placeholder=tr("Tất cả các kênh", "All channels"),
-                           format_func=lambda v: label(CHANNELS, v, language))
+    procedure = st.selectbox(
+        tr("Thủ tục", "Procedure"),
+        list(procedure_names),
+        index=None,
+        key=url.seed("procedure", options=procedure_names),
+        placeholder=tr("Tất cả thủ tục", "All procedures"),
+        format_func=lambda code: f"{code} · {procedure_names.get(code, '')}",
+    )
+    channel = st.selectbox(
+        tr("Kênh nộp", "Channel"),
+        list(CHANNELS),
+        index=None,
+        key=url.seed("channel", options=CHANNELS),
+        placeholder=tr("Tất cả các kênh", "All channels"),
+        format_func=lambda v: label(CHANNELS, v, language),
+    )
     url.write()
 
 unit = commune or district
-base = dict(date_from=period.start, date_to=period.end, unit=unit, level=level, field=field,
-            procedure=procedure, channel=channel)
+base = dict(
+    date_from=period.start,
+    date_to=period.end,
+    unit=unit,
+    level=level,
+    field=field,
+    procedure=procedure,
+    channel=channel,
+)
 
 # ---------------------------------------------------------------- where we are
 trail = [tr("Toàn tỉnh", "Province")]
-trail += [name for name in (district_names.get(district) if district else None,
-                            commune_names.get(commune) if commune else None,
-                            field_names.get(field) if field else None,
-                            procedure_names.get(procedure) if procedure else None) if name]
+trail += [
+    name
+    for name in (
+        district_names.get(district) if district else None,
+        commune_names.get(commune) if commune else None,
+        field_names.get(field) if field else None,
+        procedure_names.get(procedure) if procedure else None,
+    )
+    if name
+]
 st.markdown(" › ".join(f"**{md(part)}**" if i == len(trail) - 1 else md(part) for i, part in enumerate(trail)))
 reform_note(period.spans_reform)
 
@@ -96,8 +169,10 @@ if summary.empty or not state.has_data:
     empty_state(summary.message)
     st.stop()
 totals = summary.frame.row(0, named=True)
-for column, kpi in zip(st.columns(5), ("received", "online_rate", "on_time_rate", "on_time_rate_766", "pending_overdue")):
-    item = tile(kpi, totals, None, None, language)   # its target: that of the filter's level (DESIGN §4)
+for column, kpi in zip(
+    st.columns(5), ("received", "online_rate", "on_time_rate", "on_time_rate_766", "pending_overdue")
+):
+    item = tile(kpi, totals, None, None, language)  # its target: that of the filter's level (DESIGN §4)
     column.metric(item.label, item.value, border=True)
     if item.note:
         column.caption(item.note)
@@ -120,7 +195,13 @@ if procedure is None:
         by, next_key, key_column, drillable = "area", child, "unit_code", child
         heading = tr("Theo xã, phường", "By commune") if child == "commune" else tr("Theo đơn vị", "By unit")
     elif field is None:
-        by, next_key, key_column, drillable, heading = "field", "field", "field_code", None, tr("Theo lĩnh vực", "By field")
+        by, next_key, key_column, drillable, heading = (
+            "field",
+            "field",
+            "field_code",
+            None,
+            tr("Theo lĩnh vực", "By field"),
+        )
     else:
         by, next_key, key_column, drillable = "procedure", "procedure", "procedure_code", None
         heading = tr("Theo thủ tục", "By procedure")
@@ -130,26 +211,44 @@ if procedure is None:
         empty_state(grouped.message)
     else:
         rows = grouped.frame.sort("received", descending=True)
-        names = {"area": ["unit_name", "level"], "field": ["field_name"], "procedure": ["procedure_code", "procedure_name"]}[by]
+        names = {
+            "area": ["unit_name", "level"],
+            "field": ["field_name"],
+            "procedure": ["procedure_code", "procedure_name"],
+        }[by]
         # each row's targets (a commune's, a district's with its communes...) shade it and go in the downloads
-        heat = rows.select(*names, *TABLE_COLUMNS,
-                           *(registry.target_column(c) for c in TABLE_COLUMNS if registry.target_column(c) in rows.columns))
+        heat = rows.select(
+            *names,
+            *TABLE_COLUMNS,
+            *(registry.target_column(c) for c in TABLE_COLUMNS if registry.target_column(c) in rows.columns),
+        )
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [
             key if drillable is None or row_level == drillable else None
             for key, row_level in zip(rows[key_column], rows["level"] if by == "area" else rows[key_column])
         ]
-        st.caption(tr("Chọn một dòng để xem chi tiết bên dưới. Ô màu xanh: đạt chỉ tiêu; màu cam: chưa đạt.",
-                      "Select a row to drill down. Blue cells meet the target; orange ones do not."))
-        table(heat, key="heat", on_select=lambda: drill(next_key),
-              selection_mode="single-row")
-        downloads(heat, tr(f"chi-so-{BY_NAMES[by][0]}", f"kpi-by-{BY_NAMES[by][1]}") + f"-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="heat")
+        st.caption(
+            tr(
+                "Chọn một dòng để xem chi tiết bên dưới. Ô màu xanh: đạt chỉ tiêu; màu cam: chưa đạt.",
+                "Select a row to drill down. Blue cells meet the target; orange ones do not.",
+            )
+        )
+        table(heat, key="heat", on_select=lambda: drill(next_key), selection_mode="single-row")
+        downloads(
+            heat,
+            tr(f"chi-so-{BY_NAMES[by][0]}", f"kpi-by-{BY_NAMES[by][1]}")
+            + f"-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
+            key="heat",
+        )
 
 # ---------------------------------------------------------------- the dossiers behind a number
 st.subheader(tr("Hồ sơ đằng sau con số", "The dossiers behind a number"))
-measure = st.selectbox(tr("Chỉ tiêu", "Measure"), COUNT_MEASURES, key=url.seed("measure", default="pending_overdue", options=COUNT_MEASURES),
-                       format_func=lambda m: f"{kpi_label(m, language)} "
-                                             f"({formats.count(totals.get(m), language)})")
+measure = st.selectbox(
+    tr("Chỉ tiêu", "Measure"),
+    COUNT_MEASURES,
+    key=url.seed("measure", default="pending_overdue", options=COUNT_MEASURES),
+    format_func=lambda m: f"{kpi_label(m, language)} ({formats.count(totals.get(m), language)})",
+)
 url.write()
 listed = dossier_rows(KpiFilter(**base), measure)
 if listed.empty:
@@ -158,4 +257,6 @@ else:
     if listed.frame.height >= 5000:
         st.caption(tr("Hiển thị 5.000 hồ sơ mới nhất.", "Showing the newest 5,000 dossiers."))
     table(listed.frame)
-    downloads(listed.frame, tr("ho-so", "dossiers") + f"-{measure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="dossiers")
+    downloads(
+        listed.frame, tr("ho-so", "dossiers") + f"-{measure}-{period.start:%Y%m%d}-{period.end:%Y%m%d}", key="dossiers"
+    )

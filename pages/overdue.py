@@ -22,22 +22,42 @@ as_of = today()
 
 with st.sidebar:
     st.subheader(tr("Bộ lọc", "Filters"))
-    days = st.number_input(tr("Sắp đến hạn trong (ngày làm việc)", "Due within (working days)"), min_value=0,
-                           max_value=30, step=1, key=url.seed("days", default=3, parse=parse_int, clamp=(0, 30)))
+    days = st.number_input(
+        tr("Sắp đến hạn trong (ngày làm việc)", "Due within (working days)"),
+        min_value=0,
+        max_value=30,
+        step=1,
+        key=url.seed("days", default=3, parse=parse_int, clamp=(0, 30)),
+    )
     district = None
     if as_of < REFORM_DAY:
         district_names = choices("units", "pre2025", "district", None)
-        district = st.selectbox(tr("Huyện", "District"), list(district_names), index=None,
-                                key=url.seed("district", options=district_names),
-                                placeholder=tr("Toàn tỉnh", "Whole province"), format_func=district_names.get)
+        district = st.selectbox(
+            tr("Huyện", "District"),
+            list(district_names),
+            index=None,
+            key=url.seed("district", options=district_names),
+            placeholder=tr("Toàn tỉnh", "Whole province"),
+            format_func=district_names.get,
+        )
     commune_names = choices("units", "post2025" if as_of >= REFORM_DAY else "pre2025", "commune", district)
-    commune = st.selectbox(tr("Xã, phường", "Commune"), list(commune_names), index=None,
-                           key=url.seed("commune", options=commune_names), placeholder=tr("Tất cả", "All"),
-                           format_func=commune_names.get)
+    commune = st.selectbox(
+        tr("Xã, phường", "Commune"),
+        list(commune_names),
+        index=None,
+        key=url.seed("commune", options=commune_names),
+        placeholder=tr("Tất cả", "All"),
+        format_func=commune_names.get,
+    )
     field_names = choices("fields")
-    field = st.selectbox(tr("Lĩnh vực", "Field"), list(field_names), index=None,
-                         key=url.seed("field", options=field_names), placeholder=tr("Tất cả lĩnh vực", "All fields"),
-                         format_func=field_names.get)
+    field = st.selectbox(
+        tr("Lĩnh vực", "Field"),
+        list(field_names),
+        index=None,
+        key=url.seed("field", options=field_names),
+        placeholder=tr("Tất cả lĩnh vực", "All fields"),
+        format_func=field_names.get,
+    )
     url.write()
 
 result = overdue_rows(OverdueFilter(as_of, unit=commune or district, field=field, due_within_days=int(days)))
@@ -52,20 +72,38 @@ overdue = watch.filter(watch["state"] == "overdue")
 due_soon = watch.filter(watch["state"] == "due_soon")
 first, second, third = st.columns(3)
 first.metric(tr("Đang quá hạn", "Overdue now"), formats.count(overdue.height, language), border=True)
-second.metric(tr(f"Đến hạn trong {days} ngày làm việc", f"Due within {days} working days"),
-              formats.count(due_soon.height, language), border=True)
-third.metric(tr("Quá hạn lâu nhất", "Longest overdue"),
-             tr(f"{formats.count(overdue['days_overdue'].max(), 'vi')} ngày", f"{formats.count(overdue['days_overdue'].max(), 'en')} days")
-             if overdue.height else formats.MISSING, border=True)
-st.caption(tr(f"Tính đến ngày {formats.day(as_of, 'vi')}; số ngày tính theo ngày làm việc (trừ cuối tuần và ngày lễ).",
-              f"As of {formats.day(as_of, 'en')}; days are working days (weekends and public holidays excluded)."))
+second.metric(
+    tr(f"Đến hạn trong {days} ngày làm việc", f"Due within {days} working days"),
+    formats.count(due_soon.height, language),
+    border=True,
+)
+third.metric(
+    tr("Quá hạn lâu nhất", "Longest overdue"),
+    tr(
+        f"{formats.count(overdue['days_overdue'].max(), 'vi')} ngày",
+        f"{formats.count(overdue['days_overdue'].max(), 'en')} days",
+    )
+    if overdue.height
+    else formats.MISSING,
+    border=True,
+)
+st.caption(
+    tr(
+        f"Tính đến ngày {formats.day(as_of, 'vi')}; số ngày tính theo ngày làm việc (trừ cuối tuần và ngày lễ).",
+        f"As of {formats.day(as_of, 'en')}; days are working days (weekends and public holidays excluded).",
+    )
+)
 
 if watch.is_empty():
-    st.success(tr("Không có hồ sơ quá hạn hoặc sắp đến hạn.", "No dossiers overdue or due soon."), icon=":material/check_circle:")
+    st.success(
+        tr("Không có hồ sơ quá hạn hoặc sắp đến hạn.", "No dossiers overdue or due soon."),
+        icon=":material/check_circle:",
+    )
     st.stop()
 
-by_agency, by_field, listing = st.tabs([tr("Theo cơ quan", "By agency"), tr("Theo lĩnh vực", "By field"),
-                                        tr("Danh sách hồ sơ", "Dossiers")])
+by_agency, by_field, listing = st.tabs(
+    [tr("Theo cơ quan", "By agency"), tr("Theo lĩnh vực", "By field"), tr("Danh sách hồ sơ", "Dossiers")]
+)
 with by_agency:
     agencies = overdue_summary(watch, "agency")
     table(agencies)
@@ -75,6 +113,16 @@ with by_field:
     table(fields)
     downloads(fields, tr("tre-han-linh-vuc", "overdue-by-field") + f"-{as_of:%Y%m%d}", key="field")
 with listing:
-    table(watch.select("dossier_code", "agency_name", "field_name", "procedure_name", "received_date",
-                       "due_date", "days_overdue", "state"))
+    table(
+        watch.select(
+            "dossier_code",
+            "agency_name",
+            "field_name",
+            "procedure_name",
+            "received_date",
+            "due_date",
+            "days_overdue",
+            "state",
+        )
+    )
     downloads(watch, tr("tre-han-ho-so", "overdue-dossiers") + f"-{as_of:%Y%m%d}", key="list")

@@ -25,8 +25,11 @@ from warehouse.query import KpiFilter, OverdueFilter, overdue_summary
 
 PERIODS = ("today", "week", "month", "quarter", "year")
 PERIOD_LABELS = {
-    "today": ("Hôm nay", "Today"), "week": ("Tuần này", "This week"), "month": ("Tháng này", "This month"),
-    "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
+    "today": ("Hôm nay", "Today"),
+    "week": ("Tuần này", "This week"),
+    "month": ("Tháng này", "This month"),
+    "quarter": ("Quý này", "This quarter"),
+    "year": ("Năm nay", "This year"),
 }
 
 language = lang()
@@ -53,17 +56,28 @@ else:
     # One row that wraps, each control as wide as its content: in a column, a segmented
     # control too wide for it scrolls ("This year" cut off on a 1366 px laptop).
     top = st.container(horizontal=True, vertical_alignment="bottom")
-    period_name = top.segmented_control(
-        tr("Kỳ", "Period"), PERIODS, key=url.seed("period", default="month", options=PERIODS), required=True,
-        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0], width="content",
-    ) or "month"
+    period_name = (
+        top.segmented_control(
+            tr("Kỳ", "Period"),
+            PERIODS,
+            key=url.seed("period", default="month", options=PERIODS),
+            required=True,
+            format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
+            width="content",
+        )
+        or "month"
+    )
     ranking_kpi = top.selectbox(
-        tr("Xếp hạng đơn vị theo", "Rank units on"), RANKABLE, key=url.seed("kpi", default="on_time_rate", options=RANKABLE),
-        format_func=lambda k: kpi_label(k, language), width=260,
+        tr("Xếp hạng đơn vị theo", "Rank units on"),
+        RANKABLE,
+        key=url.seed("kpi", default="on_time_rate", options=RANKABLE),
+        format_func=lambda k: kpi_label(k, language),
+        width=260,
     )
     url.write()
-    top.link_button(tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon=":material/tv:",
-                    width="content")
+    top.link_button(
+        tr("Màn hình lớn", "Wall screen"), f"?wall=1&rotate=20&lang={language}", icon=":material/tv:", width="content"
+    )
 
 shown = on_screen(period_name, today())[0]
 if unit and kpi_rows(KpiFilter(shown.start, shown.end, unit=unit)).message:
@@ -98,40 +112,81 @@ def tiles_panel() -> None:
         yesterday_row = first_row(kpi_rows(KpiFilter(yesterday.start, yesterday.end, unit=unit)))
         # A day still running has no whole day to compare with: yesterday is said, not subtracted.
         so_far = day_so_far(data_state().published_at, today(), language)
-        today_tiles.append(tile("received", today_row, None if so_far else yesterday_row, None, language,
-                                label=tr("Tiếp nhận hôm nay", "Received today") + so_far,
-                                note=yesterday_note(today_row, yesterday_row, so_far, language)))
+        today_tiles.append(
+            tile(
+                "received",
+                today_row,
+                None if so_far else yesterday_row,
+                None,
+                language,
+                label=tr("Tiếp nhận hôm nay", "Received today") + so_far,
+                note=yesterday_note(today_row, yesterday_row, so_far, language),
+            )
+        )
     tiles = today_tiles + [
-        tile("received", now, before, trend, language,
-             label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"), note=channel_note(now, language)),
+        tile(
+            "received",
+            now,
+            before,
+            trend,
+            language,
+            label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"),
+            note=channel_note(now, language),
+        ),
         tile("online_rate", now, before, trend, language),
         tile("on_time_rate", now, before, trend, language),
-        tile("pending_overdue", now, before, trend, language,
-             label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
+        tile("pending_overdue", now, before, trend, language, label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
     ]
     # The month still running is an open point at the end of a dotted segment, "đến 02/12".
-    running = partial_label(current.end, language) if trend is not None and not trend.is_empty() and is_partial(
-        trend["period_start"][-1], current.end) else None
+    running = (
+        partial_label(current.end, language)
+        if trend is not None and not trend.is_empty() and is_partial(trend["period_start"][-1], current.end)
+        else None
+    )
     for number, (column, item) in enumerate(zip(st.columns(len(tiles)), tiles)):
         with column, st.container(border=True, key=f"ioc-tile-{number}"):
             # On a laptop five tiles leave no room beside the change: one caption below says it.
-            st.metric(item.label, item.value, item.delta, delta_color=item.delta_color,
-                      delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None)
+            st.metric(
+                item.label,
+                item.value,
+                item.delta,
+                delta_color=item.delta_color,
+                delta_description=tr("so với kỳ trước", "vs previous period") if item.delta and wall else None,
+            )
             ends_running = running if item.sparkline and trend[item.key][-1] is not None else None
-            if spark := charts.sparkline_svg(item.sparkline, colour=charts.tile_colour(item.meets_target),
-                                             partial=ends_running, line_px=2.5 * big["scale"], lang=language):
+            if spark := charts.sparkline_svg(
+                item.sparkline,
+                colour=charts.tile_colour(item.meets_target),
+                partial=ends_running,
+                line_px=2.5 * big["scale"],
+                lang=language,
+            ):
                 st.html(spark)
         column.caption(item.note)
     if not wall:
-        st.caption(tr(f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày).",
-                      f"Arrows: change against {previous.label('en')} (the same number of days)."))
+        st.caption(
+            tr(
+                f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày).",
+                f"Arrows: change against {previous.label('en')} (the same number of days).",
+            )
+        )
     if trend is not None and not trend.is_empty():
         kpis = ["online_rate", "on_time_rate"]
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
         st.plotly_chart(
-            charts.trend(trend, kpis, {k: now.get(registry.target_column(k)) for k in kpis}, language,
-                         height=wall_fit.chart_height(screen, "trend") if wall else 380, through=current.end, **big),
-            config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"trend-{wall}", **chart_height,
+            charts.trend(
+                trend,
+                kpis,
+                {k: now.get(registry.target_column(k)) for k in kpis},
+                language,
+                height=wall_fit.chart_height(screen, "trend") if wall else 380,
+                through=current.end,
+                **big,
+            ),
+            config={"displayModeBar": False},
+            theme=None if wall else "streamlit",
+            key=f"trend-{wall}",
+            **chart_height,
         )
 
 
@@ -151,9 +206,18 @@ def ranking_panel() -> None:
                 empty_state()
             else:
                 st.plotly_chart(
-                    charts.ranking(rows, ranking_kpi, None, language, title=title,
-                                   height=wall_fit.chart_height(screen, "ranking") if wall else 320, **big),
-                    config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"rank-{worst}-{wall}",
+                    charts.ranking(
+                        rows,
+                        ranking_kpi,
+                        None,
+                        language,
+                        title=title,
+                        height=wall_fit.chart_height(screen, "ranking") if wall else 320,
+                        **big,
+                    ),
+                    config={"displayModeBar": False},
+                    theme=None if wall else "streamlit",
+                    key=f"rank-{worst}-{wall}",
                     **chart_height,
                 )
 
@@ -169,10 +233,19 @@ def overdue_panel() -> None:
     by_agency = overdue_summary(result.frame, "agency").head(10)
     st.metric(tr("Hồ sơ đang quá hạn", "Pending overdue"), formats.count(result.frame.height, language))
     st.plotly_chart(
-        charts.ranking(by_agency.rename({"agency_name": "unit_name"}), "overdue", None, language,
-                       title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
-                       height=wall_fit.chart_height(screen, "overdue") if wall else 360, **big),
-        config={"displayModeBar": False}, theme=None if wall else "streamlit", key=f"overdue-{wall}", **chart_height,
+        charts.ranking(
+            by_agency.rename({"agency_name": "unit_name"}),
+            "overdue",
+            None,
+            language,
+            title=tr("Cơ quan có nhiều hồ sơ quá hạn nhất", "Agencies with the most overdue dossiers"),
+            height=wall_fit.chart_height(screen, "overdue") if wall else 360,
+            **big,
+        ),
+        config={"displayModeBar": False},
+        theme=None if wall else "streamlit",
+        key=f"overdue-{wall}",
+        **chart_height,
     )
 
 
@@ -187,13 +260,17 @@ PANELS = (
 @st.fragment(run_every=rotate if rotate > 0 else 15)
 def wall_screen() -> None:
     # Panels follow the wall clock, so every screen in the room shows the same one.
-    index = int(time.time() // rotate) % len(PANELS) if rotate > 0 else wall_fit.first_panel(st.query_params, len(PANELS))
+    index = (
+        int(time.time() // rotate) % len(PANELS) if rotate > 0 else wall_fit.first_panel(st.query_params, len(PANELS))
+    )
     render, (title_vi, title_en) = PANELS[index]
     state = data_state()
     head, stamp = st.columns([3, 2])
     head.header(f"{tr(title_vi, title_en)} · {on_screen(period_name, today())[0].label(language)}")
     if state.has_data and state.is_stale():
-        stamp.warning(tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon=":material/warning:")
+        stamp.warning(
+            tr("Dữ liệu chưa cập nhật — ", "Data not up to date — ") + data_time(state), icon=":material/warning:"
+        )
     elif state.has_data:
         stamp.caption(data_time(state))
     else:
@@ -206,6 +283,10 @@ if wall:
     wall_screen()
 else:
     tiles_panel()
-    st.subheader(tr(f"Xếp hạng theo {kpi_label(ranking_kpi, language).lower()}",
-                    f"Units ranked on {kpi_label(ranking_kpi, language).lower()}"))
+    st.subheader(
+        tr(
+            f"Xếp hạng theo {kpi_label(ranking_kpi, language).lower()}",
+            f"Units ranked on {kpi_label(ranking_kpi, language).lower()}",
+        )
+    )
     ranking_panel()

@@ -29,9 +29,14 @@ from warehouse.periods import Period, parse_period
 ROOT = Path(__file__).resolve().parent.parent
 PERIODS = ("yesterday", "last_week", "last_month", "today", "week", "month", "quarter", "year")
 PERIOD_LABELS = {
-    "yesterday": ("Hôm qua", "Yesterday"), "last_week": ("Tuần trước", "Last week"),
-    "last_month": ("Tháng trước", "Last month"), "today": ("Hôm nay", "Today"), "week": ("Tuần này", "This week"),
-    "month": ("Tháng này", "This month"), "quarter": ("Quý này", "This quarter"), "year": ("Năm nay", "This year"),
+    "yesterday": ("Hôm qua", "Yesterday"),
+    "last_week": ("Tuần trước", "Last week"),
+    "last_month": ("Tháng trước", "Last month"),
+    "today": ("Hôm nay", "Today"),
+    "week": ("Tuần này", "This week"),
+    "month": ("Tháng này", "This month"),
+    "quarter": ("Quý này", "This quarter"),
+    "year": ("Năm nay", "This year"),
 }
 FILE_LABELS = {
     "briefing.pdf": ("Bản tin PDF", "PDF briefing", ":material/picture_as_pdf:"),
@@ -42,11 +47,19 @@ FILE_LABELS = {
     "overdue.csv": ("Hồ sơ quá hạn (CSV)", "Overdue (CSV)", ":material/alarm:"),
     "wall.png": ("Ảnh màn hình lớn", "Wall screenshot", ":material/image:"),
 }
-MIME = {".pdf": "application/pdf", ".csv": "text/csv",
-        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".png": "image/png"}
+MIME = {
+    ".pdf": "application/pdf",
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",
+}
 # Plain marks: a table cell has no icon font, and an emoji needs an emoji font.
-STATUS = {"ok": ("✓", "thành công", "ok"), "partial": ("!", "thiếu tệp", "partial"),
-          "failed": ("✗", "lỗi", "failed"), "no_data": ("…", "chưa có dữ liệu", "no data")}
+STATUS = {
+    "ok": ("✓", "thành công", "ok"),
+    "partial": ("!", "thiếu tệp", "partial"),
+    "failed": ("✗", "lỗi", "failed"),
+    "no_data": ("…", "chưa có dữ liệu", "no data"),
+}
 
 KINDS = {"daily": ("Hằng ngày", "Daily"), "weekly": ("Hằng tuần", "Weekly"), "monthly": ("Hằng tháng", "Monthly")}
 
@@ -89,38 +102,59 @@ st.subheader(tr("Tạo báo cáo theo bộ lọc", "Make a report of the current
 left, middle, right = st.columns([3, 3, 2], vertical_alignment="bottom")
 wanted = url.get("period", default="month", options=PERIODS)
 period_name = left.selectbox(
-    tr("Kỳ báo cáo", "Period"), PERIODS, index=PERIODS.index(wanted),
+    tr("Kỳ báo cáo", "Period"),
+    PERIODS,
+    index=PERIODS.index(wanted),
     format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
 )
-unit = middle.text_input(
-    tr("Đơn vị (mã hoặc tên; để trống: toàn tỉnh)", "Unit (code or name; empty: the whole province)"),
-    value=url.get("unit", default="") or "",
-).strip() or None
+unit = (
+    middle.text_input(
+        tr("Đơn vị (mã hoặc tên; để trống: toàn tỉnh)", "Unit (code or name; empty: the whole province)"),
+        value=url.get("unit", default="") or "",
+    ).strip()
+    or None
+)
 url.note()
 with_wall = right.checkbox(tr("Kèm ảnh màn hình lớn", "With the wall screenshot"), value=exports.wall_png)
 period = parse_period(period_name, today())
-st.caption(tr(
-    f"Kỳ: {formats.day(period.start)} – {formats.day(period.clipped(today()).end)}. Gồm bản tin PDF, biểu 06a, "
-    "bảng chỉ số và danh sách hồ sơ quá hạn (CSV)" + (", ảnh màn hình lớn." if with_wall else "."),
-    f"Period: {formats.day(period.start, 'en')} – {formats.day(period.clipped(today()).end, 'en')}. A PDF briefing, "
-    "form 06a, the KPI table and the overdue list (CSV)" + (", the wall screenshot." if with_wall else "."),
-))
+st.caption(
+    tr(
+        f"Kỳ: {formats.day(period.start)} – {formats.day(period.clipped(today()).end)}. Gồm bản tin PDF, biểu 06a, "
+        "bảng chỉ số và danh sách hồ sơ quá hạn (CSV)" + (", ảnh màn hình lớn." if with_wall else "."),
+        f"Period: {formats.day(period.start, 'en')} – {formats.day(period.clipped(today()).end, 'en')}. A PDF briefing, "
+        "form 06a, the KPI table and the overdue list (CSV)" + (", the wall screenshot." if with_wall else "."),
+    )
+)
 
 
 def make_snapshot_now() -> None:
     out = archive_folder(archive, today(), period, unit)
-    command = [sys.executable, "-m", "reports", "snapshot", "--period", period_name,
-               "--warehouse", str(paths.database), "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "reports",
+        "snapshot",
+        "--period",
+        period_name,
+        "--warehouse",
+        str(paths.database),
+        "--out",
+        str(out),
+    ]
     command += ["--unit", unit] if unit else []
     command += [] if with_wall else ["--no-wall"]
     env = {**os.environ, "IOC_TODAY": today().isoformat()}
     with st.status(tr("Đang tạo báo cáo…", "Making the report…"), expanded=True) as status:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         errors = []
         for line in process.stderr:
             if line.startswith("making "):
                 name = line.removeprefix("making ").strip()
-                status.write(tr("Đang tạo ", "Making ") + FILE_LABELS.get(name, (name, name))[1 if language == "en" else 0])
+                status.write(
+                    tr("Đang tạo ", "Making ") + FILE_LABELS.get(name, (name, name))[1 if language == "en" else 0]
+                )
             else:
                 errors.append(line.strip())
         code = process.wait()
@@ -134,7 +168,9 @@ def make_snapshot_now() -> None:
             st.error(md("\n".join(errors)) or tr("Lỗi không rõ.", "Unknown error."), icon=":material/error:")
 
 
-if st.button(tr("Tạo báo cáo", "Make the report"), type="primary", icon=":material/description:", disabled=not state.has_data):
+if st.button(
+    tr("Tạo báo cáo", "Make the report"), type="primary", icon=":material/description:", disabled=not state.has_data
+):
     make_snapshot_now()
 
 # ------------------------------------------------------------------ archive
@@ -150,17 +186,22 @@ else:
         manifest = snapshot.manifest
         published = datetime.fromisoformat(manifest["published_at"])
         with st.container(border=True):
-            st.markdown(f"**{md(manifest['scope'])}** · {md(period_label(manifest['period']))} "
-                        f"({formats.day(datetime.fromisoformat(manifest['period']['start']).date(), language)} – "
-                        f"{formats.day(datetime.fromisoformat(manifest['period']['end']).date(), language)})")
+            st.markdown(
+                f"**{md(manifest['scope'])}** · {md(period_label(manifest['period']))} "
+                f"({formats.day(datetime.fromisoformat(manifest['period']['start']).date(), language)} – "
+                f"{formats.day(datetime.fromisoformat(manifest['period']['end']).date(), language)})"
+            )
             st.caption(tr("dữ liệu đến ", "data as of ") + formats.moment(published, language))
             files = snapshot.files
             columns = st.columns(max(len(files), 1))
             for column, file in zip(columns, files):
                 vi, en, icon = FILE_LABELS.get(file.name, (file.name, file.name, ":material/draft:"))
                 column.download_button(
-                    tr(vi, en), file.read_bytes(), file_name=f"{snapshot.folder.name}-{file.name}",
-                    mime=MIME.get(file.suffix, "application/octet-stream"), icon=icon,
+                    tr(vi, en),
+                    file.read_bytes(),
+                    file_name=f"{snapshot.folder.name}-{file.name}",
+                    mime=MIME.get(file.suffix, "application/octet-stream"),
+                    icon=icon,
                     key=f"{snapshot.folder}/{file.name}",
                 )
             for name, reason in manifest.get("failures", {}).items():
@@ -170,29 +211,39 @@ else:
 
 with st.expander(tr("Lịch xuất báo cáo tự động", "Scheduled exports")):
     if exports.enabled:
-        st.markdown(tr(
-            f"Hằng ngày lúc {exports.daily or '—'} (ngày hôm trước) · thứ Hai lúc {exports.weekly or '—'} (tuần trước)"
-            f" · ngày {exports.monthly or '—'} (tháng trước); lưu {exports.retention_days} ngày.",
-            f"Daily at {exports.daily or '—'} (the day before) · weekly {exports.weekly or '—'} (last week)"
-            f" · monthly {exports.monthly or '—'} (last month); kept {exports.retention_days} days.",
-        ))
+        st.markdown(
+            tr(
+                f"Hằng ngày lúc {exports.daily or '—'} (ngày hôm trước) · thứ Hai lúc {exports.weekly or '—'} (tuần trước)"
+                f" · ngày {exports.monthly or '—'} (tháng trước); lưu {exports.retention_days} ngày.",
+                f"Daily at {exports.daily or '—'} (the day before) · weekly {exports.weekly or '—'} (last week)"
+                f" · monthly {exports.monthly or '—'} (last month); kept {exports.retention_days} days.",
+            )
+        )
     else:
         st.markdown(tr("Đã tắt xuất báo cáo tự động.", "Scheduled exports are turned off."))
     runs = read_runs(archive, limit=30)
     if runs:
         st.dataframe(
-            [{
-                tr("Lúc", "At"): when(run.get("started_at")),
-                tr("Loại", "Kind"): tr(*KINDS[run["kind"]]) if run.get("kind") in KINDS else run.get("kind") or "",
-                tr("Kỳ", "Period"): f"{day_of(run.get('period_start'))} – {day_of(run.get('period_end'))}",
-                tr("Đơn vị", "Unit"): run.get("unit") or tr("Toàn tỉnh", "Province"),
-                tr("Kết quả", "Result"): " ".join(
-                    (STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[0],
-                     STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[2 if language == "en" else 1])),
-                tr("Lỗi", "Error"): run.get("error") or "",
-            } for run in runs],
-            hide_index=True, width="stretch",
+            [
+                {
+                    tr("Lúc", "At"): when(run.get("started_at")),
+                    tr("Loại", "Kind"): tr(*KINDS[run["kind"]]) if run.get("kind") in KINDS else run.get("kind") or "",
+                    tr("Kỳ", "Period"): f"{day_of(run.get('period_start'))} – {day_of(run.get('period_end'))}",
+                    tr("Đơn vị", "Unit"): run.get("unit") or tr("Toàn tỉnh", "Province"),
+                    tr("Kết quả", "Result"): " ".join(
+                        (
+                            STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[0],
+                            STATUS.get(run.get("status"), ("", run.get("status"), run.get("status")))[
+                                2 if language == "en" else 1
+                            ],
+                        )
+                    ),
+                    tr("Lỗi", "Error"): run.get("error") or "",
+                }
+                for run in runs
+            ],
+            hide_index=True,
+            width="stretch",
         )
     else:
         st.caption(tr("Chưa có lần xuất tự động nào.", "No scheduled export has run yet."))
-

@@ -36,12 +36,19 @@ def main(argv: list[str] | None = None) -> int:
         help="briefing.pdf, form_06a.xlsx, kpi.csv/.xlsx, overdue.csv/.xlsx and wall.png for a period and unit",
     )
     snapshot.add_argument("--warehouse", help=WAREHOUSE_HELP)
-    snapshot.add_argument("--period", required=True,
-                          help="day, week, month, quarter, year (the current one), or YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD")
+    snapshot.add_argument(
+        "--period",
+        required=True,
+        help="day, week, month, quarter, year (the current one), or YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD",
+    )
     snapshot.add_argument("--unit", help="unit or agency code or name (default: the whole province)")
     snapshot.add_argument("--out", type=Path, help="folder to write into (default: the archive, by today's date)")
-    snapshot.add_argument("--lang", choices=("vi", "en"), default="vi",
-                          help="language of kpi.xlsx and overdue.xlsx (default: vi); the CSVs keep their column names")
+    snapshot.add_argument(
+        "--lang",
+        choices=("vi", "en"),
+        default="vi",
+        help="language of kpi.xlsx and overdue.xlsx (default: vi); the CSVs keep their column names",
+    )
     snapshot.add_argument("--no-wall", action="store_true", help="skip wall.png (no browser on this machine)")
     args = parser.parse_args(argv)
 
@@ -50,14 +57,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = WarehousePaths.resolve(args.warehouse)
         # $IOC_TODAY replays a past day, as the dashboard does (demo data, checks).
-        today = date.fromisoformat(os.environ['IOC_TODAY']) if os.environ.get('IOC_TODAY') else today_in_vietnam()
+        today = date.fromisoformat(os.environ["IOC_TODAY"]) if os.environ.get("IOC_TODAY") else today_in_vietnam()
         out = args.out
         if out is None:
             period = parse_period(args.period, today)
             out = archive_folder(load_exports().archive(paths.database), today, period, args.unit)
-        result = make_snapshot(paths, args.period, out.absolute(), unit=args.unit, today=today,
-                               wall=not args.no_wall, lang=args.lang,
-                               progress=lambda name: print(f"making {name}", file=sys.stderr))
+        result = make_snapshot(
+            paths,
+            args.period,
+            out.absolute(),
+            unit=args.unit,
+            today=today,
+            wall=not args.no_wall,
+            lang=args.lang,
+            progress=lambda name: print(f"making {name}", file=sys.stderr),
+        )
     except PartialSnapshot as partial:
         _report(partial.result)
         print(f"reports: {partial}", file=sys.stderr)
@@ -66,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reports: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # noqa: BLE001 (the edge: one line, never a traceback; nothing was renamed)
-        print(f"reports: the snapshot could not be made, nothing was written: {type(error).__name__}: {error}",
-              file=sys.stderr)
+        print(
+            f"reports: the snapshot could not be made, nothing was written: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
         return 2
     _report(result)
     return 0
@@ -77,8 +93,10 @@ def _report(result) -> None:
     for name in result.made:
         print(result.folder / name)
     data = result.data
-    print(f"{data.scope.label}, {data.period.start:%d/%m/%Y}–{data.period.end:%d/%m/%Y}: "
-          f"data version {data.version} (published {data.published_at:%H:%M %d/%m/%Y})")
+    print(
+        f"{data.scope.label}, {data.period.start:%d/%m/%Y}–{data.period.end:%d/%m/%Y}: "
+        f"data version {data.version} (published {data.published_at:%H:%M %d/%m/%Y})"
+    )
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ RULE = (210, 214, 220)
 
 # the measures of the ranking's and the fields' tables, in their order
 TABLE_MEASURES = ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue")
-RANK_SIZE = 5          # worst and best units shown when there are more than 2 × this
+RANK_SIZE = 5  # worst and best units shown when there are more than 2 × this
 OVERDUE_AGENCIES = 10
 FIELDS_SHOWN = 8
 
@@ -139,19 +139,31 @@ def _title(pdf: FPDF, data: ReportData, period_text: str) -> None:
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, "", 7.5)
     pdf.cell(CONTENT_WIDTH / 2, 4, "TRUNG TÂM GIÁM SÁT, ĐIỀU HÀNH THÔNG MINH (IOC)")
-    pdf.cell(CONTENT_WIDTH / 2, 4, _t(f"Dữ liệu đến {formats.moment(data.published_at)}"), align="R",
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.cell(CONTENT_WIDTH, 3.5, _t(f"Lập lúc {formats.moment(data.made_at)}"), align="R",
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        CONTENT_WIDTH / 2,
+        4,
+        _t(f"Dữ liệu đến {formats.moment(data.published_at)}"),
+        align="R",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    pdf.cell(
+        CONTENT_WIDTH,
+        3.5,
+        _t(f"Lập lúc {formats.moment(data.made_at)}"),
+        align="R",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(3)
     pdf.set_text_color(*INK)
     pdf.set_font(FONT, "B", 14)
-    pdf.cell(CONTENT_WIDTH, 7, "BÁO CÁO NHANH TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH",
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        CONTENT_WIDTH, 7, "BÁO CÁO NHANH TÌNH HÌNH GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_font(FONT, "B", 11.5)
     pdf.set_text_color(*ACCENT)
-    pdf.multi_cell(CONTENT_WIDTH, 6, _t(f"{data.scope.label} · {period_text}"),
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(CONTENT_WIDTH, 6, _t(f"{data.scope.label} · {period_text}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*MUTED)
     previous = f"{formats.day(data.previous.start)} – {formats.day(data.previous.end)}"
@@ -200,9 +212,12 @@ def _rate_tile(data: ReportData, targets: Targets, kpi: str, of_what: str) -> Ti
     goal = _goal(data, targets, kpi)
     numerator, denominator = registry.ratio(kpi, data.total)
     return Tile(
-        _label(kpi), formats.rate(value), f"{formats.count(numerator)} / {formats.count(denominator)} {of_what}",
+        _label(kpi),
+        formats.rate(value),
+        f"{formats.count(numerator)} / {formats.count(denominator)} {of_what}",
         f"Mục tiêu {'≤' if registry.lower_is_better(kpi) else '≥'} {formats.rate(goal)}" if goal is not None else None,
-        meets(kpi, value, goal), _rate_change(value, data.previous_total.get(kpi)),
+        meets(kpi, value, goal),
+        _rate_change(value, data.previous_total.get(kpi)),
     )
 
 
@@ -210,24 +225,42 @@ def _kpi_tiles(data: ReportData, targets: Targets) -> list[Tile]:
     t, c = data.total, formats.count
     overdue_goal = _goal(data, targets, "pending_overdue")
     return [
-        Tile(_label("received"), c(t["received"]),
-             f"Trực tuyến {c(t['received_online'])} · trực tiếp {c(t['received_direct'])}"
-             f" · bưu chính {c(t['received_postal'])}",
-             None, None, _count_change(t["received"], data.previous_total["received"])),
+        Tile(
+            _label("received"),
+            c(t["received"]),
+            f"Trực tuyến {c(t['received_online'])} · trực tiếp {c(t['received_direct'])}"
+            f" · bưu chính {c(t['received_postal'])}",
+            None,
+            None,
+            _count_change(t["received"], data.previous_total["received"]),
+        ),
         _rate_tile(data, targets, "online_rate", "hồ sơ tiếp nhận"),
-        Tile(_label("resolved"), c(t["resolved"]),
-             f"Trước hạn {c(t['resolved_early'])} · đúng hạn {c(t['resolved_on_time'])}"
-             f" · quá hạn {c(t['resolved_late'])}",
-             None, None, _count_change(t["resolved"], data.previous_total["resolved"])),
+        Tile(
+            _label("resolved"),
+            c(t["resolved"]),
+            f"Trước hạn {c(t['resolved_early'])} · đúng hạn {c(t['resolved_on_time'])}"
+            f" · quá hạn {c(t['resolved_late'])}",
+            None,
+            None,
+            _count_change(t["resolved"], data.previous_total["resolved"]),
+        ),
         _rate_tile(data, targets, "on_time_rate", "hồ sơ đã giải quyết"),
-        Tile(_label("pending"), c(t["pending"]),
-             f"Trong hạn {c(t['pending_within_due'])} · kỳ trước chuyển sang {c(t['carried_over'])}",
-             None, None, _count_change(t["pending"], data.previous_total["pending"])),
-        Tile(_label("pending_overdue"), c(t["pending_overdue"]),
-             f"đến ngày {formats.day(data.as_of)}",
-             f"Mục tiêu ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
-             meets("pending_overdue", t["pending_overdue"], overdue_goal),
-             _count_change(t["pending_overdue"], data.previous_total["pending_overdue"])),
+        Tile(
+            _label("pending"),
+            c(t["pending"]),
+            f"Trong hạn {c(t['pending_within_due'])} · kỳ trước chuyển sang {c(t['carried_over'])}",
+            None,
+            None,
+            _count_change(t["pending"], data.previous_total["pending"]),
+        ),
+        Tile(
+            _label("pending_overdue"),
+            c(t["pending_overdue"]),
+            f"đến ngày {formats.day(data.as_of)}",
+            f"Mục tiêu ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
+            meets("pending_overdue", t["pending_overdue"], overdue_goal),
+            _count_change(t["pending_overdue"], data.previous_total["pending_overdue"]),
+        ),
         _rate_tile(data, targets, "on_time_rate_766", "hồ sơ đã và đang giải quyết (trong hạn / tổng số)"),
         _rate_tile(data, targets, "digitised_rate", "hồ sơ có thông tin số hóa (có thành phần số hóa / tổng số)"),
     ]
@@ -253,7 +286,7 @@ def _tile(pdf: FPDF, tile: Tile, x: float, y: float, w: float, h: float) -> None
     inner, left = w - 4.5, x + 3.2
     pdf.set_text_color(*MUTED)
     label = _t(tile.label.upper())
-    _fit(pdf, label, inner, 7)   # the registry's labels, whatever their length
+    _fit(pdf, label, inner, 7)  # the registry's labels, whatever their length
     pdf.set_xy(left, y + 2)
     pdf.cell(inner, 3.5, label)
     pdf.set_text_color(*INK)
@@ -293,8 +326,13 @@ def _other_rates(pdf: FPDF, data: ReportData, targets: Targets) -> None:
         parts.append(f"{_label(kpi)}: {formats.rate(data.total.get(kpi))}{aim}")
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(CONTENT_WIDTH, 4, _t(" · ".join(parts) + f" · Từ chối tiếp nhận: {formats.count(data.total['refused'])} hồ sơ"),
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        CONTENT_WIDTH,
+        4,
+        _t(" · ".join(parts) + f" · Từ chối tiếp nhận: {formats.count(data.total['refused'])} hồ sơ"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(1)
 
 
@@ -311,28 +349,45 @@ def _notes(pdf: FPDF) -> None:
     pdf.set_font(FONT, "I", 6.3)
     pdf.set_text_color(*MUTED)
     pdf.multi_cell(
-        CONTENT_WIDTH, 3.1,
+        CONTENT_WIDTH,
+        3.1,
         "Cách tính: tỷ lệ trực tuyến = hồ sơ nộp trực tuyến / toàn bộ hồ sơ tiếp nhận (QĐ 766/QĐ-TTg, mục 3.3); "
         "tỷ lệ đúng hạn = (trước hạn + đúng hạn) / đã giải quyết (Biểu II.06a); đúng hạn theo QĐ 766 tính cả hồ sơ "
         "đang giải quyết trong hạn. Hồ sơ quá hạn: chưa giải quyết xong và đã quá ngày hẹn trả tại ngày cuối kỳ. "
         "Ô có vạch màu xanh: đạt mục tiêu; màu cam: chưa đạt; màu xám: không có mục tiêu. Dấu — : không có số liệu.",
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
     )
 
 
 # ---------------------------------------------------------------------- page 2
 
 
-def _table(pdf: FPDF, headings: list[str], widths: list[float], rows: list[list[str]],
-           *, aligns: list[str], bold_last: bool = False) -> None:
+def _table(
+    pdf: FPDF,
+    headings: list[str],
+    widths: list[float],
+    rows: list[list[str]],
+    *,
+    aligns: list[str],
+    bold_last: bool = False,
+) -> None:
     pdf.set_font(FONT, "", 7)
     pdf.set_text_color(*INK)
     pdf.set_draw_color(*RULE)
     pdf.set_fill_color(*PANEL)
     with pdf.table(
-        col_widths=widths, width=sum(widths), align="LEFT", text_align=aligns, line_height=3.6,
-        padding=(0.8, 1.2), borders_layout="HORIZONTAL_LINES", cell_fill_color=fpdf_color(*PANEL), cell_fill_mode="ROWS",
-        headings_style=FontFace(emphasis="BOLD", fill_color=(232, 238, 244)), v_align="M",
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        text_align=aligns,
+        line_height=3.6,
+        padding=(0.8, 1.2),
+        borders_layout="HORIZONTAL_LINES",
+        cell_fill_color=fpdf_color(*PANEL),
+        cell_fill_mode="ROWS",
+        headings_style=FontFace(emphasis="BOLD", fill_color=(232, 238, 244)),
+        v_align="M",
     ) as table:
         header = table.row()
         for heading, align in zip(headings, aligns):
@@ -354,8 +409,10 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
     title = f"Xếp hạng đơn vị theo {_label('on_time_rate').lower()}"
     if ranked.height > 2 * RANK_SIZE:
         title += f" ({formats.count(ranked.height)} đơn vị)"
-        groups = [(f"{RANK_SIZE} đơn vị thấp nhất", ranked.tail(RANK_SIZE).reverse()),
-                  (f"{RANK_SIZE} đơn vị cao nhất", ranked.head(RANK_SIZE))]
+        groups = [
+            (f"{RANK_SIZE} đơn vị thấp nhất", ranked.tail(RANK_SIZE).reverse()),
+            (f"{RANK_SIZE} đơn vị cao nhất", ranked.head(RANK_SIZE)),
+        ]
     else:
         groups = [("", ranked)]
     _section(pdf, title)
@@ -377,14 +434,20 @@ def _ranking(pdf: FPDF, data: ReportData) -> None:
     if unranked:
         pdf.set_font(FONT, "I", 6.5)
         pdf.set_text_color(*MUTED)
-        pdf.cell(CONTENT_WIDTH, 4, _t(f"{formats.count(unranked)} đơn vị chưa giải quyết hồ sơ nào trong kỳ: không xếp hạng."),
-                 new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(
+            CONTENT_WIDTH,
+            4,
+            _t(f"{formats.count(unranked)} đơn vị chưa giải quyết hồ sơ nào trong kỳ: không xếp hạng."),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
 
 
 def _overdue(pdf: FPDF, data: ReportData) -> None:
     overdue = data.overdue.filter(pl.col("state") == "overdue") if data.overdue.height else data.overdue
-    _section(pdf, f"Hồ sơ đang giải quyết quá hạn đến ngày {formats.day(data.as_of)}: "
-                  f"{formats.count(overdue.height)} hồ sơ")
+    _section(
+        pdf, f"Hồ sơ đang giải quyết quá hạn đến ngày {formats.day(data.as_of)}: {formats.count(overdue.height)} hồ sơ"
+    )
     if not overdue.height:
         pdf.set_font(FONT, "", 8)
         pdf.cell(CONTENT_WIDTH, 6, "Không có hồ sơ quá hạn.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -402,19 +465,53 @@ def _overdue(pdf: FPDF, data: ReportData) -> None:
     )
     shown = by_agency.head(OVERDUE_AGENCIES)
     rows = [
-        [str(i), r["agency_name"] or r["agency_code"], formats.count(r["dossiers"]), formats.count(r["longest"]),
-         formats.count(r["mean_days"]), r["field"] or "—"]
+        [
+            str(i),
+            r["agency_name"] or r["agency_code"],
+            formats.count(r["dossiers"]),
+            formats.count(r["longest"]),
+            formats.count(r["mean_days"]),
+            r["field"] or "—",
+        ]
         for i, r in enumerate(shown.iter_rows(named=True), start=1)
     ]
     rest = by_agency.slice(OVERDUE_AGENCIES)
     if rest.height:
-        rows.append(["", f"Các cơ quan khác ({formats.count(rest.height)})", formats.count(rest["dossiers"].sum()),
-                     formats.count(rest["longest"].max()), "", ""])
-    rows.append(["", "Tổng cộng", formats.count(overdue.height), formats.count(overdue["days_overdue"].max()),
-                 formats.count(overdue["days_overdue"].mean()), ""])
-    _table(pdf, ["#", "Cơ quan tiếp nhận", "Số hồ sơ quá hạn", "Quá hạn lâu nhất (ngày làm việc)",
-                 "Quá hạn bình quân (ngày làm việc)", "Lĩnh vực nhiều nhất"],
-           [8, 60, 22, 26, 26, 40], rows, aligns=["R", "L", "R", "R", "R", "L"], bold_last=True)
+        rows.append(
+            [
+                "",
+                f"Các cơ quan khác ({formats.count(rest.height)})",
+                formats.count(rest["dossiers"].sum()),
+                formats.count(rest["longest"].max()),
+                "",
+                "",
+            ]
+        )
+    rows.append(
+        [
+            "",
+            "Tổng cộng",
+            formats.count(overdue.height),
+            formats.count(overdue["days_overdue"].max()),
+            formats.count(overdue["days_overdue"].mean()),
+            "",
+        ]
+    )
+    _table(
+        pdf,
+        [
+            "#",
+            "Cơ quan tiếp nhận",
+            "Số hồ sơ quá hạn",
+            "Quá hạn lâu nhất (ngày làm việc)",
+            "Quá hạn bình quân (ngày làm việc)",
+            "Lĩnh vực nhiều nhất",
+        ],
+        [8, 60, 22, 26, 26, 40],
+        rows,
+        aligns=["R", "L", "R", "R", "R", "L"],
+        bold_last=True,
+    )
 
 
 def _fields(pdf: FPDF, data: ReportData) -> None:
@@ -425,5 +522,10 @@ def _fields(pdf: FPDF, data: ReportData) -> None:
     more = f" ({FIELDS_SHOWN} trên {formats.count(fields.height)} lĩnh vực)" if fields.height > FIELDS_SHOWN else ""
     _section(pdf, f"Lĩnh vực tiếp nhận nhiều hồ sơ nhất{more}")
     rows = [[r["field_name"] or r["field_code"] or "—", *_cells(r)] for r in top.iter_rows(named=True)]
-    _table(pdf, ["Lĩnh vực", *(_label(k) for k in TABLE_MEASURES)],
-           [70, 22, 24, 22, 22, 22], rows, aligns=["L", "R", "R", "R", "R", "R"])
+    _table(
+        pdf,
+        ["Lĩnh vực", *(_label(k) for k in TABLE_MEASURES)],
+        [70, 22, 24, 22, 22, 22],
+        rows,
+        aligns=["L", "R", "R", "R", "R", "R"],
+    )

@@ -39,13 +39,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import httpx
-from playwright.sync_api import (
-    Browser,
-    BrowserContext,
-    Page,
-    Playwright,
-    sync_playwright,
-)
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -94,11 +88,22 @@ def free_port() -> int:
 def streamlit_command(port: int, app: Path = APP) -> list[str]:
     return [
         # ui.launch is `streamlit run` without the false "Page not found" of a first visit
-        sys.executable, "-m", "ui.launch", "run", str(app),
-        "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "ui.launch",
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
         # A served dashboard never edits its own source: watching it only costs inotify handles.
-        "--server.fileWatcherType", "none",
+        "--server.fileWatcherType",
+        "none",
     ]
 
 
@@ -118,7 +123,7 @@ def serve_dashboard(warehouse: Path, port: int | None = None, env: dict[str, str
 
 @contextmanager
 def run_dashboard(
-    warehouse: Path, port: int | None = None, env: dict[str, str] | None = None, *, app: Path = APP,
+    warehouse: Path, port: int | None = None, env: dict[str, str] | None = None, *, app: Path = APP
 ) -> Iterator[Dashboard]:
     """serve_dashboard, yielding the server process beside the URL (`app`: another
     Streamlit script, for a benchmark's baseline)."""
@@ -129,8 +134,12 @@ def run_dashboard(
         # A file, not a pipe: nobody reads the server's output while it runs, and a full
         # pipe would block it.
         process = subprocess.Popen(
-            streamlit_command(port, app), cwd=ROOT, env=environment,
-            stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+            streamlit_command(port, app),
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
         )
         try:
             _wait_healthy(process, base_url, stderr)
@@ -150,8 +159,10 @@ def _wait_healthy(process: subprocess.Popen, base_url: str, stderr) -> None:
         except httpx.HTTPError:
             pass
         time.sleep(0.2)
-    raise ServerError(f"the dashboard did not answer {base_url}/_stcore/health within "
-                      f"{SERVER_START_TIMEOUT_S:.0f} s:\n{_tail(stderr)}")
+    raise ServerError(
+        f"the dashboard did not answer {base_url}/_stcore/health within "
+        f"{SERVER_START_TIMEOUT_S:.0f} s:\n{_tail(stderr)}"
+    )
 
 
 def _tail(stream, lines: int = 30) -> str:
@@ -213,8 +224,11 @@ _READY_JS = """
 
 
 def wait_ready(
-    page: Page, ready_selector: str = READY_SELECTOR, timeout_s: float = 60,
-    settle_s: float = SETTLE_S, polling_ms: float = 50,
+    page: Page,
+    ready_selector: str = READY_SELECTOR,
+    timeout_s: float = 60,
+    settle_s: float = SETTLE_S,
+    polling_ms: float = 50,
 ) -> float:
     """Wait until the app is idle and shows `ready_selector`, and still is after `settle_s`.
 
@@ -225,7 +239,7 @@ def wait_ready(
         remaining_ms = max(1.0, (deadline - time.monotonic()) * 1000)
         try:
             found = page.wait_for_function(
-                _READY_JS, arg=[ready_selector, EXCEPTION_SELECTOR], timeout=remaining_ms, polling=polling_ms,
+                _READY_JS, arg=[ready_selector, EXCEPTION_SELECTOR], timeout=remaining_ms, polling=polling_ms
             ).json_value()
         except PlaywrightTimeout:
             raise RenderError(
@@ -293,8 +307,12 @@ def wait_rerun(page: Page, before: int, timeout_s: float = 60, polling_ms: float
 
 
 def open_page(
-    page: Page, url: str, ready_selector: str = READY_SELECTOR, timeout_s: float = 60,
-    settle_s: float = SETTLE_S, polling_ms: float = 50,
+    page: Page,
+    url: str,
+    ready_selector: str = READY_SELECTOR,
+    timeout_s: float = 60,
+    settle_s: float = SETTLE_S,
+    polling_ms: float = 50,
 ) -> float:
     """Go to `url` and wait_ready; RenderError when the app has no page there.
 
@@ -347,8 +365,12 @@ def screenshot(page: Page, path: Path) -> Path:
 
 
 def render_png(
-    url: str, path: Path, width: int = 1920, height: int = 1080,
-    ready_selector: str = READY_SELECTOR, timeout_s: float = 60,
+    url: str,
+    path: Path,
+    width: int = 1920,
+    height: int = 1080,
+    ready_selector: str = READY_SELECTOR,
+    timeout_s: float = 60,
 ) -> Path:
     """Open `url` in a fresh headless Chromium at width×height and save what shows as PNG."""
     with chromium() as browser:
@@ -358,8 +380,13 @@ def render_png(
 
 
 def wall_url(
-    base_url: str, *, unit: str | None = None, period: str | None = None, lang: str = "vi",
-    size: tuple[int, int] | None = None, panel: int | None = None,
+    base_url: str,
+    *,
+    unit: str | None = None,
+    period: str | None = None,
+    lang: str = "vi",
+    size: tuple[int, int] | None = None,
+    panel: int | None = None,
 ) -> str:
     # rotate=0: the export shows the first panel (or `panel`), still. `size`: the window's,
     # which the wall otherwise reloads itself once to learn (ui/wall.py).
@@ -374,10 +401,18 @@ def wall_url(
 
 
 def render_wall_png(
-    warehouse: Path, out: Path, *, unit: str | None = None, period: str | None = None,
-    lang: str = "vi", width: int = 1920, height: int = 1080,
+    warehouse: Path,
+    out: Path,
+    *,
+    unit: str | None = None,
+    period: str | None = None,
+    lang: str = "vi",
+    width: int = 1920,
+    height: int = 1080,
 ) -> Path:
     """The wall screen (first panel, no rotation) for `unit` and `period`, as PNG at `out`."""
     check_browser()
     with serve_dashboard(warehouse) as base_url:
-        return render_png(wall_url(base_url, unit=unit, period=period, lang=lang, size=(width, height)), out, width, height)
+        return render_png(
+            wall_url(base_url, unit=unit, period=period, lang=lang, size=(width, height)), out, width, height
+        )

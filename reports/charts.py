@@ -25,8 +25,15 @@ BLUE, ORANGE, SKY, GREY, BLACK = "#0072B2", "#E69F00", "#56B4E9", "#B8B8B8", "#2
 FONT = "DejaVu Sans"  # matplotlib's own font: Vietnamese diacritics on any machine
 
 
-def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
-              width_mm: float = 186, height_mm: float = 92, dpi: int = 200) -> bytes:
+def trend_png(
+    trend: pl.DataFrame,
+    targets: Targets,
+    level: str | None,
+    *,
+    width_mm: float = 186,
+    height_mm: float = 92,
+    dpi: int = 200,
+) -> bytes:
     """A PNG: on top the online and on-time rates by month with their targets (dashed),
     below the dossiers received by channel."""
     # Months before the data begins are not "zero": leave them off the axis.
@@ -53,22 +60,34 @@ def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
     _style(rates)
     _style(volume)
 
-    series = (
-        ("online_rate", BLUE, "o"),
-        ("on_time_rate", ORANGE, "s"),
-    )
+    series = (("online_rate", BLUE, "o"), ("on_time_rate", ORANGE, "s"))
     for kpi_name, colour, marker in series:
         label = registry.measure(kpi_name).vi
         values = [v if v is not None else float("nan") for v in trend[kpi_name].to_list()]
         rates.plot(x[:whole], values[:whole], color=colour, marker=marker, markersize=3.5, linewidth=1.6, label=label)
         if partial:
             rates.plot(x[-2:], values[-2:], color=colour, linestyle=(0, (1, 1.5)), linewidth=1.6)
-            rates.plot(x[-1:], values[-1:], color=colour, marker=marker, markersize=4.5, markerfacecolor="white",
-                       markeredgewidth=1.2, linestyle="none")
+            rates.plot(
+                x[-1:],
+                values[-1:],
+                color=colour,
+                marker=marker,
+                markersize=4.5,
+                markerfacecolor="white",
+                markeredgewidth=1.2,
+                linestyle="none",
+            )
         goal = [target(targets, kpi_name, level, m.year) for m in months]
         if any(g is not None for g in goal):
-            rates.step(x, [g if g is not None else float("nan") for g in goal], where="mid", color=colour,
-                       linestyle=(0, (4, 2)), linewidth=1.0, label=f"Mục tiêu: {label[0].lower()}{label[1:]}")
+            rates.step(
+                x,
+                [g if g is not None else float("nan") for g in goal],
+                where="mid",
+                color=colour,
+                linestyle=(0, (4, 2)),
+                linewidth=1.0,
+                label=f"Mục tiêu: {label[0].lower()}{label[1:]}",
+            )
     rates.set_ylim(0, 1.05)
     rates.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.rate(v, decimals=0)))
     rates.legend(loc="lower left", fontsize=6, ncols=2, frameon=False)
@@ -77,13 +96,29 @@ def trend_png(trend: pl.DataFrame, targets: Targets, level: str | None, *,
     online = [int(v or 0) for v in trend["received_online"].to_list()]
     other = [int(a or 0) + int(b or 0) for a, b in zip(trend["received_direct"], trend["received_postal"])]
     volume.bar(x, online, color=SKY, width=0.7, label="Trực tuyến")
-    volume.bar(x, other, bottom=online, color=GREY, width=0.7, label="Trực tiếp, bưu chính", hatch="///",
-               edgecolor="white", linewidth=0)
+    volume.bar(
+        x,
+        other,
+        bottom=online,
+        color=GREY,
+        width=0.7,
+        label="Trực tiếp, bưu chính",
+        hatch="///",
+        edgecolor="white",
+        linewidth=0,
+    )
     if partial:
         # paler, with a dotted outline: a part of a month, not a fall
         volume.bar(x[-1:], [online[-1] + other[-1]], width=0.7, color="white", alpha=0.55, linewidth=0)
-        volume.bar(x[-1:], [online[-1] + other[-1]], width=0.7, fill=False, edgecolor=BLACK, linestyle=(0, (1, 1.5)),
-                   linewidth=0.8)
+        volume.bar(
+            x[-1:],
+            [online[-1] + other[-1]],
+            width=0.7,
+            fill=False,
+            edgecolor=BLACK,
+            linestyle=(0, (1, 1.5)),
+            linewidth=0.8,
+        )
     volume.yaxis.set_major_locator(MaxNLocator(4, integer=True))
     volume.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.count(v)))
     volume.legend(loc="upper left", fontsize=6, ncols=2, frameon=False)

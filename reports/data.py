@@ -27,30 +27,30 @@ GOVERNMENT_OFFICE = "Văn phòng Chính phủ"
 class Scope:
     """Whose report it is: the unit asked for, or the whole province."""
 
-    query: str | None              # the unit as the user typed it (None: the whole province)
-    label: str                     # "Huyện Đại Từ", "Tỉnh Thái Nguyên"
-    level: str | None              # the unit's level; None for the whole province
-    reporting_unit: str            # the agency's own name, written on form 06a
+    query: str | None  # the unit as the user typed it (None: the whole province)
+    label: str  # "Huyện Đại Từ", "Tỉnh Thái Nguyên"
+    level: str | None  # the unit's level; None for the whole province
+    reporting_unit: str  # the agency's own name, written on form 06a
     receiving_unit: str
-    has_units_below: bool          # a province or district: form 06a and the ranking go by unit
-    target_level: str              # the level whose targets apply ("all" when it spans levels; DESIGN §4)
+    has_units_below: bool  # a province or district: form 06a and the ranking go by unit
+    target_level: str  # the level whose targets apply ("all" when it spans levels; DESIGN §4)
 
 
 @dataclass(frozen=True)
 class ReportData:
-    period: Period                 # clipped to today: a current month is read up to today
-    full_period: Period            # as asked (the label)
-    previous: Period               # the same length just before, for the change on each tile
+    period: Period  # clipped to today: a current month is read up to today
+    full_period: Period  # as asked (the label)
+    previous: Period  # the same length just before, for the change on each tile
     scope: Scope
     version: str
     published_at: datetime
     made_at: datetime
     total: dict
     previous_total: dict
-    by_area: pl.DataFrame          # empty when the scope has no units below it
+    by_area: pl.DataFrame  # empty when the scope has no units below it
     by_field: pl.DataFrame
-    trend: pl.DataFrame            # by month, the TREND_MONTHS months ending with the period
-    overdue: pl.DataFrame          # pending and overdue at the end of the period
+    trend: pl.DataFrame  # by month, the TREND_MONTHS months ending with the period
+    overdue: pl.DataFrame  # pending and overdue at the end of the period
 
     @property
     def as_of(self) -> date:
@@ -65,8 +65,10 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         # "2099" would otherwise be read as the one day of it up to today: a report of nothing
         data_day = min(today, info.published_at.date())
         if period.start > data_day:
-            raise PeriodError(f"the period {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y} starts after the data time "
-                              f"({data_day:%d/%m/%Y}): there is no data for it yet")
+            raise PeriodError(
+                f"the period {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y} starts after the data time "
+                f"({data_day:%d/%m/%Y}): there is no data for it yet"
+            )
         scope = _scope(con, unit, clipped)
 
         def rows(window: Period, by: str | None = None) -> pl.DataFrame:
@@ -81,11 +83,19 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         trend = kpi(con, KpiFilter(trend_start, clipped.end, unit=unit, by="month"))
         overdue = overdue_dossiers(con, OverdueFilter(as_of=clipped.end, unit=unit))
     return ReportData(
-        period=clipped, full_period=period, previous=previous, scope=scope,
-        version=info.version, published_at=info.published_at,
+        period=clipped,
+        full_period=period,
+        previous=previous,
+        scope=scope,
+        version=info.version,
+        published_at=info.published_at,
         made_at=datetime.now(TIMEZONE).replace(microsecond=0),
-        total=total, previous_total=previous_total, by_area=by_area, by_field=by_field,
-        trend=trend, overdue=overdue,
+        total=total,
+        previous_total=previous_total,
+        by_area=by_area,
+        by_field=by_field,
+        trend=trend,
+        overdue=overdue,
     )
 
 
@@ -99,20 +109,29 @@ def _scope(con: duckdb.DuckDBPyConnection, unit: str | None, period: Period) -> 
     found = resolve_unit(con, unit, period.start, period.end)
     if found.agency_codes:
         # An agency (a department, a one-stop) reports for itself, to the province.
-        return Scope(unit, found.label, found.level, found.label,
-                     _provincial_office(_home_province(con, period)), False, scope_target_level(found))
+        return Scope(
+            unit,
+            found.label,
+            found.level,
+            found.label,
+            _provincial_office(_home_province(con, period)),
+            False,
+            scope_target_level(found),
+        )
     own_name = _agency_name(con, found) or _ubnd(found.label)
     # Before the reform a commune reported to its district; since, communes report to the province.
     parent = _parent_name(con, found) if found.level == "commune" and not period.after_reform else None
-    receiving = _ubnd(parent) if parent else (
-        GOVERNMENT_OFFICE if found.level == "province" else _provincial_office(_home_province(con, period))
+    receiving = (
+        _ubnd(parent)
+        if parent
+        else (GOVERNMENT_OFFICE if found.level == "province" else _provincial_office(_home_province(con, period)))
     )
     below = found.level in ("province", "district")
     return Scope(unit, found.label, found.level, own_name, receiving, below, scope_target_level(found))
 
 
 def _ubnd(unit_name: str) -> str:
-    """"Huyện Đại Từ" → "UBND huyện Đại Từ", as one-door systems name the people's committee."""
+    """ "Huyện Đại Từ" → "UBND huyện Đại Từ", as one-door systems name the people's committee."""
     if not unit_name:
         return "UBND"
     return f"UBND {unit_name[0].lower()}{unit_name[1:]}"

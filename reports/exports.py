@@ -60,15 +60,24 @@ def run_export(
         folder = archive_folder(archive, today, period, unit)
         started = datetime.now(TIMEZONE)
         entry = {
-            "kind": kind, "attempt": attempt, "period_start": period.start, "period_end": period.end,
-            "unit": unit, "folder": str(folder.relative_to(archive)), "started_at": started.isoformat(timespec="seconds"),
+            "kind": kind,
+            "attempt": attempt,
+            "period_start": period.start,
+            "period_end": period.end,
+            "unit": unit,
+            "folder": str(folder.relative_to(archive)),
+            "started_at": started.isoformat(timespec="seconds"),
         }
         try:
             result = make_snapshot(paths, period, folder, unit=unit, today=today, wall=config.wall_png)
             entry |= {"status": "ok", "version": result.data.version, "files": result.made}
         except PartialSnapshot as partial:
-            entry |= {"status": "partial", "version": partial.result.data.version, "files": partial.result.made,
-                      "error": str(partial)}
+            entry |= {
+                "status": "partial",
+                "version": partial.result.data.version,
+                "files": partial.result.made,
+                "error": str(partial),
+            }
         except NoSnapshot as error:
             entry |= {"status": "no_data", "error": str(error)}
         except (WarehouseError, PeriodError) as error:

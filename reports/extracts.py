@@ -46,7 +46,8 @@ def kpi_table(data: ReportData) -> pl.DataFrame:
         frame.select(*KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
         .with_columns(pl.lit(group).alias("group_by"))
         .select(KPI_COLUMNS)
-        for group, frame in parts if frame.height
+        for group, frame in parts
+        if frame.height
     ]
     template = data.by_field.clear().with_columns(pl.lit(None, pl.String).alias("group_by")).select(KPI_COLUMNS)
     return pl.concat([template, *frames], how="vertical_relaxed")
@@ -122,8 +123,9 @@ def xlsx_bytes(frame: pl.DataFrame, lang: Lang | None, sheet: str, caption: Sequ
     return buffer.getvalue()
 
 
-def write_xlsx(frame: pl.DataFrame, target: Path | IO[bytes], lang: Lang | None, *, sheet: str,
-               caption: Sequence[str] = ()) -> None:
+def write_xlsx(
+    frame: pl.DataFrame, target: Path | IO[bytes], lang: Lang | None, *, sheet: str, caption: Sequence[str] = ()
+) -> None:
     """One sheet: `caption` lines, a blank line, then the table with a frozen, filterable heading.
 
     `frame` has the data's own column names (`unit_code`, `on_time_rate`): they decide each

@@ -54,7 +54,7 @@ class FormRow:
 
 @dataclass(frozen=True)
 class FormSheet:
-    title: str                        # the worksheet's tab name
+    title: str  # the worksheet's tab name
     row_kind: Literal["field", "unit"]
     rows: Sequence[FormRow]
 
@@ -66,25 +66,26 @@ def form_counts(row: Mapping[str, Any]) -> tuple[int, ...]:
 
 # ------------------------------------------------------------------------ layout
 
-TITLE = (
-    "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, "
-    "ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
-)
+TITLE = "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH"
 FORM_NUMBER = "Biểu số II.06a/VPCP/KSTT"
 ISSUED_BY = "Ban hành theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020"
 UNIT_OF_MEASURE = "Đơn vị tính: Số hồ sơ (HS)"
-GROUPS = (
-    (3, 6, "Số hồ sơ nhận giải quyết"),
-    (7, 10, "Số hồ sơ đã giải quyết"),
-    (11, 13, "Số hồ sơ đang giải quyết"),
-)
+GROUPS = ((3, 6, "Số hồ sơ nhận giải quyết"), (7, 10, "Số hồ sơ đã giải quyết"), (11, 13, "Số hồ sơ đang giải quyết"))
 SUBHEADERS = (
-    "Tổng số", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Từ kỳ trước",
-    "Tổng số", "Giải quyết trước hạn", "Giải quyết đúng hạn", "Giải quyết quá hạn",
-    "Tổng số", "Trong hạn", "Quá hạn",
+    "Tổng số",
+    "Trực tuyến",
+    "Trực tiếp, dịch vụ bưu chính",
+    "Từ kỳ trước",
+    "Tổng số",
+    "Giải quyết trước hạn",
+    "Giải quyết đúng hạn",
+    "Giải quyết quá hạn",
+    "Tổng số",
+    "Trong hạn",
+    "Quá hạn",
 )
 ROW_HEADINGS = {"field": "Lĩnh vực giải quyết", "unit": "Đơn vị"}
-HEADER_ROW = 5          # two rows, 5 and 6; the numbering row is 7
+HEADER_ROW = 5  # two rows, 5 and 6; the numbering row is 7
 NUMBERING_ROW = 7
 FIRST_DATA_ROW = 8
 WIDTHS = {1: 6, 2: 34} | {n: 12 for n in range(3, 14)}
@@ -98,8 +99,9 @@ HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
 COUNT_FORMAT = "#,##0"
 
 
-def _put(ws: Any, row: int, col: int, value: Any, *, to_row: int | None = None,
-         to_col: int | None = None, bold: bool = False) -> None:
+def _put(
+    ws: Any, row: int, col: int, value: Any, *, to_row: int | None = None, to_col: int | None = None, bold: bool = False
+) -> None:
     cell = ws.cell(row, col, value)
     if bold:
         cell.font = BOLD
@@ -145,8 +147,15 @@ def _grid(ws: Any, last_row: int) -> None:
             cell.border = GRID
 
 
-def _sheet(ws: Any, sheet: FormSheet, reporting_unit: str, receiving_unit: str | None,
-           date_from: date, date_to: date, signed_on: date | None) -> None:
+def _sheet(
+    ws: Any,
+    sheet: FormSheet,
+    reporting_unit: str,
+    receiving_unit: str | None,
+    date_from: date,
+    date_to: date,
+    signed_on: date | None,
+) -> None:
     ws.title = sheet.title
     _title_block(ws, reporting_unit, receiving_unit, date_from, date_to)
     _table_header(ws, sheet.row_kind)
@@ -170,8 +179,9 @@ def _sheet(ws: Any, sheet: FormSheet, reporting_unit: str, receiving_unit: str |
     _grid(ws, line)
 
     if signed_on is not None:
-        _put(ws, line + 2, 10, f"…, ngày {signed_on.day:02d} tháng {signed_on.month:02d} năm {signed_on.year}",
-             to_col=13)
+        _put(
+            ws, line + 2, 10, f"…, ngày {signed_on.day:02d} tháng {signed_on.month:02d} năm {signed_on.year}", to_col=13
+        )
         line += 1
     _put(ws, line + 2, 2, "Người lập biểu", bold=True)
     _put(ws, line + 2, 10, "THỦ TRƯỞNG ĐƠN VỊ", to_col=13, bold=True)

@@ -37,9 +37,7 @@ BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, WALL = "briefing.pdf", "form_06a.xlsx", "k
 KPI_XLSX, OVERDUE_XLSX = "kpi.xlsx", "overdue.xlsx"
 FILES = (BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, KPI_XLSX, OVERDUE_XLSX, WALL)
 # Who each extract is for (reports/extracts.py), as the manifest says it.
-EXTRACTS = {
-    KPI_CSV: "scripts", OVERDUE_CSV: "scripts", KPI_XLSX: "people", OVERDUE_XLSX: "people",
-}
+EXTRACTS = {KPI_CSV: "scripts", OVERDUE_CSV: "scripts", KPI_XLSX: "people", OVERDUE_XLSX: "people"}
 
 
 @dataclass
@@ -180,15 +178,23 @@ def form_sheets(data: ReportData) -> list[FormSheet]:
 def _folded(column: str) -> pl.Expr:
     # Byte order would put every "Đ…" field after "Y tế"; a reader looks for it under D.
     return (
-        pl.col(column).str.normalize("NFD").str.replace_all(r"\p{M}", "")
-        .str.replace_all("[đĐ]", "d").str.to_lowercase()
+        pl.col(column)
+        .str.normalize("NFD")
+        .str.replace_all(r"\p{M}", "")
+        .str.replace_all("[đĐ]", "d")
+        .str.to_lowercase()
     )
 
 
 def write_form(data: ReportData, target: Path) -> None:
     write_form06a(
-        form_sheets(data), data.scope.reporting_unit, data.period.start, data.period.end, target,
-        receiving_unit=data.scope.receiving_unit, signed_on=data.made_at.date(),
+        form_sheets(data),
+        data.scope.reporting_unit,
+        data.period.start,
+        data.period.end,
+        target,
+        receiving_unit=data.scope.receiving_unit,
+        signed_on=data.made_at.date(),
     )
 
 
@@ -199,8 +205,11 @@ def _write_manifest(result: SnapshotResult, period_text: str, unit: str | None, 
     data = result.data
     manifest = {
         "period": {
-            "text": period_text, "kind": data.full_period.kind, "label": data.full_period.label("vi"),
-            "start": data.period.start.isoformat(), "end": data.period.end.isoformat(),
+            "text": period_text,
+            "kind": data.full_period.kind,
+            "label": data.full_period.label("vi"),
+            "start": data.period.start.isoformat(),
+            "end": data.period.end.isoformat(),
         },
         "unit": unit,
         "scope": data.scope.label,
@@ -211,9 +220,18 @@ def _write_manifest(result: SnapshotResult, period_text: str, unit: str | None, 
         "files": result.made,
         "lang": lang,
         # kpi.csv / overdue.csv keep the `kpi --format json` column names in any language
-        "extracts": {name: {"for": EXTRACTS[name], **({"lang": lang} if EXTRACTS[name] == "people" else {
-            "columns": "stable snake_case keys (DESIGN §7); codes, ISO dates, rates as fractions 0..1"})}
-            for name in result.made if name in EXTRACTS},
+        "extracts": {
+            name: {
+                "for": EXTRACTS[name],
+                **(
+                    {"lang": lang}
+                    if EXTRACTS[name] == "people"
+                    else {"columns": "stable snake_case keys (DESIGN §7); codes, ISO dates, rates as fractions 0..1"}
+                ),
+            }
+            for name in result.made
+            if name in EXTRACTS
+        },
         "failures": result.failures,
         "seconds": {name: round(value, 2) for name, value in result.seconds.items()},
     }

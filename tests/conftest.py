@@ -25,12 +25,23 @@ from warehouse.snapshot import open_snapshot  # noqa: E402
 
 # Modules whose tests pull over HTTP, start processes or a browser, or build the demo's
 # history: `./test.sh -m "not slow"` leaves them out (a quick check while working).
-SLOW_MODULES = frozenset({
-    "browser/test_browser.py", "browser/test_wall_fit.py", "browser/test_hostile_links.py",
-    "test_pull.py", "test_pull_bounds.py", "test_worker.py", "test_worker_bounds.py",
-    "test_reports_cli.py", "test_concurrency.py", "test_publish_recovery.py",
-    "test_demo_figures.py", "test_demo_simulation.py", "test_demo_form06a.py",
-})
+SLOW_MODULES = frozenset(
+    {
+        "browser/test_browser.py",
+        "browser/test_wall_fit.py",
+        "browser/test_hostile_links.py",
+        "test_pull.py",
+        "test_pull_bounds.py",
+        "test_worker.py",
+        "test_worker_bounds.py",
+        "test_reports_cli.py",
+        "test_concurrency.py",
+        "test_publish_recovery.py",
+        "test_demo_figures.py",
+        "test_demo_simulation.py",
+        "test_demo_form06a.py",
+    }
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,11 +78,16 @@ def kpi_one(warehouse: WarehousePaths, date_from: str, date_to: str, **options) 
     return rows[0]
 
 
-def run_module(module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_module(
+    module: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run `python -m module args...` from the repository root, as scripts do."""
     return subprocess.run(
         [sys.executable, "-m", module, *args],
-        cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
     )
 

@@ -26,14 +26,29 @@ PROCEDURES = (
     "MaTTHC,TenTTHC,MaLinhVuc,TenLinhVuc,CapThucHien,MucDo\n"
     "1.001193,Thủ tục đăng ký khai sinh,HOTICH,Hộ tịch,Cấp Xã,4\n"
 )
-DOSSIER_COLUMNS = ("MaHoSo", "MaTTHC", "MaDonVi", "KenhThucHien", "TrangThaiHoSo", "NgayTiepNhan", "NgayHenTra",
-                   "NgayKetThucXuLy")
+DOSSIER_COLUMNS = (
+    "MaHoSo",
+    "MaTTHC",
+    "MaDonVi",
+    "KenhThucHien",
+    "TrangThaiHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+)
 
 
 def dossier(code: str, status: int = 4, finished: str = "", updated_at: str | None = None) -> dict:
-    record = {"MaHoSo": code, "MaTTHC": "1.001193", "MaDonVi": "H56.DAITU.CUVAN", "KenhThucHien": "2",
-              "TrangThaiHoSo": str(status), "NgayTiepNhan": "20230310080000", "NgayHenTra": "20230320170000",
-              "NgayKetThucXuLy": finished}
+    record = {
+        "MaHoSo": code,
+        "MaTTHC": "1.001193",
+        "MaDonVi": "H56.DAITU.CUVAN",
+        "KenhThucHien": "2",
+        "TrangThaiHoSo": str(status),
+        "NgayTiepNhan": "20230310080000",
+        "NgayHenTra": "20230320170000",
+        "NgayKetThucXuLy": finished,
+    }
     if updated_at is not None:
         record["updated_at"] = updated_at
     return record
@@ -41,18 +56,18 @@ def dossier(code: str, status: int = 4, finished: str = "", updated_at: str | No
 
 @dataclass
 class Misbehaviour:
-    drip: str | None = None            # path prefix whose answers come a byte at a time
-    drip_headers: bool = False         # ...the status line and headers too (else the body only)
-    drip_every: float = 1.0            # seconds between two bytes
-    cursor_loop: bool = False          # the feed's next_cursor goes A -> B -> A -> ...
-    endless_pages: bool = False        # the feed's next_cursor is new every time, for ever
-    page_padding_mb: float = 0.0       # a feed page this much larger than its records
-    endless_export: bool = False       # the dossiers export never ends
-    until: str | None = None           # the feed's `until` (default: the portal's clock)
-    feed: list[dict] = field(default_factory=list)   # the feed's records, all on one page
-    months: object = None              # the export index's `months` (default: 2023-03)
-    echo_authorization: int | None = None   # answer this status with the Authorization header in the body
-    always_304: bool = False           # 304 to every export, whatever the request carried
+    drip: str | None = None  # path prefix whose answers come a byte at a time
+    drip_headers: bool = False  # ...the status line and headers too (else the body only)
+    drip_every: float = 1.0  # seconds between two bytes
+    cursor_loop: bool = False  # the feed's next_cursor goes A -> B -> A -> ...
+    endless_pages: bool = False  # the feed's next_cursor is new every time, for ever
+    page_padding_mb: float = 0.0  # a feed page this much larger than its records
+    endless_export: bool = False  # the dossiers export never ends
+    until: str | None = None  # the feed's `until` (default: the portal's clock)
+    feed: list[dict] = field(default_factory=list)  # the feed's records, all on one page
+    months: object = None  # the export index's `months` (default: 2023-03)
+    echo_authorization: int | None = None  # answer this status with the Authorization header in the body
+    always_304: bool = False  # 304 to every export, whatever the request carried
 
 
 class HostileServer(ThreadingHTTPServer):
@@ -64,7 +79,7 @@ class HostileServer(ThreadingHTTPServer):
         self.prefix = prefix
         self.bad = Misbehaviour()
         self.closing = threading.Event()
-        self.dripping = threading.Event()   # set once a drip has started
+        self.dripping = threading.Event()  # set once a drip has started
         self.seen: list[str] = []
 
     @property
@@ -90,7 +105,9 @@ class HostileHandler(BaseHTTPRequestHandler):
             return self._send(bad.echo_authorization, json.dumps(echo).encode(), "application/json")
         if path == "/api/v1/export/index.json":
             months = [{"month": "2023-03"}] if bad.months is None else bad.months
-            return self._send(200, json.dumps({"as_of": NOW.isoformat(), "months": months}).encode(), "application/json")
+            return self._send(
+                200, json.dumps({"as_of": NOW.isoformat(), "months": months}).encode(), "application/json"
+            )
         if path.startswith("/api/v1/export/"):
             return self._export(path, query)
         if path == "/api/v1/dossiers":
@@ -107,9 +124,16 @@ class HostileHandler(BaseHTTPRequestHandler):
             body = PROCEDURES.encode()
         elif path.endswith("/dossiers.csv"):
             if bad.endless_export:
-                return self._endless(",".join(DOSSIER_COLUMNS).encode() + b"\n", b"D,1.001193,H56.DAITU.CUVAN,2,4,20230310080000,,\n")
+                return self._endless(
+                    ",".join(DOSSIER_COLUMNS).encode() + b"\n", b"D,1.001193,H56.DAITU.CUVAN,2,4,20230310080000,,\n"
+                )
             rows = [dossier("D1"), dossier("D2", 9, "20230314100000")] if query.get("month") == "2023-03" else []
-            body = "\n".join([",".join(DOSSIER_COLUMNS)] + [",".join(r[c] for c in DOSSIER_COLUMNS) for r in rows]).encode() + b"\n"
+            body = (
+                "\n".join(
+                    [",".join(DOSSIER_COLUMNS)] + [",".join(r[c] for c in DOSSIER_COLUMNS) for r in rows]
+                ).encode()
+                + b"\n"
+            )
         else:
             return self._send(404, b'{"error": "not found"}', "application/json")
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -165,7 +189,7 @@ class HostileHandler(BaseHTTPRequestHandler):
         self.wfile.write(b"HTTP/1.1 200 X\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n")
         try:
             for start in range(0, len(body), 1 << 16):
-                self.wfile.write(body[start:start + (1 << 16)])
+                self.wfile.write(body[start : start + (1 << 16)])
         except OSError:
             return
 
@@ -184,7 +208,7 @@ def _forever(data: bytes) -> Iterator[bytes]:
     # After the real answer, more of the same: a drip never ends on its own.
     while True:
         for index in range(len(data)):
-            yield data[index:index + 1]
+            yield data[index : index + 1]
 
 
 @contextmanager

@@ -35,7 +35,7 @@ def national(tmp_path: Path) -> WorkingCalendar:
 
 
 def test_tet_2027_is_off_from_4_to_10_february(national):
-    days = [date(2027, 2, 3) + timedelta(days=n) for n in range(9)]   # Wed 3 .. Thu 11
+    days = [date(2027, 2, 3) + timedelta(days=n) for n in range(9)]  # Wed 3 .. Thu 11
     assert [national.is_working(d) for d in days] == [True] + [False] * 7 + [True]
 
 
@@ -50,8 +50,12 @@ def test_vietnam_cultural_day_2026_is_off(national):
 
 def test_days_name_the_make_up_saturday_and_the_day_it_pays_for(national):
     days = {d.day: d for d in national.days(2025)}
-    assert days[date(2025, 4, 26)] == CalendarDay(date(2025, 4, 26), True, "Làm bù cho ngày nghỉ 02/05/2025", "national")
-    assert days[date(2025, 5, 2)] == CalendarDay(date(2025, 5, 2), False, "Ngày nghỉ (thay cho ngày 26/04/2025)", "national")
+    assert days[date(2025, 4, 26)] == CalendarDay(
+        date(2025, 4, 26), True, "Làm bù cho ngày nghỉ 02/05/2025", "national"
+    )
+    assert days[date(2025, 5, 2)] == CalendarDay(
+        date(2025, 5, 2), False, "Ngày nghỉ (thay cho ngày 26/04/2025)", "national"
+    )
 
 
 # ------------------------------------------------------------------ working-day arithmetic
@@ -114,7 +118,7 @@ name = "Tỉnh làm việc ngày Văn hóa"
 
 def test_a_provincial_addition_is_a_day_off(tmp_path):
     calendar = load_calendar(province_file(tmp_path, ADDITION_AND_REMOVALS))
-    assert not calendar.is_working(date(2027, 3, 15))   # a Monday
+    assert not calendar.is_working(date(2027, 3, 15))  # a Monday
     assert CalendarDay(date(2027, 3, 15), False, "Nghỉ theo Quyết định 123/QĐ-UBND", "province") in calendar.days(2027)
 
 
@@ -126,7 +130,7 @@ def test_a_provincial_removal_of_a_saturday_makes_a_make_up_day(tmp_path):
 
 def test_a_provincial_removal_of_a_national_day_off_makes_it_an_ordinary_weekday(tmp_path):
     calendar = load_calendar(province_file(tmp_path, ADDITION_AND_REMOVALS))
-    assert calendar.is_working(date(2027, 11, 24))   # Vietnam Cultural Day, a Wednesday
+    assert calendar.is_working(date(2027, 11, 24))  # Vietnam Cultural Day, a Wednesday
     assert date(2027, 11, 24) not in [d.day for d in calendar.days(2027)]
 
 
@@ -157,12 +161,17 @@ def test_days_off_left_in_the_targets_file_are_provincial_additions(tmp_path, mo
 
 
 def test_a_date_named_twice_is_a_problem(tmp_path):
-    calendar = load_calendar(province_file(tmp_path, """
+    calendar = load_calendar(
+        province_file(
+            tmp_path,
+            """
 [[day_off]]
 date = "2027-03-15"
 [[day_off]]
 date = "2027-03-15"
-"""))
+""",
+        )
+    )
     assert province_problems(calendar) == [OverrideProblem(date(2027, 3, 15), "repeated")]
 
 
@@ -198,8 +207,15 @@ def test_the_data_health_page_warns_of_a_slip(tmp_path, monkeypatch):
 
 
 def test_calendar_command_json_for_2025(tmp_path):
-    done = run_module("warehouse", "calendar", "--year", "2025", "--format", "json",
-                      env={"IOC_CALENDAR": str(province_file(tmp_path, ""))})
+    done = run_module(
+        "warehouse",
+        "calendar",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+        env={"IOC_CALENDAR": str(province_file(tmp_path, ""))},
+    )
     assert done.returncode == 0, done.stderr
     national = "national"
     assert json.loads(done.stdout) == [
@@ -221,8 +237,15 @@ def test_calendar_command_json_for_2025(tmp_path):
 
 
 def test_calendar_command_marks_the_provinces_days(tmp_path):
-    done = run_module("warehouse", "calendar", "--year", "2027", "--format", "json",
-                      env={"IOC_CALENDAR": str(province_file(tmp_path, ADDITION_AND_REMOVALS))})
+    done = run_module(
+        "warehouse",
+        "calendar",
+        "--year",
+        "2027",
+        "--format",
+        "json",
+        env={"IOC_CALENDAR": str(province_file(tmp_path, ADDITION_AND_REMOVALS))},
+    )
     assert done.returncode == 0, done.stderr
     assert [row for row in json.loads(done.stdout) if row["source"] == "province"] == [
         {"date": "2027-03-15", "working": False, "name": "Nghỉ theo Quyết định 123/QĐ-UBND", "source": "province"},
@@ -231,7 +254,12 @@ def test_calendar_command_marks_the_provinces_days(tmp_path):
 
 
 def test_calendar_command_with_a_broken_provincial_file_is_one_line(tmp_path):
-    done = run_module("warehouse", "calendar", "--year", "2027",
-                      env={"IOC_CALENDAR": str(province_file(tmp_path, '[[day_off]]\ndate = "15/03/2027"\n'))})
+    done = run_module(
+        "warehouse",
+        "calendar",
+        "--year",
+        "2027",
+        env={"IOC_CALENDAR": str(province_file(tmp_path, '[[day_off]]\ndate = "15/03/2027"\n'))},
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("calendar: the provincial calendar") and len(done.stderr.strip().splitlines()) == 1

@@ -30,13 +30,28 @@ from warehouse.query import KpiFilter
 JANUARY = ("--from", "2023-01-01", "--to", "2023-01-31")
 KEY_FIELDS = {"unit_code", "unit_name", "level", "field_code", "field_name", "period_start", "period_end"}
 COUNT_FIELDS = {
-    "received", "received_online", "received_direct", "received_postal", "carried_over",
-    "resolved", "resolved_early", "resolved_on_time", "resolved_late",
-    "pending", "pending_within_due", "pending_overdue", "refused",
+    "received",
+    "received_online",
+    "received_direct",
+    "received_postal",
+    "carried_over",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_within_due",
+    "pending_overdue",
+    "refused",
 }
 RATE_FIELDS = {
-    "online_rate", "online_rate_eligible", "on_time_rate", "on_time_rate_766",
-    "digitised_rate", "e_result_rate", "online_payment_rate",
+    "online_rate",
+    "online_rate_eligible",
+    "on_time_rate",
+    "on_time_rate_766",
+    "digitised_rate",
+    "e_result_rate",
+    "online_payment_rate",
 }
 DOSSIERS = (
     "MaHoSo,MaTTHC,MaLinhVuc,TenLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",
@@ -105,12 +120,33 @@ def test_counts_are_integers(json_row: dict) -> None:
 
 
 def test_counts_are_the_hand_computed_ones(json_row: dict) -> None:
-    assert {k: json_row[k] for k in ("received", "received_online", "received_direct", "received_postal",
-                                     "resolved", "resolved_early", "pending", "pending_within_due",
-                                     "pending_overdue", "carried_over", "refused")} == {
-        "received": 3, "received_online": 1, "received_direct": 2, "received_postal": 0,
-        "resolved": 1, "resolved_early": 1, "pending": 2, "pending_within_due": 1,
-        "pending_overdue": 1, "carried_over": 0, "refused": 0,
+    assert {
+        k: json_row[k]
+        for k in (
+            "received",
+            "received_online",
+            "received_direct",
+            "received_postal",
+            "resolved",
+            "resolved_early",
+            "pending",
+            "pending_within_due",
+            "pending_overdue",
+            "carried_over",
+            "refused",
+        )
+    } == {
+        "received": 3,
+        "received_online": 1,
+        "received_direct": 2,
+        "received_postal": 0,
+        "resolved": 1,
+        "resolved_early": 1,
+        "pending": 2,
+        "pending_within_due": 1,
+        "pending_overdue": 1,
+        "carried_over": 0,
+        "refused": 0,
     }
 
 
@@ -122,12 +158,18 @@ def test_rates_are_unrounded_fractions(json_row: dict) -> None:
 
 def test_rates_without_inputs_are_null(json_run, json_row: dict) -> None:
     # no procedures (MucDo, YeuCauKetQuaGiay, CoPhiLePhi) and no digitisation flags were sent
-    assert [json_row[k] for k in ("online_rate_eligible", "digitised_rate", "e_result_rate", "online_payment_rate")] == [None] * 4
+    assert [
+        json_row[k] for k in ("online_rate_eligible", "digitised_rate", "e_result_rate", "online_payment_rate")
+    ] == [None] * 4
     assert "NaN" not in json_run.stdout
 
 
 def test_rates_are_fractions_or_null(json_row: dict) -> None:
-    bad = {k: json_row[k] for k in RATE_FIELDS if not (json_row[k] is None or (isinstance(json_row[k], float) and 0 <= json_row[k] <= 1))}
+    bad = {
+        k: json_row[k]
+        for k in RATE_FIELDS
+        if not (json_row[k] is None or (isinstance(json_row[k], float) and 0 <= json_row[k] <= 1))
+    }
     assert bad == {}
 
 
@@ -189,7 +231,9 @@ def test_empty_period_gives_zero_counts_and_null_rates(cli_warehouse: WarehouseP
 def test_by_month_gives_one_row_per_month(cli_warehouse: WarehousePaths) -> None:
     rows = kpi_rows(cli_warehouse, "2023-01-01", "2023-03-31", by="month")
     assert [(r["period_start"].isoformat(), r["period_end"].isoformat(), r["received"]) for r in rows] == [
-        ("2023-01-01", "2023-01-31", 3), ("2023-02-01", "2023-02-28", 0), ("2023-03-01", "2023-03-31", 0),
+        ("2023-01-01", "2023-01-31", 3),
+        ("2023-02-01", "2023-02-28", 0),
+        ("2023-03-01", "2023-03-31", 0),
     ]
 
 

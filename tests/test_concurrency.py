@@ -36,10 +36,10 @@ LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 HEADER = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
 
 COMPLETE_STATES = {
-    (50_000, 0),        # A
-    (52_000, 50_000),   # A then B
-    (53_000, 0),        # A then C, or A, B then C
-    (53_000, 50_000),   # A, C then B
+    (50_000, 0),  # A
+    (52_000, 50_000),  # A then B
+    (53_000, 0),  # A then C, or A, B then C
+    (53_000, 50_000),  # A, C then B
 }
 
 READER = r"""
@@ -92,7 +92,9 @@ def write_dossiers(path: Path, *parts: tuple[range, bool]) -> Path:
 def start_holder(lock: Path, seconds: float) -> subprocess.Popen:
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(ROOT), str(lock), str(seconds)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "locked"
     return holder
@@ -112,7 +114,9 @@ def test_reader_sees_only_complete_snapshots_while_writers_load(tmp_path: Path, 
     log = (tmp_path / "reader.log").open("w")
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(ROOT), str(warehouse.database), str(stop)],
-        stdout=log, stderr=subprocess.PIPE, text=True,
+        stdout=log,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     writers: list[subprocess.Popen] = []
     try:
@@ -120,7 +124,10 @@ def test_reader_sees_only_complete_snapshots_while_writers_load(tmp_path: Path, 
         writers += [
             subprocess.Popen(
                 [sys.executable, "-m", "ingest", "load", "--warehouse", str(warehouse.database), str(path)],
-                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                cwd=ROOT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for path in (file_b, file_c)
         ]

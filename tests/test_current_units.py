@@ -144,18 +144,37 @@ def test_merged_commune_is_the_sum_of_its_old_communes(h1_by_unit) -> None:
     assert row["unit_name"] == "Xã Đại Từ"
     assert row["comparable"] is True and row["note"] is None
     # KK1 KK2 BT1 LB1
-    assert _counts(row, "received", "received_online", "received_direct", "resolved", "resolved_early",
-                   "resolved_on_time", "resolved_late", "pending", "pending_overdue", "carried_over") == {
-        "received": 4, "received_online": 2, "received_direct": 2, "resolved": 3, "resolved_early": 1,
-        "resolved_on_time": 1, "resolved_late": 1, "pending": 1, "pending_overdue": 1, "carried_over": 0,
+    assert _counts(
+        row,
+        "received",
+        "received_online",
+        "received_direct",
+        "resolved",
+        "resolved_early",
+        "resolved_on_time",
+        "resolved_late",
+        "pending",
+        "pending_overdue",
+        "carried_over",
+    ) == {
+        "received": 4,
+        "received_online": 2,
+        "received_direct": 2,
+        "resolved": 3,
+        "resolved_early": 1,
+        "resolved_on_time": 1,
+        "resolved_late": 1,
+        "pending": 1,
+        "pending_overdue": 1,
+        "carried_over": 0,
     }
-    assert row["online_rate"] == 2 / 4            # KK1 BT1 of 4
-    assert row["on_time_rate"] == 2 / 3           # KK1 early + BT1 on time, of KK1 KK2 BT1
+    assert row["online_rate"] == 2 / 4  # KK1 BT1 of 4
+    assert row["on_time_rate"] == 2 / 3  # KK1 early + BT1 on time, of KK1 KK2 BT1
     assert row["on_time_rate_766"] == (2 + 0) / (3 + 1)  # LB1 is overdue
 
 
 def test_unchanged_communes_keep_their_own_figures(h1_by_unit) -> None:
-    sang_moc = h1_by_unit[("05719", "commune")]   # SM1 SM2
+    sang_moc = h1_by_unit[("05719", "commune")]  # SM1 SM2
     assert (sang_moc["received"], sang_moc["received_online"], sang_moc["resolved_late"]) == (2, 1, 1)
     assert sang_moc["comparable"] is True
     thuong_quan = h1_by_unit[("01957", "commune")]  # TQ1, from Bắc Kạn, now in Thái Nguyên
@@ -163,8 +182,8 @@ def test_unchanged_communes_keep_their_own_figures(h1_by_unit) -> None:
 
 
 def test_communes_fed_by_a_split_commune_are_not_comparable(h1_by_unit) -> None:
-    phu_binh = h1_by_unit[("05908", "commune")]    # HS1 went wholly into it, but Thượng Đình only in part
-    diem_thuy = h1_by_unit[("05941", "commune")]   # no agency of its own in the data: listed anyway
+    phu_binh = h1_by_unit[("05908", "commune")]  # HS1 went wholly into it, but Thượng Đình only in part
+    diem_thuy = h1_by_unit[("05941", "commune")]  # no agency of its own in the data: listed anyway
     for row in (phu_binh, diem_thuy):
         assert row["comparable"] is False
         assert row["note"] == SPLIT_NOTE
@@ -173,12 +192,16 @@ def test_communes_fed_by_a_split_commune_are_not_comparable(h1_by_unit) -> None:
 
 
 def test_province_rows_district_and_split_dossiers_count_in_the_province_only(h1_by_unit) -> None:
-    departments = h1_by_unit[("19", "province")]   # TP1 (Thái Nguyên) + BK1 (Bắc Kạn), as they are
-    assert (departments["unit_name"], departments["received"], departments["comparable"]) == ("Tỉnh Thái Nguyên", 2, True)
-    districts = h1_by_unit[("19", "district")]     # DH1 DH2
+    departments = h1_by_unit[("19", "province")]  # TP1 (Thái Nguyên) + BK1 (Bắc Kạn), as they are
+    assert (departments["unit_name"], departments["received"], departments["comparable"]) == (
+        "Tỉnh Thái Nguyên",
+        2,
+        True,
+    )
+    districts = h1_by_unit[("19", "district")]  # DH1 DH2
     assert (districts["received"], districts["resolved_early"], districts["comparable"]) == (2, 2, True)
     assert "no successor commune" in districts["note"]
-    split = h1_by_unit[("19", "commune")]          # TD1 TD2
+    split = h1_by_unit[("19", "commune")]  # TD1 TD2
     assert (split["received"], split["pending"], split["comparable"]) == (2, 1, True)
     # no row names an old district or an old commune
     assert {code for code, _ in h1_by_unit} == {"05830", "05719", "01957", "05908", "05941", "19"}
@@ -194,12 +217,24 @@ def test_a_province_by_unit_is_the_same_rows(wh: WarehousePaths, h1_by_unit) -> 
 def test_the_new_province_is_the_sum_of_the_old_provinces(wh: WarehousePaths, h1_by_unit) -> None:
     province = kpi_one(wh, *H1, unit="19", **CURRENT)
     assert (province["unit_code"], province["unit_name"], province["comparable"], province["note"]) == (
-        "19", "Tỉnh Thái Nguyên", True, None)
-    assert province["received"] == 14             # every H1 dossier: 12 of old Thái Nguyên + TQ1 BK1
-    bac_kan = kpi_one(wh, *H1, unit="06")          # the default view: old Bắc Kạn as it was
+        "19",
+        "Tỉnh Thái Nguyên",
+        True,
+        None,
+    )
+    assert province["received"] == 14  # every H1 dossier: 12 of old Thái Nguyên + TQ1 BK1
+    bac_kan = kpi_one(wh, *H1, unit="06")  # the default view: old Bắc Kạn as it was
     assert bac_kan["received"] == 2
-    everything = kpi_one(wh, *H1)                  # the default view, all agencies (both old provinces)
-    for name in ("received", "received_online", "resolved", "resolved_early", "resolved_late", "pending", "pending_overdue"):
+    everything = kpi_one(wh, *H1)  # the default view, all agencies (both old provinces)
+    for name in (
+        "received",
+        "received_online",
+        "resolved",
+        "resolved_early",
+        "resolved_late",
+        "pending",
+        "pending_overdue",
+    ):
         assert province[name] == everything[name], name
     # and the rows by unit add up to it (the "—" rows hold nothing but Hương Sơn's HS1)
     assert sum(r["received"] or 0 for r in h1_by_unit.values()) + 1 == 14
@@ -209,12 +244,12 @@ def test_the_new_province_is_the_sum_of_the_old_provinces(wh: WarehousePaths, h1
 
 
 def test_a_reused_code_means_the_unit_of_each_view(wh: WarehousePaths) -> None:
-    recorded = kpi_one(wh, *H1, unit="05830")      # as recorded: 05830 was Bình Thuận (BT1)
+    recorded = kpi_one(wh, *H1, unit="05830")  # as recorded: 05830 was Bình Thuận (BT1)
     assert (recorded["unit_name"], recorded["received"]) == ("Xã Bình Thuận", 1)
-    assert "comparable" not in recorded           # the default view is unchanged
+    assert "comparable" not in recorded  # the default view is unchanged
     current = kpi_one(wh, *H1, unit="05830", **CURRENT)  # today's 05830: Xã Đại Từ (KK1 KK2 BT1 LB1)
     assert (current["unit_name"], current["received"], current["comparable"]) == ("Xã Đại Từ", 4, True)
-    after = kpi_one(wh, *AFTER, unit="05830")      # after the reform the code is Xã Đại Từ in both views (DN1 DN2)
+    after = kpi_one(wh, *AFTER, unit="05830")  # after the reform the code is Xã Đại Từ in both views (DN1 DN2)
     assert (after["unit_name"], after["received"]) == ("Xã Đại Từ", 2)
     year = kpi_one(wh, *YEAR, unit="Xã Đại Từ", **CURRENT)  # the 4 old + the 2 new, one series
     assert (year["received"], year["received_online"], year["pending"]) == (6, 3, 2)  # + DN1 online, DN2 open
@@ -222,7 +257,7 @@ def test_a_reused_code_means_the_unit_of_each_view(wh: WarehousePaths) -> None:
 
 def test_an_old_name_is_no_unit_of_today(wh: WarehousePaths) -> None:
     with pytest.raises(UnitLookupError, match="today's units"):
-        kpi_one(wh, *H1, unit="Khôi Kỳ", **CURRENT)        # merged into Xã Đại Từ; no unit of today
+        kpi_one(wh, *H1, unit="Khôi Kỳ", **CURRENT)  # merged into Xã Đại Từ; no unit of today
     # a name only an old unit here had means today's unit of that name elsewhere (Sơn La's
     # Xã Bình Thuận 03724), never the old commune, and nothing of ours counts in it
     elsewhere = kpi_one(wh, *H1, unit="Xã Bình Thuận", **CURRENT)
@@ -255,7 +290,7 @@ def test_a_period_after_the_reform_is_comparable_everywhere(wh: WarehousePaths) 
 def test_default_view_of_the_past_is_as_recorded(wh: WarehousePaths) -> None:
     rows = kpi_rows(wh, *H1, by="unit")
     codes = {r["unit_code"] for r in rows}
-    assert {"05821", "05830", "05833", "05932", "171", "06"} <= codes   # old communes, district, Bắc Kạn
+    assert {"05821", "05830", "05833", "05932", "171", "06"} <= codes  # old communes, district, Bắc Kạn
     assert next(r for r in rows if r["unit_code"] == "05830")["unit_name"] == "Xã Bình Thuận"
 
 
@@ -270,9 +305,15 @@ def test_cli_units_current_json_rows_carry_comparable_and_note(wh: WarehousePath
     assert (dai_tu["received"], dai_tu["comparable"], dai_tu["note"]) == (4, True, None)
     phu_binh = by_key[("05908", "commune")]
     assert (phu_binh["received"], phu_binh["online_rate"], phu_binh["comparable"], phu_binh["note"]) == (
-        None, None, False, SPLIT_NOTE)
+        None,
+        None,
+        False,
+        SPLIT_NOTE,
+    )
     one = kpi_cli_json(wh, "--from", H1[0], "--to", H1[1], "--units", "current", "--unit", "05830")
-    assert [(r["unit_code"], r["unit_name"], r["received"], r["comparable"]) for r in one] == [("05830", "Xã Đại Từ", 4, True)]
+    assert [(r["unit_code"], r["unit_name"], r["received"], r["comparable"]) for r in one] == [
+        ("05830", "Xã Đại Từ", 4, True)
+    ]
     recorded = kpi_cli_json(wh, "--from", H1[0], "--to", H1[1], "--unit", "05830")
     assert [(r["unit_name"], r["received"]) for r in recorded] == [("Xã Bình Thuận", 1)]
     assert "comparable" not in recorded[0]
@@ -282,9 +323,13 @@ def test_cli_units_current_json_rows_carry_comparable_and_note(wh: WarehousePath
 
 
 def test_a_province_level_agency_stays_as_it_is(wh: WarehousePaths) -> None:
-    row = kpi_one(wh, *H1, unit="Sở Tư pháp tỉnh Bắc Kạn", **CURRENT)   # BK1, now in today's Thái Nguyên
+    row = kpi_one(wh, *H1, unit="Sở Tư pháp tỉnh Bắc Kạn", **CURRENT)  # BK1, now in today's Thái Nguyên
     assert (row["unit_code"], row["unit_name"], row["received"], row["comparable"]) == (
-        "19", "Sở Tư pháp tỉnh Bắc Kạn", 1, True)
+        "19",
+        "Sở Tư pháp tỉnh Bắc Kạn",
+        1,
+        True,
+    )
 
 
 def test_by_level_keeps_the_receiving_agencys_level(wh: WarehousePaths) -> None:
@@ -298,11 +343,12 @@ def test_a_commune_by_month_channel_and_procedure(wh: WarehousePaths) -> None:
     # KK1 in February, KK2 in March, BT1 in April, LB1 in May
     assert [r["received"] for r in months] == [0, 1, 1, 1, 1, 0]
     assert all(r["comparable"] for r in months)
-    online = kpi_one(wh, *H1, unit="05830", channel="online", **CURRENT)   # KK1 BT1
+    online = kpi_one(wh, *H1, unit="05830", channel="online", **CURRENT)  # KK1 BT1
     assert (online["received"], online["comparable"]) == (2, True)
     by_procedure = kpi_rows(wh, *H1, unit="05908", by="procedure", **CURRENT)
     assert [(r["procedure_code"], r["received"], r["comparable"], r["note"]) for r in by_procedure] == [
-        ("1.000656", None, False, SPLIT_NOTE)]
+        ("1.000656", None, False, SPLIT_NOTE)
+    ]
 
 
 # ------------------------------------------------------------------ form 06a
@@ -316,7 +362,9 @@ def test_a_districts_form_06a_counts_in_the_province_only(tmp_path: Path) -> Non
     assert load(warehouse, agencies, FIXTURES / "form06a" / "sample_fields.xlsx").all_read
     q1 = ("2023-01-01", "2023-03-31")
     rows = kpi_rows(warehouse, *q1, by="unit", **CURRENT)
-    assert [(r["unit_code"], r["level"], r["received"], r["comparable"]) for r in rows] == [("19", "district", 1640, True)]
+    assert [(r["unit_code"], r["level"], r["received"], r["comparable"]) for r in rows] == [
+        ("19", "district", 1640, True)
+    ]
     assert kpi_one(warehouse, *q1, unit="19", **CURRENT)["received"] == 1640
     assert kpi_one(warehouse, *q1, unit="Xã Đại Từ", **CURRENT)["received"] == 0
 
@@ -330,14 +378,24 @@ def test_every_snapshot_carries_the_conversion_table(wh: WarehousePaths) -> None
             "select count(*), count(distinct new_code), count(distinct new_code) filter (where not new_comparable)"
             " from dim_commune_conversion"
         ).fetchone()
-        placed = dict(con.execute(
-            "select agency_code, attribution || ' ' || coalesce(current_unit_code, '') from dim_agency_current_units"
-        ).fetchall())
-    assert (pairs, new, not_comparable) == (10_565, 3_316, 415)   # as warehouse/reference/README.md counts
+        placed = dict(
+            con.execute(
+                "select agency_code, attribution || ' ' || coalesce(current_unit_code, '') from dim_agency_current_units"
+            ).fetchall()
+        )
+    assert (pairs, new, not_comparable) == (10_565, 3_316, 415)  # as warehouse/reference/README.md counts
     assert placed == {
-        "KK": "unit 05830", "BT": "unit 05830", "LB": "unit 05830", "DTN": "unit 05830",
-        "TD": "split 19", "HS": "unit 05908", "SM": "unit 05719", "TQ": "unit 01957",
-        "HDT": "district 19", "STP": "unit 19", "BKP": "unit 19",
+        "KK": "unit 05830",
+        "BT": "unit 05830",
+        "LB": "unit 05830",
+        "DTN": "unit 05830",
+        "TD": "split 19",
+        "HS": "unit 05908",
+        "SM": "unit 05719",
+        "TQ": "unit 01957",
+        "HDT": "district 19",
+        "STP": "unit 19",
+        "BKP": "unit 19",
     }
 
 
@@ -349,11 +407,17 @@ def test_the_writer_rereads_the_table_when_the_file_changes(tmp_path: Path, monk
         assert con.execute("select count(*) from ref_commune_conversion").fetchone()[0] == 10_565
     tiny = tmp_path / "conversion.csv"
     lines = reference.CONVERSION_CSV.read_text(encoding="utf-8").splitlines()
-    tiny.write_text("\n".join([lines[0], *(line for line in lines if line.split(",")[4] == "05830")]) + "\n", encoding="utf-8")
+    tiny.write_text(
+        "\n".join([lines[0], *(line for line in lines if line.split(",")[4] == "05830")]) + "\n", encoding="utf-8"
+    )
     monkeypatch.setattr(reference, "CONVERSION_CSV", tiny)
-    with open_writer(warehouse) as con:   # another file: read again
+    with open_writer(warehouse) as con:  # another file: read again
         assert con.execute("select old_code from ref_commune_conversion order by 1").fetchall() == [
-            ("05821",), ("05830",), ("05833",), ("05836",)]
+            ("05821",),
+            ("05830",),
+            ("05833",),
+            ("05836",),
+        ]
     monkeypatch.undo()
-    with open_writer(warehouse) as con:   # the shipped file again
+    with open_writer(warehouse) as con:  # the shipped file again
         assert con.execute("select count(*) from ref_commune_conversion").fetchone()[0] == 10_565

@@ -84,11 +84,21 @@ def state(rows: list[tuple]) -> pl.DataFrame:
     """Contract rows (all strings) with the columns the test does not vary filled in."""
     records = [
         {
-            "MaHoSo": code, "MaTTHC": "1.000001", "MaLinhVuc": field, "TenLinhVuc": NAMES[field],
-            "MaDonVi": agency, "KenhThucHien": channel, "TrangThaiHoSo": status,
-            "NgayTiepNhan": received, "NgayHenTra": due, "NgayKetThucXuLy": finished,
-            "NgayTra": None, "DuocThanhToanTrucTuyen": "0", "HoSoCoThanhPhanSoHoa": "0",
-            "CoKetQuaDienTu": None, "SoLanBoSung": supplements,
+            "MaHoSo": code,
+            "MaTTHC": "1.000001",
+            "MaLinhVuc": field,
+            "TenLinhVuc": NAMES[field],
+            "MaDonVi": agency,
+            "KenhThucHien": channel,
+            "TrangThaiHoSo": status,
+            "NgayTiepNhan": received,
+            "NgayHenTra": due,
+            "NgayKetThucXuLy": finished,
+            "NgayTra": None,
+            "DuocThanhToanTrucTuyen": "0",
+            "HoSoCoThanhPhanSoHoa": "0",
+            "CoKetQuaDienTu": None,
+            "SoLanBoSung": supplements,
         }
         for code, agency, field, channel, status, received, due, finished, supplements in rows
     ]
@@ -195,8 +205,7 @@ def test_faults_apply_to_the_report_route(server: PortalServer, cu_van: str) -> 
         f"{server.url}/admin/faults", json={"kind": "status", "status": 503, "path": "/api/v1/reports/"}
     ).raise_for_status()
     answer = httpx.get(
-        f"{server.url}/api/v1/reports/form06a.xlsx",
-        params={"agency": cu_van, "from": "2023-03-01", "to": "2023-03-31"},
+        f"{server.url}/api/v1/reports/form06a.xlsx", params={"agency": cu_van, "from": "2023-03-01", "to": "2023-03-31"}
     )
     assert answer.status_code == 503
 

@@ -25,6 +25,7 @@ OTHER_SEED = 7
 # ---------------------------------------------------------------------------------------
 # Fixtures and the §4 definitions
 
+
 @pytest.fixture(scope="module")
 def lifecycles_2023() -> pl.DataFrame:
     return lifecycles(2023)
@@ -81,16 +82,19 @@ def per_commune(portal: pl.DataFrame, seed: int = DEFAULT_SEED) -> pl.DataFrame:
     rows = []
     for code, agency in dai_tu_communes(seed).select("MaDVHC", "MaDonVi").iter_rows():
         kpis = window_kpis(portal, [agency])
-        rows.append({
-            "code": code,
-            "online_rate": kpis["online"] / kpis["received"],
-            "on_time_rate": (kpis["resolved"] - kpis["late"]) / kpis["resolved"],
-        })
+        rows.append(
+            {
+                "code": code,
+                "online_rate": kpis["online"] / kpis["received"],
+                "on_time_rate": (kpis["resolved"] - kpis["late"]) / kpis["resolved"],
+            }
+        )
     return pl.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------
 # The published figures
+
 
 def test_dai_tu_district_receives_4930_of_which_2800_online(portal_2023: pl.DataFrame) -> None:
     kpis = window_kpis(portal_2023, [dai_tu_district()])
@@ -133,7 +137,7 @@ def test_dai_tu_receives_each_of_the_163_fully_online_procedures(portal_2023: pl
     fully_online = procedures().filter(pl.col("CapThucHien").is_in(["HUYEN", "XA"]), pl.col("MucDo") == "4")
     dai_tu = [dai_tu_district(), *dai_tu_communes()["MaDonVi"].to_list()]
     received = portal_2023.filter(
-        pl.col("MaDonVi").is_in(dai_tu), ~pl.col("TrangThaiHoSo").is_in(["1", "3"]), in_window("NgayTiepNhan"),
+        pl.col("MaDonVi").is_in(dai_tu), ~pl.col("TrangThaiHoSo").is_in(["1", "3"]), in_window("NgayTiepNhan")
     )
     offered = received.join(fully_online, on="MaTTHC", how="semi")["MaTTHC"].n_unique()
     assert offered == 163
@@ -156,6 +160,7 @@ def test_the_figures_hold_for_another_seed(portal_2023_other_seed: pl.DataFrame)
 # ---------------------------------------------------------------------------------------
 # Catalogue
 
+
 def test_163_procedures_fully_online_at_district_and_commune_level() -> None:
     local = procedures().filter(pl.col("CapThucHien").is_in(["HUYEN", "XA"]))
     assert local.filter(pl.col("MucDo") == "4").height == 163
@@ -171,6 +176,7 @@ def test_reused_commune_code_05809_names_two_agencies() -> None:
 # ---------------------------------------------------------------------------------------
 # Determinism and keys
 
+
 def test_same_seed_same_lifecycles(lifecycles_2023: pl.DataFrame) -> None:
     assert lifecycles(2023).equals(lifecycles_2023)
 
@@ -182,7 +188,7 @@ def test_another_seed_gives_other_dossiers(lifecycles_2023: pl.DataFrame) -> Non
 
 
 def test_dossier_codes_unique_across_2023_to_2026(
-    lifecycles_2023: pl.DataFrame, later_years: dict[int, pl.DataFrame],
+    lifecycles_2023: pl.DataFrame, later_years: dict[int, pl.DataFrame]
 ) -> None:
     codes = pl.concat([lifecycles_2023["MaHoSo"], *(frame["MaHoSo"] for frame in later_years.values())])
     assert codes.is_unique().all()
@@ -200,6 +206,7 @@ def test_years_before_the_demo_are_refused() -> None:
 
 # ---------------------------------------------------------------------------------------
 # The 2025 reform
+
 
 def receivers_after_reform(later_years: dict[int, pl.DataFrame]) -> pl.DataFrame:
     received = pl.concat([later_years[2025], later_years[2026]]).filter(pl.col("received_at") >= REFORM)
@@ -230,6 +237,7 @@ def test_province_monthly_totals_run_on_across_the_reform(later_years: dict[int,
 # ---------------------------------------------------------------------------------------
 # state_at: what the portal shows at a moment
 
+
 def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(2024, 3, day, hour, minute)
 
@@ -237,10 +245,23 @@ def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
 def lifecycle(code: str, **events: datetime | int | None) -> dict:
     row: dict = dict.fromkeys(LIFECYCLE_COLUMNS)
     row.update(
-        MaHoSo=code, MaTTHC="1.000656", MaLinhVuc="HT", TenLinhVuc="Hộ tịch", MaDonVi="000.14.27.H56",
-        KenhThucHien=2, received_at=at(4, 8), accepted_at=at(4, 10), processing_at=at(4, 11),
-        finished_at=at(6, 15), returned_at=at(7, 9), due_at=at(8, 17), final_status=10,
-        SoLanBoSung=0, DuocThanhToanTrucTuyen=0, HoSoCoThanhPhanSoHoa=1, CoKetQuaDienTu=1,
+        MaHoSo=code,
+        MaTTHC="1.000656",
+        MaLinhVuc="HT",
+        TenLinhVuc="Hộ tịch",
+        MaDonVi="000.14.27.H56",
+        KenhThucHien=2,
+        received_at=at(4, 8),
+        accepted_at=at(4, 10),
+        processing_at=at(4, 11),
+        finished_at=at(6, 15),
+        returned_at=at(7, 9),
+        due_at=at(8, 17),
+        final_status=10,
+        SoLanBoSung=0,
+        DuocThanhToanTrucTuyen=0,
+        HoSoCoThanhPhanSoHoa=1,
+        CoKetQuaDienTu=1,
     )
     row.update(events)
     return row
@@ -250,10 +271,22 @@ SCHEMA = {
     **dict.fromkeys(("MaHoSo", "MaTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi"), pl.String),
     "KenhThucHien": pl.Int8,
     **dict.fromkeys(
-        ("received_at", "accepted_at", "refused_at", "processing_at", "supplement_at", "supplement_done_at",
-         "finished_at", "returned_at", "due_at"), pl.Datetime("us"),
+        (
+            "received_at",
+            "accepted_at",
+            "refused_at",
+            "processing_at",
+            "supplement_at",
+            "supplement_done_at",
+            "finished_at",
+            "returned_at",
+            "due_at",
+        ),
+        pl.Datetime("us"),
     ),
-    **dict.fromkeys(("final_status", "SoLanBoSung", "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu"), pl.Int8),
+    **dict.fromkeys(
+        ("final_status", "SoLanBoSung", "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu"), pl.Int8
+    ),
 }
 
 HAND_BUILT = pl.DataFrame(
@@ -261,12 +294,29 @@ HAND_BUILT = pl.DataFrame(
         lifecycle("RETURNED"),
         lifecycle("DONE", returned_at=None, final_status=9),
         lifecycle("SUPPLEMENT", supplement_at=at(5, 9), supplement_done_at=at(5, 16), SoLanBoSung=2),
-        lifecycle("REFUSED", accepted_at=None, processing_at=None, finished_at=None, returned_at=None,
-                  due_at=None, refused_at=at(4, 14), final_status=3, CoKetQuaDienTu=0),
+        lifecycle(
+            "REFUSED",
+            accepted_at=None,
+            processing_at=None,
+            finished_at=None,
+            returned_at=None,
+            due_at=None,
+            refused_at=at(4, 14),
+            final_status=3,
+            CoKetQuaDienTu=0,
+        ),
         lifecycle("WITHDRAWN", returned_at=None, final_status=7, CoKetQuaDienTu=0),
         lifecycle("STUCK", finished_at=None, returned_at=None, final_status=None, CoKetQuaDienTu=0),
-        lifecycle("FUTURE", received_at=at(9, 8), accepted_at=at(9, 10), processing_at=at(9, 11),
-                  finished_at=at(11, 15), returned_at=None, due_at=at(13, 17), final_status=9),
+        lifecycle(
+            "FUTURE",
+            received_at=at(9, 8),
+            accepted_at=at(9, 10),
+            processing_at=at(9, 11),
+            finished_at=at(11, 15),
+            returned_at=None,
+            due_at=at(13, 17),
+            final_status=9,
+        ),
     ],
     schema=SCHEMA,
 )
@@ -319,7 +369,11 @@ def test_state_at_end_dates_and_results_appear_when_they_happen() -> None:
     assert (before["NgayKetThucXuLy"], before["NgayTra"], before["CoKetQuaDienTu"]) == (None, None, None)
     assert before["NgayTiepNhan"] == "20240304080000" and before["NgayHenTra"] == "20240308170000"
     assert before["SoLanBoSung"] == "1"
-    assert (after["NgayKetThucXuLy"], after["NgayTra"], after["CoKetQuaDienTu"]) == ("20240306150000", "20240307090000", "1")
+    assert (after["NgayKetThucXuLy"], after["NgayTra"], after["CoKetQuaDienTu"]) == (
+        "20240306150000",
+        "20240307090000",
+        "1",
+    )
     assert after["SoLanBoSung"] == "2"
 
 

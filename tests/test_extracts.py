@@ -30,10 +30,24 @@ from warehouse import registry
 from warehouse.paths import WarehousePaths
 
 KPI_FIXTURES = FIXTURES / "kpi"
-OVERDUE_COLUMNS = ("dossier_code", "agency_code", "agency_name", "unit_code", "unit_name", "level", "field_code",
-                   "field_name", "procedure_code", "procedure_name", "channel", "received_date", "due_date", "state",
-                   "days_overdue")
-HEADER_ROW = 4   # two caption lines (unit and period, data version), a blank line, then the heading
+OVERDUE_COLUMNS = (
+    "dossier_code",
+    "agency_code",
+    "agency_name",
+    "unit_code",
+    "unit_name",
+    "level",
+    "field_code",
+    "field_name",
+    "procedure_code",
+    "procedure_name",
+    "channel",
+    "received_date",
+    "due_date",
+    "state",
+    "days_overdue",
+)
+HEADER_ROW = 4  # two caption lines (unit and period, data version), a blank line, then the heading
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +123,9 @@ def test_overdue_xlsx_values_are_labelled(snapshot) -> None:
     d21 = row_of(rows, 0, "D21")
     d06 = row_of(rows, 0, "D06")
     channel, state, level = (OVERDUE_COLUMNS.index(c) for c in ("channel", "state", "level"))
-    assert (d21[channel].value, d06[channel].value) == (("Trực tiếp", "Bưu chính") if lang == "vi" else ("In person", "Post"))
+    assert (d21[channel].value, d06[channel].value) == (
+        ("Trực tiếp", "Bưu chính") if lang == "vi" else ("In person", "Post")
+    )
     assert d21[state].value == ("Quá hạn" if lang == "vi" else "Overdue")
     assert d21[level].value == ("Cấp huyện" if lang == "vi" else "District")
 
@@ -131,7 +147,7 @@ def test_numbers_stay_numbers_rates_percentages_dates_dates(snapshot) -> None:
     cu_van = row_of(rows, KPI_COLUMNS.index("unit_code"), "05809")
     received = cu_van[KPI_COLUMNS.index("received")]
     assert (received.value, received.data_type) == (5, "n")
-    rate = rows[0][KPI_COLUMNS.index("on_time_rate")]         # Đại Từ: 6 early or on time of 10 resolved
+    rate = rows[0][KPI_COLUMNS.index("on_time_rate")]  # Đại Từ: 6 early or on time of 10 resolved
     assert rate.data_type == "n" and rate.value == pytest.approx(0.6) and rate.number_format == "0.0%"
     start = cu_van[KPI_COLUMNS.index("period_start")]
     assert start.is_date and start.value == datetime(2023, 3, 1) and start.number_format == "dd/mm/yyyy"
@@ -148,11 +164,13 @@ def test_csv_for_scripts_keeps_its_keys_and_codes_in_any_language(snapshot) -> N
     assert tuple(rows[0]) == KPI_COLUMNS
     [cu_van] = [row for row in rows if row["unit_code"] == "05809"]
     assert (cu_van["level"], cu_van["received"]) == ("commune", "5")
-    assert b'"05809"' in raw                                 # quoted: a reader that honours quotes keeps it text
+    assert b'"05809"' in raw  # quoted: a reader that honours quotes keeps it text
     overdue = list(csv.DictReader((out / "overdue.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert tuple(overdue[0]) == OVERDUE_COLUMNS
-    assert [(r["dossier_code"], r["channel"], r["state"]) for r in overdue] == [("D21", "direct", "overdue"),
-                                                                                ("D06", "postal", "overdue")]
+    assert [(r["dossier_code"], r["channel"], r["state"]) for r in overdue] == [
+        ("D21", "direct", "overdue"),
+        ("D06", "postal", "overdue"),
+    ]
 
 
 def test_manifest_says_which_file_is_for_people_and_which_for_scripts(snapshot) -> None:
@@ -161,32 +179,64 @@ def test_manifest_says_which_file_is_for_people_and_which_for_scripts(snapshot) 
     assert manifest["lang"] == lang
     extracts = manifest["extracts"]
     assert {name: entry["for"] for name, entry in extracts.items()} == {
-        "kpi.csv": "scripts", "overdue.csv": "scripts", "kpi.xlsx": "people", "overdue.xlsx": "people"}
+        "kpi.csv": "scripts",
+        "overdue.csv": "scripts",
+        "kpi.xlsx": "people",
+        "overdue.xlsx": "people",
+    }
     assert extracts["kpi.xlsx"]["lang"] == lang and "snake_case" in extracts["kpi.csv"]["columns"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-                    reason="LibreOffice (soffice) is not installed on this machine: the CSV's quoted code is "
-                           "checked byte-wise in test_csv_for_scripts_keeps_its_keys_and_codes_in_any_language")
+@pytest.mark.skipif(
+    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+    reason="LibreOffice (soffice) is not installed on this machine: the CSV's quoted code is "
+    "checked byte-wise in test_csv_for_scripts_keeps_its_keys_and_codes_in_any_language",
+)
 def test_libreoffice_keeps_the_quoted_code_as_text(snapshot, tmp_path: Path) -> None:
     # LibreOffice keeps a quoted field as text when 'Quoted field as text' is ticked in its
     # Text Import dialog (token 7 of the CSV filter options: UTF-8, comma, double quote).
     # Opened with its defaults it reads 05809 as 5809: a clerk opens kpi.xlsx instead.
     _lang, out = snapshot
     office = shutil.which("soffice") or shutil.which("libreoffice")
-    subprocess.run([office, "--headless", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-                    "--infilter=Text - txt - csv (StarCalc):44,34,76,1,,1033,true,false",
-                    "--convert-to", "xlsx", "--outdir", str(tmp_path), str(out / "kpi.csv")],
-                   check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--infilter=Text - txt - csv (StarCalc):44,34,76,1,,1033,true,false",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(out / "kpi.csv"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     rows = list(openpyxl.load_workbook(tmp_path / "kpi.xlsx").active.iter_rows())
-    [cell] = [row[KPI_COLUMNS.index("unit_code")] for row in rows if row[KPI_COLUMNS.index("unit_code")].value
-              in ("05809", 5809)]
+    [cell] = [
+        row[KPI_COLUMNS.index("unit_code")]
+        for row in rows
+        if row[KPI_COLUMNS.index("unit_code")].value in ("05809", 5809)
+    ]
     assert (cell.value, cell.data_type) == ("05809", "s")
 
 
 def test_cli_lang_en_labels_the_people_files(wh: WarehousePaths, tmp_path: Path) -> None:
-    done = run_module("reports", "snapshot", "--warehouse", str(wh.database), "--no-wall", "--period", "2023-03",
-                      "--lang", "en", "--out", str(tmp_path))
+    done = run_module(
+        "reports",
+        "snapshot",
+        "--warehouse",
+        str(wh.database),
+        "--no-wall",
+        "--period",
+        "2023-03",
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path),
+    )
     assert done.returncode == 0, done.stderr
     heading, _rows = table(tmp_path / "kpi.xlsx")
     assert heading[KPI_COLUMNS.index("on_time_rate")] == "On-time rate"
@@ -194,8 +244,19 @@ def test_cli_lang_en_labels_the_people_files(wh: WarehousePaths, tmp_path: Path)
 
 
 def test_cli_refuses_an_unknown_language(wh: WarehousePaths, tmp_path: Path) -> None:
-    done = run_module("reports", "snapshot", "--warehouse", str(wh.database), "--no-wall", "--period", "2023-03",
-                      "--lang", "fr", "--out", str(tmp_path / "out"))
+    done = run_module(
+        "reports",
+        "snapshot",
+        "--warehouse",
+        str(wh.database),
+        "--no-wall",
+        "--period",
+        "2023-03",
+        "--lang",
+        "fr",
+        "--out",
+        str(tmp_path / "out"),
+    )
     assert done.returncode == 2 and "--lang" in done.stderr
     assert not (tmp_path / "out").exists()
 
@@ -204,33 +265,44 @@ def test_cli_refuses_an_unknown_language(wh: WarehousePaths, tmp_path: Path) -> 
 
 
 def listing() -> pl.DataFrame:
-    return pl.DataFrame({
-        "unit_code": ["05809", "171"],
-        "unit_name": ["Xã Cù Vân", "Huyện Đại Từ"],
-        "level": ["commune", "district"],
-        "channel": ["online", "postal"],
-        "received": [4930, 12],
-        "on_time_rate": [0.568, None],
-        "received_date": [date(2026, 11, 21), date(2025, 1, 2)],
-    })
+    return pl.DataFrame(
+        {
+            "unit_code": ["05809", "171"],
+            "unit_name": ["Xã Cù Vân", "Huyện Đại Từ"],
+            "level": ["commune", "district"],
+            "channel": ["online", "postal"],
+            "received": [4930, 12],
+            "on_time_rate": [0.568, None],
+            "received_date": [date(2026, 11, 21), date(2025, 1, 2)],
+        }
+    )
 
 
 def test_dashboard_xlsx_keeps_codes_as_text_and_labels_values() -> None:
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(listing(), "chi-so", "vi")))
     rows = list(book.active.iter_rows())
-    assert [c.value for c in rows[0]] == ["Mã đơn vị", "Đơn vị", "Cấp", "Kênh nộp", "Tiếp nhận",
-                                          "Tỷ lệ giải quyết đúng hạn", "Ngày tiếp nhận"]
+    assert [c.value for c in rows[0]] == [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Cấp",
+        "Kênh nộp",
+        "Tiếp nhận",
+        "Tỷ lệ giải quyết đúng hạn",
+        "Ngày tiếp nhận",
+    ]
     code, _name, level, channel, received, rate, received_on = rows[1]
     assert (code.value, code.data_type) == ("05809", "s")
     assert (level.value, channel.value) == ("Cấp xã", "Trực tuyến")
     assert (received.value, received.data_type) == (4930, "n")
     assert rate.value == pytest.approx(0.568) and rate.number_format == "0.0%"
     assert received_on.is_date and received_on.value == datetime(2026, 11, 21)
-    assert rows[2][5].value is None                          # no rate: an empty cell, never 0
+    assert rows[2][5].value is None  # no rate: an empty cell, never 0
 
 
 def test_dashboard_xlsx_in_english() -> None:
-    rows = list(openpyxl.load_workbook(io.BytesIO(xlsx_bytes(listing(), "list", "en"))).active.iter_rows(values_only=True))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(xlsx_bytes(listing(), "list", "en"))).active.iter_rows(values_only=True)
+    )
     assert rows[0][:4] == ("Unit code", "Unit", "Level", "Channel")
     assert rows[1][2:4] == ("Commune", "Online") and rows[2][2:4] == ("District", "Post")
 

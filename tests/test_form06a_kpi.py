@@ -29,13 +29,23 @@ from warehouse.paths import WarehousePaths
 
 SAMPLE = FIXTURES / "form06a" / "sample_fields.xlsx"
 AGENCIES = ("MaDonVi,TenDonVi,Cap,MaDVHC", "H-DT,UBND huyện Đại Từ,HUYEN,171", "XA-CV,UBND xã Cù Vân,XA,05809")
-DOSSIERS = "MaHoSo,MaTTHC,MaLinhVuc,TenLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
+DOSSIERS = (
+    "MaHoSo,MaTTHC,MaLinhVuc,TenLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy"
+)
 Q1 = ("2023-01-01", "2023-03-31")
 
 FORM_TOTALS = {
-    "received": 1640, "received_online": 1165, "received_direct": 475, "carried_over": 69,
-    "resolved": 1634, "resolved_early": 1200, "resolved_on_time": 423, "resolved_late": 11,
-    "pending": 75, "pending_within_due": 64, "pending_overdue": 11,
+    "received": 1640,
+    "received_online": 1165,
+    "received_direct": 475,
+    "carried_over": 69,
+    "resolved": 1634,
+    "resolved_early": 1200,
+    "resolved_on_time": 423,
+    "resolved_late": 11,
+    "pending": 75,
+    "pending_within_due": 64,
+    "pending_overdue": 11,
 }
 BY_FIELD_RECEIVED = {
     "Đất đai": 30 + 50,
@@ -104,7 +114,9 @@ def test_rates_follow_from_the_forms_counts(reported: WarehousePaths) -> None:
 
 def test_rates_the_form_cannot_give_are_null(reported: WarehousePaths) -> None:
     row = kpi_one(reported, *Q1, unit="171")
-    assert [row[k] for k in ("digitised_rate", "e_result_rate", "online_payment_rate", "online_rate_eligible")] == [None] * 4
+    assert [row[k] for k in ("digitised_rate", "e_result_rate", "online_payment_rate", "online_rate_eligible")] == [
+        None
+    ] * 4
 
 
 def test_total_row_is_checked_not_added(reported: WarehousePaths) -> None:
@@ -112,7 +124,9 @@ def test_total_row_is_checked_not_added(reported: WarehousePaths) -> None:
     assert received == sum(BY_FIELD_RECEIVED.values()) == 1640
 
 
-@pytest.mark.parametrize("period", [("2023-01-01", "2023-02-28"), ("2023-02-01", "2023-03-31"), ("2023-01-02", "2023-03-31")])
+@pytest.mark.parametrize(
+    "period", [("2023-01-01", "2023-02-28"), ("2023-02-01", "2023-03-31"), ("2023-01-02", "2023-03-31")]
+)
 def test_period_not_containing_the_whole_report_excludes_it(reported: WarehousePaths, period: tuple[str, str]) -> None:
     row = kpi_one(reported, *period, unit="171")
     assert (row["received"], row["resolved"], row["pending"], row["carried_over"]) == (0, 0, 0, 0)
@@ -222,7 +236,10 @@ def test_resent_form_with_no_good_row_says_nothing_changed(resent_badly) -> None
     _warehouse, _before, result = resent_badly
     report = result.files[0]
     assert (report.error, report.rows_loaded, report.rows_quarantined) == (None, 0, 4)
-    assert report.lines()[0] == "gui_lai_lech_cot.xlsx: form06a: 0 rows loaded, 4 quarantined; no good row, nothing changed"
+    assert (
+        report.lines()[0]
+        == "gui_lai_lech_cot.xlsx: form06a: 0 rows loaded, 4 quarantined; no good row, nothing changed"
+    )
 
 
 def test_resent_form_with_no_good_row_keeps_its_rejected_rows_in_quarantine(resent_badly) -> None:

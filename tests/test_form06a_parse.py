@@ -148,11 +148,7 @@ def test_footer_is_not_data(sample: Form06aReport) -> None:
 
 def test_total_first_and_section_heading_skipped() -> None:
     report = parse("by_unit.xlsx")
-    assert [row.label for row in report.rows] == [
-        "UBND xã Cù Vân",
-        "UBND xã Mỹ Yên",
-        "UBND thị trấn Hùng Sơn",
-    ]
+    assert [row.label for row in report.rows] == ["UBND xã Cù Vân", "UBND xã Mỹ Yên", "UBND thị trấn Hùng Sơn"]
     assert report.total is not None
     assert (report.total.line, report.total.label) == (10, "TỔNG SỐ")
 
@@ -171,10 +167,13 @@ def test_by_unit_counts_and_total() -> None:
 
 def test_shifted_header_parses_like_the_normal_one(sample: Form06aReport) -> None:
     shifted = parse("shifted_header.xlsx")
-    assert (shifted.reporting_unit, shifted.receiving_unit, shifted.period_start,
-            shifted.period_end, shifted.row_kind) == (
-        sample.reporting_unit, sample.receiving_unit, sample.period_start,
-        sample.period_end, sample.row_kind)
+    assert (
+        shifted.reporting_unit,
+        shifted.receiving_unit,
+        shifted.period_start,
+        shifted.period_end,
+        shifted.row_kind,
+    ) == (sample.reporting_unit, sample.receiving_unit, sample.period_start, sample.period_end, sample.row_kind)
     assert [(r.label, r.counts, r.violations) for r in shifted.rows] == [
         (r.label, r.counts, r.violations) for r in sample.rows
     ]
@@ -306,9 +305,7 @@ def test_file_name_without_xlsx_suffix_still_parses(tmp_path: Path) -> None:
 # -------------------------------------------------------------------- detection
 
 
-@pytest.mark.parametrize(
-    "name", ["sample_fields.xlsx", "shifted_header.xlsx", "by_unit.xlsx", "bad_period_date.xlsx"]
-)
+@pytest.mark.parametrize("name", ["sample_fields.xlsx", "shifted_header.xlsx", "by_unit.xlsx", "bad_period_date.xlsx"])
 def test_looks_like_form06a(name: str) -> None:
     assert looks_like_form06a(FIXTURES / name)
 

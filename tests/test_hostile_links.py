@@ -61,8 +61,8 @@ def metric_labels(app: AppTest) -> list[str]:
 def test_overview_with_unknown_values_uses_the_defaults(monkeypatch, loaded):
     app = open_page(monkeypatch, loaded, period="decade", kpi="bogus", unit="Nowhere")
     assert not app.exception
-    assert "Tiếp nhận tháng 03/2023" in metric_labels(app)           # period: this month
-    assert app.selectbox[0].value == "on_time_rate"                    # kpi: the default
+    assert "Tiếp nhận tháng 03/2023" in metric_labels(app)  # period: this month
+    assert app.selectbox[0].value == "on_time_rate"  # kpi: the default
     assert all(shown in notes(app) for shown in ("period=decade", "kpi=bogus", "unit=Nowhere"))
 
 
@@ -93,19 +93,38 @@ def test_language_switch_with_an_unknown_language_speaks_vietnamese(monkeypatch,
 
 
 def test_explorer_with_unknown_filters_uses_the_defaults(monkeypatch, loaded):
-    app = open_page(monkeypatch, loaded, "pages/explorer.py", period="forever", level="galaxy", channel="fax",
-                    district="999", field="nope", procedure="9.999", measure="DROP TABLE")
+    app = open_page(
+        monkeypatch,
+        loaded,
+        "pages/explorer.py",
+        period="forever",
+        level="galaxy",
+        channel="fax",
+        district="999",
+        field="nope",
+        procedure="9.999",
+        measure="DROP TABLE",
+    )
     assert not app.exception
     assert "Tiếp nhận" in metric_labels(app)
     assert app.sidebar.selectbox[0].value == "month"
     note = notes(app)
-    for shown in ("period=forever", "level=galaxy", "channel=fax", "district=999", "field=nope", "procedure=9\\.999",
-                  "measure=DROP TABLE"):
+    for shown in (
+        "period=forever",
+        "level=galaxy",
+        "channel=fax",
+        "district=999",
+        "field=nope",
+        "procedure=9\\.999",
+        "measure=DROP TABLE",
+    ):
         assert shown in note
 
 
 def test_explorer_dates_outside_the_data_are_clamped(monkeypatch, loaded):
-    app = open_page(monkeypatch, loaded, "pages/explorer.py", period="custom", **{"from": "1900-01-01", "to": "2099-12-31"})
+    app = open_page(
+        monkeypatch, loaded, "pages/explorer.py", period="custom", **{"from": "1900-01-01", "to": "2099-12-31"}
+    )
     assert not app.exception
     assert [d.value for d in app.sidebar.date_input] == [date(2000, 1, 1), date(2023, 3, 31)]
     assert "from=1900\\-01\\-01 → 2000\\-01\\-01" in notes(app) and "to=2099\\-12\\-31 → 2023\\-03\\-31" in notes(app)
@@ -162,15 +181,22 @@ def evil_archive(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
     folder = tmp_path_factory.mktemp("evil")
     agencies = write_csv(folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC", f'EVIL,"{EVIL}",XA,05809')
     dossiers = write_csv(
-        folder / "hoso.csv", "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",
+        folder / "hoso.csv",
+        "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",
         "E1,1.000656,G01,EVIL,2,4,20230302080000,,",
     )
     warehouse = WarehousePaths(folder / "warehouse.duckdb")
     assert load(warehouse, agencies, dossiers).all_read
     today = date.fromisoformat(TODAY)
     period = parse_period("2023-03", today)
-    make_snapshot(warehouse, period, archive_folder(folder / "reports", today, period, "EVIL"), unit="EVIL",
-                  today=today, wall=False)
+    make_snapshot(
+        warehouse,
+        period,
+        archive_folder(folder / "reports", today, period, "EVIL"),
+        unit="EVIL",
+        today=today,
+        wall=False,
+    )
     return warehouse
 
 

@@ -18,7 +18,9 @@ from conftest import FIXTURES, kpi_one, load, raw, run_module, write_csv
 from warehouse.paths import WarehousePaths
 
 FORM06A = FIXTURES / "form06a"
-HEADER = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,SoLanBoSung"
+HEADER = (
+    "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,SoLanBoSung"
+)
 GOOD = "G1,1.000656,G01,XA-CV,2,9,20230110080000,20230120170000,20230112100000,0"
 GOOD_2 = "G2,1.000656,G01,XA-CV,1,4,20230111080000,20230120170000,,"
 
@@ -47,8 +49,12 @@ def state(warehouse: WarehousePaths) -> dict:
 def loaded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     """A warehouse holding agencies, two dossiers and a form 06a, and its state; tests work on copies."""
     folder = tmp_path_factory.mktemp("template")
-    agencies = write_csv(folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC",
-                         "XA-CV,UBND xã Cù Vân,XA,05809", "H-DT,UBND huyện Đại Từ,HUYEN,171")
+    agencies = write_csv(
+        folder / "donvi.csv",
+        "MaDonVi,TenDonVi,Cap,MaDVHC",
+        "XA-CV,UBND xã Cù Vân,XA,05809",
+        "H-DT,UBND huyện Đại Từ,HUYEN,171",
+    )
     dossiers = write_csv(folder / "hoso.csv", HEADER, GOOD, GOOD_2)
     warehouse = WarehousePaths(folder / "wh" / "warehouse.duckdb")
     result = load(warehouse, agencies, dossiers, FORM06A / "sample_fields.xlsx")
@@ -70,13 +76,13 @@ def before(loaded_template: tuple[Path, dict]) -> dict:
 
 # Unreadable or unrecognisable files, and the words their one-line message must contain.
 BAD_FILES: dict[str, tuple[str, ...]] = {
-    "hoso_rong.csv": ("empty",),                   # 0 bytes
-    "baocao.xlsx": ("PDF",),                       # a PDF renamed .xlsx
-    "thieu_cot.csv": ("NgayTiepNhan",),            # a required column is missing
-    "doi_ten_cot.csv": ("MaHoSo", "SoHoSo"),       # the key column renamed
-    "linh_tinh.csv": ("export",),                  # not an export at all: columns a, b, c
-    "bad_period_date.xlsx": ("31/02/2023",),       # form 06a "Từ ngày 31/02/2023"
-    "renamed_pdf.xlsx": ("PDF",),                  # the 06a fixture that is a PDF
+    "hoso_rong.csv": ("empty",),  # 0 bytes
+    "baocao.xlsx": ("PDF",),  # a PDF renamed .xlsx
+    "thieu_cot.csv": ("NgayTiepNhan",),  # a required column is missing
+    "doi_ten_cot.csv": ("MaHoSo", "SoHoSo"),  # the key column renamed
+    "linh_tinh.csv": ("export",),  # not an export at all: columns a, b, c
+    "bad_period_date.xlsx": ("31/02/2023",),  # form 06a "Từ ngày 31/02/2023"
+    "renamed_pdf.xlsx": ("PDF",),  # the 06a fixture that is a PDF
 }
 
 
@@ -84,7 +90,9 @@ BAD_FILES: dict[str, tuple[str, ...]] = {
 def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("bad")
     (folder / "hoso_rong.csv").write_bytes(b"")
-    (folder / "baocao.xlsx").write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    (folder / "baocao.xlsx").write_bytes(
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
     write_csv(
         folder / "thieu_cot.csv",
         "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayHenTra,NgayKetThucXuLy",
@@ -195,7 +203,8 @@ def test_end_before_received_is_quarantined(warehouse: WarehousePaths, tmp_path:
 
 def test_dossier_twice_in_one_file_keeps_the_later_row(warehouse: WarehousePaths, tmp_path: Path) -> None:
     report, quarantined = load_rows(
-        warehouse, tmp_path,
+        warehouse,
+        tmp_path,
         "D1,1.000656,G01,XA-CV,1,4,20230110080000,20230120170000,,",
         "D1,1.000656,G01,XA-CV,1,9,20230110080000,20230120170000,20230115080000,",
     )
@@ -208,7 +217,7 @@ def test_dossier_twice_in_one_file_keeps_the_later_row(warehouse: WarehousePaths
 
 def test_line_with_too_many_fields_is_quarantined(warehouse: WarehousePaths, tmp_path: Path) -> None:
     report, quarantined = load_rows(
-        warehouse, tmp_path, GOOD, "B1,1.000656,G01,XA-CV,1,4,20230110080000,,,0,thừa", GOOD_2,
+        warehouse, tmp_path, GOOD, "B1,1.000656,G01,XA-CV,1,4,20230110080000,,,0,thừa", GOOD_2
     )
     assert (report.rows_loaded, report.rows_quarantined) == (2, 1)
     [(line, reason, record)] = quarantined
@@ -221,7 +230,9 @@ def test_line_with_too_many_fields_is_quarantined(warehouse: WarehousePaths, tmp
 
 def test_bad_rows_exit_zero_and_are_reported(warehouse: WarehousePaths, tmp_path: Path) -> None:
     path = write_csv(
-        tmp_path / "hoso_loi.csv", HEADER, GOOD,
+        tmp_path / "hoso_loi.csv",
+        HEADER,
+        GOOD,
         "B1,1.000656,G01,XA-CV,1,4,31/02/2023,,,",
         "B2,1.000656,G01,XA-CV,1,11,20230110080000,,,",
         "B3,1.000656,G01,XA-CV,1,4,20230110080000,,,-1",
@@ -240,11 +251,13 @@ def test_bad_rows_exit_zero_and_are_reported(warehouse: WarehousePaths, tmp_path
 def test_06a_shifted_header_loads_like_the_sample(warehouse: WarehousePaths) -> None:
     report = load(warehouse, FORM06A / "shifted_header.xlsx").files[0]
     assert (report.kind, report.rows_loaded, report.rows_quarantined) == ("form06a", 4, 0)
-    rows = raw(warehouse, "select label, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13 from raw_form06a_rows order by line")
+    rows = raw(
+        warehouse, "select label, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13 from raw_form06a_rows order by line"
+    )
     assert [(label, tuple(counts)) for label, *counts in rows] == SAMPLE_ROWS
-    assert raw(warehouse, "select reporting_unit, period_start::varchar, period_end::varchar from raw_form06a_reports") == [
-        ("UBND huyện Đại Từ", "2023-01-01", "2023-03-31")
-    ]
+    assert raw(
+        warehouse, "select reporting_unit, period_start::varchar, period_end::varchar from raw_form06a_reports"
+    ) == [("UBND huyện Đại Từ", "2023-01-01", "2023-03-31")]
 
 
 def test_06a_broken_identity_loads_and_is_flagged(warehouse: WarehousePaths) -> None:
@@ -259,7 +272,8 @@ def test_06a_negative_count_quarantines_its_row(warehouse: WarehousePaths) -> No
     report = load(warehouse, FORM06A / "negative_count.xlsx").files[0]
     assert (report.error, report.rows_loaded, report.rows_quarantined) == (None, 2, 2)
     assert [label for (label,) in raw(warehouse, "select label from raw_form06a_rows order by line")] == [
-        "Đất đai", "Lao động - Thương binh và Xã hội",
+        "Đất đai",
+        "Lao động - Thương binh và Xã hội",
     ]
     quarantined = raw(warehouse, "select kind, line, reason from quarantine order by line")
     assert [(kind, line) for kind, line, _ in quarantined] == [("form06a", 9), ("form06a", 10)]

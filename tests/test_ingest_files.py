@@ -27,8 +27,16 @@ from openpyxl import Workbook
 from warehouse.paths import WarehousePaths
 
 HEADER = [
-    "MaHoSo", "MaTTHC", "MaLinhVuc", "TenLinhVuc", "MaDonVi",
-    "KenhThucHien", "TrangThaiHoSo", "NgayTiepNhan", "NgayHenTra", "NgayKetThucXuLy",
+    "MaHoSo",
+    "MaTTHC",
+    "MaLinhVuc",
+    "TenLinhVuc",
+    "MaDonVi",
+    "KenhThucHien",
+    "TrangThaiHoSo",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
 ]
 ROWS = [
     ["H1", "1.000656", "G01", "Hộ tịch", "XA-CV", "2", "9", "20230110080000", "20230115170000", "20230112100000"],
@@ -39,8 +47,15 @@ ROWS = [
 EXTRA_HEADER = HEADER + ["GhiChu"]
 EXTRA_ROWS = [row + [note] for row, note in zip(ROWS, ["nộp thay", "", "x"])]
 JANUARY = {
-    "received": 3, "received_online": 1, "received_direct": 1, "received_postal": 1,
-    "resolved": 1, "resolved_early": 1, "pending": 2, "pending_within_due": 1, "pending_overdue": 1,
+    "received": 3,
+    "received_online": 1,
+    "received_direct": 1,
+    "received_postal": 1,
+    "resolved": 1,
+    "resolved_early": 1,
+    "pending": 2,
+    "pending_within_due": 1,
+    "pending_overdue": 1,
 }
 AGENCIES = "MaDonVi,TenDonVi,Cap,MaDVHC"
 
@@ -223,13 +238,26 @@ def test_xlsx_date_cells_load_as_local_times(tmp_path: Path, warehouse: Warehous
     wb = Workbook()
     ws = wb.active
     ws.append(HEADER)
-    ws.append(["X1", "1.000656", "G01", "Hộ tịch", "XA-CV", 1, 9,
-               datetime(2023, 1, 10, 8, 0), datetime(2023, 1, 15, 17, 0), datetime(2023, 1, 12, 10, 0)])
+    ws.append(
+        [
+            "X1",
+            "1.000656",
+            "G01",
+            "Hộ tịch",
+            "XA-CV",
+            1,
+            9,
+            datetime(2023, 1, 10, 8, 0),
+            datetime(2023, 1, 15, 17, 0),
+            datetime(2023, 1, 12, 10, 0),
+        ]
+    )
     wb.save(path)
     assert load(warehouse, path).files[0].rows_loaded == 1
-    assert raw(warehouse, "select strftime(NgayTiepNhan, '%Y-%m-%d %H:%M'), strftime(NgayKetThucXuLy, '%d/%m') from raw_dossiers") == [
-        ("2023-01-10 08:00", "12/01")
-    ]
+    assert raw(
+        warehouse,
+        "select strftime(NgayTiepNhan, '%Y-%m-%d %H:%M'), strftime(NgayKetThucXuLy, '%d/%m') from raw_dossiers",
+    ) == [("2023-01-10 08:00", "12/01")]
 
 
 # ------------------------------------------------------------------ column names
@@ -238,10 +266,30 @@ def test_xlsx_date_cells_load_as_local_times(tmp_path: Path, warehouse: Warehous
 @pytest.mark.parametrize(
     "header",
     [
-        ["ma_ho_so", "ma_tthc", "ma_linh_vuc", "ten_linh_vuc", "ma_don_vi",
-         "kenh_thuc_hien", "trang_thai_ho_so", "ngay_tiep_nhan", "ngay_hen_tra", "ngay_ket_thuc_xu_ly"],
-        ["Mã hồ sơ", "Mã TTHC", "Mã lĩnh vực", "Tên lĩnh vực", "Mã đơn vị",
-         "Kênh thực hiện", "Trạng thái hồ sơ", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày kết thúc xử lý"],
+        [
+            "ma_ho_so",
+            "ma_tthc",
+            "ma_linh_vuc",
+            "ten_linh_vuc",
+            "ma_don_vi",
+            "kenh_thuc_hien",
+            "trang_thai_ho_so",
+            "ngay_tiep_nhan",
+            "ngay_hen_tra",
+            "ngay_ket_thuc_xu_ly",
+        ],
+        [
+            "Mã hồ sơ",
+            "Mã TTHC",
+            "Mã lĩnh vực",
+            "Tên lĩnh vực",
+            "Mã đơn vị",
+            "Kênh thực hiện",
+            "Trạng thái hồ sơ",
+            "Ngày tiếp nhận",
+            "Ngày hẹn trả",
+            "Ngày kết thúc xử lý",
+        ],
     ],
     ids=["snake_case", "vietnamese-words"],
 )
@@ -268,7 +316,22 @@ NAME, ID_NUMBER, PHONE = "Nguyễn Thị Hoa", "001203004567", "0912345678"
 PERSONAL_ROWS = [
     ["P1", "1.000656", "G01", "Hộ tịch", "XA-CV", "2", "4", "20230110080000", "", "", NAME, ID_NUMBER, PHONE, "ok"],
     # status 11 does not exist: this row goes to quarantine, and must arrive there without the person
-    ["P2", "1.000656", "G01", "Hộ tịch", "XA-CV", "2", "11", "20230110080000", "", "", "Lê Văn Nam", "001099000111", "0987654321", "bad"],
+    [
+        "P2",
+        "1.000656",
+        "G01",
+        "Hộ tịch",
+        "XA-CV",
+        "2",
+        "11",
+        "20230110080000",
+        "",
+        "",
+        "Lê Văn Nam",
+        "001099000111",
+        "0987654321",
+        "bad",
+    ],
 ]
 SECRETS = (NAME, ID_NUMBER, PHONE, "Lê Văn Nam", "001099000111", "0987654321")
 PERSONAL_COLUMNS = ("HoTenNguoiNop", "SoCCCD", "SoDienThoai")
@@ -339,7 +402,8 @@ def test_personal_data_is_not_in_the_published_snapshot(personal_load) -> None:
 def unpadded(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
     folder = tmp_path_factory.mktemp("unpadded")
     agencies = write_csv(
-        folder / "donvi.csv", AGENCIES,
+        folder / "donvi.csv",
+        AGENCIES,
         "XA-CV,UBND xã Cù Vân,XA,5809",
         "H-DT,UBND huyện Đại Từ,HUYEN,171",
         "S-TN,Trung tâm Phục vụ hành chính công tỉnh Thái Nguyên,TINH,19",
@@ -352,7 +416,9 @@ def unpadded(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
 
 def test_unpadded_unit_codes_are_padded(unpadded: WarehousePaths) -> None:
     assert raw(unpadded, "select MaDonVi, MaDVHC from raw_agencies order by MaDonVi") == [
-        ("H-DT", "171"), ("S-TN", "19"), ("XA-CV", "05809"),
+        ("H-DT", "171"),
+        ("S-TN", "19"),
+        ("XA-CV", "05809"),
     ]
 
 
@@ -370,5 +436,7 @@ def test_unit_code_typed_as_a_number_in_xlsx_is_padded(tmp_path: Path, warehouse
     ws.append(["H-DT", "UBND huyện Đại Từ", "HUYEN", 171])
     wb.save(path)
     assert load(warehouse, path).files[0].rows_loaded == 2
-    assert raw(warehouse, "select MaDonVi, MaDVHC from raw_agencies order by MaDonVi") == [("H-DT", "171"), ("XA-CV", "05809")]
-
+    assert raw(warehouse, "select MaDonVi, MaDVHC from raw_agencies order by MaDonVi") == [
+        ("H-DT", "171"),
+        ("XA-CV", "05809"),
+    ]

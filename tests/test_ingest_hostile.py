@@ -19,9 +19,11 @@ from openpyxl import Workbook
 from ingest.__main__ import main
 from warehouse.paths import WarehousePaths
 
-HEADER = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,SoLanBoSung"
+HEADER = (
+    "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy,SoLanBoSung"
+)
 GOOD = "G3,1.000656,G01,XA-CV,2,4,20230115080000,,,0"
-HUGE = "9" * 30                      # far beyond 64 bits
+HUGE = "9" * 30  # far beyond 64 bits
 BEFORE, AFTER = 2, 3  # January's received dossiers without and with G3 (hostile files write February)
 
 
@@ -29,8 +31,12 @@ BEFORE, AFTER = 2, 3  # January's received dossiers without and with G3 (hostile
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     agencies = write_csv(folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC", "XA-CV,UBND xã Cù Vân,XA,05809")
-    dossiers = write_csv(folder / "hoso.csv", HEADER, "G1,1.000656,G01,XA-CV,2,9,20230110080000,20230120170000,20230112100000,0",
-                         "G2,1.000656,G01,XA-CV,1,4,20230111080000,20230120170000,,")
+    dossiers = write_csv(
+        folder / "hoso.csv",
+        HEADER,
+        "G1,1.000656,G01,XA-CV,2,9,20230110080000,20230120170000,20230112100000,0",
+        "G2,1.000656,G01,XA-CV,1,4,20230111080000,20230120170000,,",
+    )
     assert load(WarehousePaths(folder / "wh" / "warehouse.duckdb"), agencies, dossiers).all_read
     return folder / "wh"
 
@@ -91,10 +97,13 @@ def test_status_beyond_64_bits_quarantines_its_row(capsys, warehouse: WarehouseP
 
 def test_counts_beyond_their_type_quarantine_their_row(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
     # the channel fits 64 bits but not the stored TINYINT, the supplements not the INTEGER
-    hostile = write_csv(tmp_path / "so_lan.csv", HEADER,
-                        "X1,1.000656,G01,XA-CV,2,4,20230216080000,,,99999999999",
-                        "X2,1.000656,G01,XA-CV,99999999999,4,20230216080000,,,0",
-                        f"X3,1.000656,G01,XA-CV,2,4,20230216080000,,,{HUGE}")
+    hostile = write_csv(
+        tmp_path / "so_lan.csv",
+        HEADER,
+        "X1,1.000656,G01,XA-CV,2,4,20230216080000,,,99999999999",
+        "X2,1.000656,G01,XA-CV,99999999999,4,20230216080000,,,0",
+        f"X3,1.000656,G01,XA-CV,2,4,20230216080000,,,{HUGE}",
+    )
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
     assert code == 0
     assert_loaded_beside(code, output, warehouse)
@@ -107,9 +116,19 @@ def test_counts_beyond_their_type_quarantine_their_row(capsys, warehouse: Wareho
 
 def test_huge_json_number_quarantines_its_row(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
     # 5,000 digits: more than Python converts to an int by default
-    record = {"MaHoSo": "X1", "MaTTHC": "1.000656", "MaDonVi": "XA-CV", "KenhThucHien": 2, "TrangThaiHoSo": 4,
-              "NgayTiepNhan": "20230216080000", "NgayHenTra": None, "NgayKetThucXuLy": None}
-    text = json.dumps([record, {**record, "MaHoSo": "X2"}]).replace('"TrangThaiHoSo": 4', '"TrangThaiHoSo": ' + "9" * 5000, 1)
+    record = {
+        "MaHoSo": "X1",
+        "MaTTHC": "1.000656",
+        "MaDonVi": "XA-CV",
+        "KenhThucHien": 2,
+        "TrangThaiHoSo": 4,
+        "NgayTiepNhan": "20230216080000",
+        "NgayHenTra": None,
+        "NgayKetThucXuLy": None,
+    }
+    text = json.dumps([record, {**record, "MaHoSo": "X2"}]).replace(
+        '"TrangThaiHoSo": 4', '"TrangThaiHoSo": ' + "9" * 5000, 1
+    )
     hostile = tmp_path / "so_lon.json"
     hostile.write_text(text, encoding="utf-8")
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
@@ -132,10 +151,12 @@ def write_06a(path: Path, *rows: list) -> Path:
 
 
 def test_06a_count_beyond_64_bits_quarantines_its_row(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
-    hostile = write_06a(tmp_path / "bieu_06a.xlsx",
-                        [1, "Hộ tịch", 10, 4, 5, 1, 8, 2, 5, 1, 2, 2, 0],
-                        [2, "Đất đai", 10**30, 4, 5, 1, 8, 2, 5, 1, 2, 2, 0],
-                        [3, "Tư pháp", "1" * 5000, 4, 5, 1, 8, 2, 5, 1, 2, 2, 0])
+    hostile = write_06a(
+        tmp_path / "bieu_06a.xlsx",
+        [1, "Hộ tịch", 10, 4, 5, 1, 8, 2, 5, 1, 2, 2, 0],
+        [2, "Đất đai", 10**30, 4, 5, 1, 8, 2, 5, 1, 2, 2, 0],
+        [3, "Tư pháp", "1" * 5000, 4, 5, 1, 8, 2, 5, 1, 2, 2, 0],
+    )
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
     assert code == 0
     assert "bieu_06a.xlsx: form06a: 1 rows loaded, 2 quarantined" in output
@@ -153,18 +174,31 @@ def test_06a_count_beyond_64_bits_quarantines_its_row(capsys, warehouse: Warehou
 def test_column_named_like_the_loaders_own_is_kept_under_a_safe_name(
     capsys, warehouse: WarehousePaths, tmp_path: Path, column: str
 ) -> None:
-    hostile = write_csv(tmp_path / "cot_la.csv", f"{HEADER},{column}", "X1,1.000656,G01,XA-CV,2,4,20230216080000,,,0,77")
+    hostile = write_csv(
+        tmp_path / "cot_la.csv", f"{HEADER},{column}", "X1,1.000656,G01,XA-CV,2,4,20230216080000,,,0,77"
+    )
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
     assert code == 0
     assert "cot_la.csv: dossiers: 1 rows loaded, 0 quarantined" in output
     assert_loaded_beside(code, output, warehouse)
     safe = "file" + column if column.startswith("_") else "file_" + column
-    assert raw(warehouse, "select _extra, _line from raw_dossiers where MaHoSo = 'X1'") == [(json.dumps({safe: "77"}, separators=(",", ":")), 2)]
+    assert raw(warehouse, "select _extra, _line from raw_dossiers where MaHoSo = 'X1'") == [
+        (json.dumps({safe: "77"}, separators=(",", ":")), 2)
+    ]
 
 
 def test_column_named_line_in_json_is_kept_under_a_safe_name(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
-    record = {"MaHoSo": "X1", "MaTTHC": "1.000656", "MaDonVi": "XA-CV", "KenhThucHien": 2, "TrangThaiHoSo": 4,
-              "NgayTiepNhan": "20230216080000", "NgayHenTra": None, "NgayKetThucXuLy": None, "_line": 9}
+    record = {
+        "MaHoSo": "X1",
+        "MaTTHC": "1.000656",
+        "MaDonVi": "XA-CV",
+        "KenhThucHien": 2,
+        "TrangThaiHoSo": 4,
+        "NgayTiepNhan": "20230216080000",
+        "NgayHenTra": None,
+        "NgayKetThucXuLy": None,
+        "_line": 9,
+    }
     hostile = tmp_path / "cot_la.json"
     hostile.write_text(json.dumps([record]), encoding="utf-8")
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
@@ -206,7 +240,9 @@ def test_unexpected_error_in_one_file_is_its_one_line(
 # ------------------------------------------------------------- encodings and containers
 
 
-def test_legacy_encoded_row_after_64_kib_is_read_as_windows_1258(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
+def test_legacy_encoded_row_after_64_kib_is_read_as_windows_1258(
+    capsys, warehouse: WarehousePaths, tmp_path: Path
+) -> None:
     # 1,500 rows of codes and dates only (pure ASCII), then the first Vietnamese name:
     # "Đất đai" as Windows writes it in Windows-1258 (Đ, â + combining acute, t, đ)
     ascii_rows = "".join(f"A{i:05d},1.000656,G01,XA-CV,2,4,20230201080000,,,0,Ho tich\r\n" for i in range(1500))
@@ -239,7 +275,9 @@ def test_encrypted_xlsx_is_named_as_password_protected(capsys, warehouse: Wareho
     # EncryptionInfo and EncryptedPackage; these are its signature and directory names
     # (no library here writes a real one).
     hostile = tmp_path / "co_mat_khau.xlsx"
-    entries = b"".join(name.encode("utf-16-le").ljust(64, b"\0") for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage"))
+    entries = b"".join(
+        name.encode("utf-16-le").ljust(64, b"\0") for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage")
+    )
     hostile.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(70_000) + entries)
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
     assert_refused(code, output, hostile, "password-protected")
@@ -250,7 +288,14 @@ def test_encrypted_xlsx_is_named_as_password_protected(capsys, warehouse: Wareho
 # ------------------------------------------------------------- personal data
 
 PERSONAL_HEADER = HEADER + ",SDT_LienHe,Số CMND,ThuDienTu,Địa chỉ thường trú,NgaySinh,TenNguoiNop,GhiChu"
-PERSONAL = ("0912345678", "001203004567", "hoa.nguyen@example.vn", "12 Lê Lợi, Thái Nguyên", "1990-05-17", "Nguyễn Thị Hoa")
+PERSONAL = (
+    "0912345678",
+    "001203004567",
+    "hoa.nguyen@example.vn",
+    "12 Lê Lợi, Thái Nguyên",
+    "1990-05-17",
+    "Nguyễn Thị Hoa",
+)
 NOTE = "gọi Hoa 0987000111"  # an unknown column: its value may be anything, even personal data
 PERSONAL_ROWS = [
     ["P1", "1.000656", "G01", "XA-CV", "2", "4", "20230216080000", "", "", "0", *PERSONAL, NOTE],
@@ -271,7 +316,9 @@ def write_personal(path: Path, container: str) -> Path:
         workbook.save(path.with_suffix(".xlsx"))
         return path.with_suffix(".xlsx")
     path = path.with_suffix(".json")
-    path.write_text(json.dumps({"data": [dict(zip(header, row)) for row in PERSONAL_ROWS]}, ensure_ascii=False), encoding="utf-8")
+    path.write_text(
+        json.dumps({"data": [dict(zip(header, row)) for row in PERSONAL_ROWS]}, ensure_ascii=False), encoding="utf-8"
+    )
     return path
 
 
@@ -294,8 +341,13 @@ def everything_stored(warehouse: WarehousePaths) -> dict[str, str]:
     from warehouse.snapshot import open_snapshot
 
     def dump(con) -> dict[str, str]:
-        tables = [row[0] for row in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()]
-        return {t: json.dumps(con.execute(f'select to_json(t) from "{t}" as t').fetchall(), ensure_ascii=False) for t in tables}
+        tables = [
+            row[0] for row in con.execute("select table_name from duckdb_tables() where not temporary").fetchall()
+        ]
+        return {
+            t: json.dumps(con.execute(f'select to_json(t) from "{t}" as t').fetchall(), ensure_ascii=False)
+            for t in tables
+        }
 
     con = duckdb.connect(str(warehouse.database), read_only=True)
     try:
@@ -313,20 +365,29 @@ def everything_stored(warehouse: WarehousePaths) -> dict[str, str]:
 
 def test_personal_values_are_stored_nowhere(personal_load) -> None:
     warehouse, _output = personal_load
-    found = {(where, value) for where, text in everything_stored(warehouse).items() for value in PERSONAL if value in text}
+    found = {
+        (where, value) for where, text in everything_stored(warehouse).items() for value in PERSONAL if value in text
+    }
     assert found == set()
 
 
 def test_personal_columns_are_named_as_dropped(personal_load) -> None:
     _warehouse, output = personal_load
-    assert "dropped personal-data columns: SDT_LienHe, Số CMND, ThuDienTu, Địa chỉ thường trú, NgaySinh, TenNguoiNop" in output
+    assert (
+        "dropped personal-data columns: SDT_LienHe, Số CMND, ThuDienTu, Địa chỉ thường trú, NgaySinh, TenNguoiNop"
+        in output
+    )
 
 
 def test_unknown_column_keeps_its_value_in_raw_only(personal_load) -> None:
     warehouse, _output = personal_load
     stored = everything_stored(warehouse)
     assert NOTE in stored["warehouse.raw_dossiers"]
-    assert [where for where, text in stored.items() if NOTE in text and "raw_dossiers" not in where and "archive" not in where] == []
+    assert [
+        where
+        for where, text in stored.items()
+        if NOTE in text and "raw_dossiers" not in where and "archive" not in where
+    ] == []
 
 
 def test_quarantine_record_keeps_contract_values_and_other_columns_names(personal_load) -> None:
@@ -341,20 +402,29 @@ def test_utf8_file_with_one_broken_line_stays_utf8(capsys, warehouse: WarehouseP
     # reading it all as Windows-1258 would garble every good name to save one bad line
     hostile = tmp_path / "hon_hop.csv"
     hostile.write_bytes(
-        (HEADER + ",TenLinhVuc\n" + "".join(f"X{i},1.000656,G01,XA-CV,2,4,20230216080000,,,0,Đất đai\n" for i in range(1, 6))).encode("utf-8")
+        (
+            HEADER
+            + ",TenLinhVuc\n"
+            + "".join(f"X{i},1.000656,G01,XA-CV,2,4,20230216080000,,,0,Đất đai\n" for i in range(1, 6))
+        ).encode("utf-8")
         + b"X6,1.000656,G01,XA-CV,2,4,20230216080000,,,0,\xd0\xe2\xect \xf0ai\n"
         + "X7,1.000656,G01,XA-CV,2,4,20230216080000,,,0,Hộ tịch\n".encode()
     )
     code, output = ingest(capsys, warehouse, hostile, good_file(tmp_path))
     assert code == 0 and "Windows-1258" not in output
     assert_loaded_beside(code, output, warehouse)
-    assert raw(warehouse, "select MaHoSo, TenLinhVuc, _line from raw_dossiers where MaHoSo in ('X1', 'X7') order by 1") == [
-        ("X1", "Đất đai", 2), ("X7", "Hộ tịch", 8),  # a line reported twice moves the next ones down once
+    assert raw(
+        warehouse, "select MaHoSo, TenLinhVuc, _line from raw_dossiers where MaHoSo in ('X1', 'X7') order by 1"
+    ) == [
+        ("X1", "Đất đai", 2),
+        ("X7", "Hộ tịch", 8),  # a line reported twice moves the next ones down once
     ]
     assert quarantined(warehouse) == [(7, "the line is not valid text in the file's encoding (UTF-8)")]
 
 
-def test_text_neither_utf8_nor_windows_1258_is_refused_in_one_line(capsys, warehouse: WarehousePaths, tmp_path: Path) -> None:
+def test_text_neither_utf8_nor_windows_1258_is_refused_in_one_line(
+    capsys, warehouse: WarehousePaths, tmp_path: Path
+) -> None:
     # 0x90 is undefined in Windows-1258, and the file is not UTF-8 either
     hostile = tmp_path / "la.csv"
     hostile.write_bytes((HEADER + "\n").encode() + b"X1,1.000656,G01,XA-CV,2,4,20230216080000,,,0\x90\xd0\n")

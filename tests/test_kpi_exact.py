@@ -57,13 +57,28 @@ KPI_FIXTURES = FIXTURES / "kpi"
 MARCH = ("2023-03-01", "2023-03-31")
 
 RATES = (
-    "online_rate", "online_rate_eligible", "on_time_rate", "on_time_rate_766",
-    "digitised_rate", "e_result_rate", "online_payment_rate",
+    "online_rate",
+    "online_rate_eligible",
+    "on_time_rate",
+    "on_time_rate_766",
+    "digitised_rate",
+    "e_result_rate",
+    "online_payment_rate",
 )
 COUNTS = (
-    "received", "received_online", "received_direct", "received_postal", "carried_over",
-    "resolved", "resolved_early", "resolved_on_time", "resolved_late",
-    "pending", "pending_within_due", "pending_overdue", "refused",
+    "received",
+    "received_online",
+    "received_direct",
+    "received_postal",
+    "carried_over",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_within_due",
+    "pending_overdue",
+    "refused",
 )
 
 
@@ -71,10 +86,7 @@ COUNTS = (
 def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
     warehouse = WarehousePaths(tmp_path_factory.mktemp("kpi_exact") / "warehouse.duckdb")
     result = load(
-        warehouse,
-        KPI_FIXTURES / "agencies.csv",
-        KPI_FIXTURES / "procedures.csv",
-        KPI_FIXTURES / "dossiers.csv",
+        warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv"
     )
     for report in result.files:
         assert report.error is None, report.lines()
@@ -88,23 +100,22 @@ def march(wh: WarehousePaths) -> dict:
 
 # --- the fixture loads whole ------------------------------------------------------------
 
+
 def test_every_fixture_row_loads(tmp_path: Path):
     warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
     result = load(
-        warehouse,
-        KPI_FIXTURES / "agencies.csv",
-        KPI_FIXTURES / "procedures.csv",
-        KPI_FIXTURES / "dossiers.csv",
+        warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv"
     )
     loaded = {r.path.name: (r.rows_loaded, r.rows_quarantined) for r in result.files}
     assert loaded == {
-        "agencies.csv": (4, 0),     # STP, HDT, XCV, XMY
-        "procedures.csv": (5, 0),   # P1..P5
-        "dossiers.csv": (26, 0),    # D01..D26
+        "agencies.csv": (4, 0),  # STP, HDT, XCV, XMY
+        "procedures.csv": (5, 0),  # P1..P5
+        "dossiers.csv": (26, 0),  # D01..D26
     }
 
 
 # --- received and its channels (March) --------------------------------------------------
+
 
 def test_received(march):
     # NgayTiepNhan in March (local), status not 1/3:
@@ -148,6 +159,7 @@ def test_received_at_2330z_on_the_last_day_falls_on_the_next_day(wh):
 
 # --- refused, status 1 ------------------------------------------------------------------
 
+
 def test_refused(march):
     # status 3 received in March: D14 (03-22), D24 (03-23, even with an end date) -> 2
     # (D15 is status 3 but received 02-20)
@@ -161,6 +173,7 @@ def test_refused_counts_in_the_period_it_was_received(wh):
 
 # --- carried over -----------------------------------------------------------------------
 
+
 def test_carried_over(march):
     # received before 03-01 and open at 03-01:
     # D20 (finished 03-06), D21 (open), D23 (finished 03-01, open when the day began) -> 3
@@ -169,6 +182,7 @@ def test_carried_over(march):
 
 
 # --- resolved and its classes -----------------------------------------------------------
+
 
 def test_resolved(march):
     # NgayKetThucXuLy in March, status not 1/3:
@@ -204,6 +218,7 @@ def test_finished_after_midnight_utc_is_resolved_on_the_local_day(wh):
 
 # --- pending ----------------------------------------------------------------------------
 
+
 def test_pending(march):
     # received by 03-31 (or carried over), not finished by 03-31:
     # D06 D07 D08 D11 (finished 04-03) D12 (finished 04-01 local) D19 (stopped, no end) D21 -> 7
@@ -226,6 +241,7 @@ def test_stocks_balance(march):
 
 
 # --- rates (March) ----------------------------------------------------------------------
+
 
 def test_online_rate(march):
     # received_online / received = 9 / 16
@@ -270,6 +286,7 @@ def test_online_payment_rate(march):
 
 # --- zero denominators ------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def quiet_days(wh: WarehousePaths) -> dict:
     # 2023-04-04..2023-04-05: nothing received, nothing finished;
@@ -287,16 +304,22 @@ def test_nothing_resolved_gives_null_e_result_rate(quiet_days):
 
 def test_nothing_received_gives_null_received_rates(quiet_days):
     assert quiet_days["received"] == 0
-    assert {name: quiet_days[name] for name in ("online_rate", "online_rate_eligible", "digitised_rate", "online_payment_rate")} == {
-        "online_rate": None, "online_rate_eligible": None, "digitised_rate": None, "online_payment_rate": None,
-    }
+    assert {
+        name: quiet_days[name]
+        for name in ("online_rate", "online_rate_eligible", "digitised_rate", "online_payment_rate")
+    } == {"online_rate": None, "online_rate_eligible": None, "digitised_rate": None, "online_payment_rate": None}
 
 
 def test_on_time_rate_766_counts_pending_when_nothing_resolved(quiet_days):
     # carried over and pending at 04-05: D06 D07 D08 D17 D19 D21 -> 6
     # within due (>= 04-05 or none): D07 (04-10) D08 (none) D17 (04-05) D19 (04-11) -> 4
     # overdue: D06 (03-24) D21 (03-15) -> 2
-    assert (quiet_days["carried_over"], quiet_days["pending"], quiet_days["pending_within_due"], quiet_days["pending_overdue"]) == (6, 6, 4, 2)
+    assert (
+        quiet_days["carried_over"],
+        quiet_days["pending"],
+        quiet_days["pending_within_due"],
+        quiet_days["pending_overdue"],
+    ) == (6, 6, 4, 2)
     assert quiet_days["on_time_rate_766"] == pytest.approx(4 / 6)
 
 
@@ -315,9 +338,19 @@ def test_period_without_dossiers_is_one_row_of_zeros(wh):
 # carried over D20 -> 1; resolved D01 D02 D03 D09 D16 D20 -> 6
 # early D01 D09 D16 -> 3; on time D02 -> 1; late D03 D20 -> 2; pending none; refused D24 -> 1
 CU_VAN = {
-    "received": 5, "received_online": 3, "received_direct": 2, "received_postal": 0,
-    "carried_over": 1, "resolved": 6, "resolved_early": 3, "resolved_on_time": 1, "resolved_late": 2,
-    "pending": 0, "pending_within_due": 0, "pending_overdue": 0, "refused": 1,
+    "received": 5,
+    "received_online": 3,
+    "received_direct": 2,
+    "received_postal": 0,
+    "carried_over": 1,
+    "resolved": 6,
+    "resolved_early": 3,
+    "resolved_on_time": 1,
+    "resolved_late": 2,
+    "pending": 0,
+    "pending_within_due": 0,
+    "pending_overdue": 0,
+    "refused": 1,
 }
 
 
@@ -329,10 +362,10 @@ def test_unit_restricts_to_the_commune(wh, unit):
 
 def test_unit_rates_for_the_commune(wh):
     row = kpi_one(wh, *MARCH, unit="Cù Vân")
-    assert row["online_rate"] == pytest.approx(3 / 5)            # D01 D02 D16 of 5
-    assert row["on_time_rate"] == pytest.approx(4 / 6)           # D01 D09 D16 D02 of 6
-    assert row["e_result_rate"] == pytest.approx(4 / 6)          # D01 D03 D16 D20 of D01 D02 D03 D09 D16 D20
-    assert row["digitised_rate"] == pytest.approx(3 / 5)         # D01 D02 D16 of 5
+    assert row["online_rate"] == pytest.approx(3 / 5)  # D01 D02 D16 of 5
+    assert row["on_time_rate"] == pytest.approx(4 / 6)  # D01 D09 D16 D02 of 6
+    assert row["e_result_rate"] == pytest.approx(4 / 6)  # D01 D03 D16 D20 of D01 D02 D03 D09 D16 D20
+    assert row["digitised_rate"] == pytest.approx(3 / 5)  # D01 D02 D16 of 5
 
 
 def test_unit_rate_that_is_really_zero_is_zero_not_null(wh):
@@ -375,9 +408,19 @@ def test_field_filter(wh):
 # Resolved: D01 D16 early; D02 on time; D04 D20 D26 late. Pending at 03-31: D07 D08 D12
 # within due, D11 overdue (due 03-30). Check: 1 + 9 - 6 = 4 pending.
 ONLINE_MARCH = {
-    "received": 9, "received_online": 9, "received_direct": 0, "received_postal": 0, "refused": 1,
-    "carried_over": 1, "resolved": 6, "resolved_early": 2, "resolved_on_time": 1, "resolved_late": 3,
-    "pending": 4, "pending_within_due": 3, "pending_overdue": 1,
+    "received": 9,
+    "received_online": 9,
+    "received_direct": 0,
+    "received_postal": 0,
+    "refused": 1,
+    "carried_over": 1,
+    "resolved": 6,
+    "resolved_early": 2,
+    "resolved_on_time": 1,
+    "resolved_late": 3,
+    "pending": 4,
+    "pending_within_due": 3,
+    "pending_overdue": 1,
 }
 
 
@@ -399,9 +442,19 @@ def test_channel_and_procedure(wh):
     # resolved D01 D16 early, D02 on time, D20 late; pending D12 (within due)
     row = kpi_one(wh, *MARCH, channel="online", procedure="1.001193")
     assert {k: row[k] for k in ONLINE_MARCH} == {
-        "received": 4, "received_online": 4, "received_direct": 0, "received_postal": 0, "refused": 1,
-        "carried_over": 1, "resolved": 4, "resolved_early": 2, "resolved_on_time": 1, "resolved_late": 1,
-        "pending": 1, "pending_within_due": 1, "pending_overdue": 0,
+        "received": 4,
+        "received_online": 4,
+        "received_direct": 0,
+        "received_postal": 0,
+        "refused": 1,
+        "carried_over": 1,
+        "resolved": 4,
+        "resolved_early": 2,
+        "resolved_on_time": 1,
+        "resolved_late": 1,
+        "pending": 1,
+        "pending_within_due": 1,
+        "pending_overdue": 0,
     }
 
 
@@ -413,31 +466,32 @@ def test_channel_by_area_splits_the_same_total(wh):
 
 # --- groupings --------------------------------------------------------------------------
 
+
 def test_by_unit(wh):
     rows = kpi_rows(wh, *MARCH, by="unit")
     assert {row["unit_code"]: row["received"] for row in rows} == {
-        "19": 3,      # STP: D10 D11 D19
-        "171": 4,     # HDT: D06 D07 D08 D18
-        "05809": 5,   # XCV: D01 D02 D03 D09 D16
-        "05836": 4,   # XMY: D04 D05 D12 D26
+        "19": 3,  # STP: D10 D11 D19
+        "171": 4,  # HDT: D06 D07 D08 D18
+        "05809": 5,  # XCV: D01 D02 D03 D09 D16
+        "05836": 4,  # XMY: D04 D05 D12 D26
     }
 
 
 def test_by_field(wh):
     rows = kpi_rows(wh, *MARCH, by="field")
     assert {row["field_code"]: row["received"] for row in rows} == {
-        "HOTICH": 7,     # D01 D02 D03 D04 D09 D12 D16
+        "HOTICH": 7,  # D01 D02 D03 D04 D09 D12 D16
         "CHUNGTHUC": 4,  # D05 D10 D11 D19
-        "DATDAI": 5,     # D06 D07 D08 D18 D26
+        "DATDAI": 5,  # D06 D07 D08 D18 D26
     }
 
 
 def test_by_level(wh):
     rows = kpi_rows(wh, *MARCH, by="level")
     assert {row["level"]: row["received"] for row in rows} == {
-        "province": 3,   # STP: D10 D11 D19
-        "district": 4,   # HDT: D06 D07 D08 D18
-        "commune": 9,    # XCV + XMY: D01 D02 D03 D09 D16 D04 D05 D12 D26
+        "province": 3,  # STP: D10 D11 D19
+        "district": 4,  # HDT: D06 D07 D08 D18
+        "commune": 9,  # XCV + XMY: D01 D02 D03 D09 D16 D04 D05 D12 D26
     }
 
 
@@ -459,9 +513,25 @@ def test_by_month_february(by_month):
     # carried over into February: D25 -> 1; resolved: D22 D25 -> 2
     # pending at 02-28: D20 D21 D23 -> 3; within due D21 (03-15) D23 (03-02) -> 2; overdue D20 (02-24) -> 1
     # refused: D15 -> 1
-    assert {name: feb[name] for name in ("received", "carried_over", "resolved", "pending", "pending_within_due", "pending_overdue", "refused")} == {
-        "received": 4, "carried_over": 1, "resolved": 2, "pending": 3,
-        "pending_within_due": 2, "pending_overdue": 1, "refused": 1,
+    assert {
+        name: feb[name]
+        for name in (
+            "received",
+            "carried_over",
+            "resolved",
+            "pending",
+            "pending_within_due",
+            "pending_overdue",
+            "refused",
+        )
+    } == {
+        "received": 4,
+        "carried_over": 1,
+        "resolved": 2,
+        "pending": 3,
+        "pending_within_due": 2,
+        "pending_overdue": 1,
+        "refused": 1,
     }
 
 
@@ -470,7 +540,11 @@ def test_by_month_march(by_month):
     # resolved 12, pending 7, refused 2 (D14 D24)
     mar = by_month[1]
     assert {name: mar[name] for name in ("received", "carried_over", "resolved", "pending", "refused")} == {
-        "received": 16, "carried_over": 3, "resolved": 12, "pending": 7, "refused": 2,
+        "received": 16,
+        "carried_over": 3,
+        "resolved": 12,
+        "pending": 7,
+        "refused": 2,
     }
 
 

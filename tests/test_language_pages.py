@@ -20,11 +20,25 @@ from ui import formats
 from warehouse.runlog import append_run
 
 HEALTH = "pages/data_health.py"
-OK_RUN = {"run_id": "demo-1", "source": "demo", "started_at": datetime(2023, 3, 31, 14, 5),
-          "finished_at": datetime(2023, 3, 31, 14, 7), "status": "ok", "rows": 4930, "error": None}
+OK_RUN = {
+    "run_id": "demo-1",
+    "source": "demo",
+    "started_at": datetime(2023, 3, 31, 14, 5),
+    "finished_at": datetime(2023, 3, 31, 14, 7),
+    "status": "ok",
+    "rows": 4930,
+    "error": None,
+}
 # a run still going: no end yet, nothing counted, no error
-RUNNING = {"run_id": "demo-2", "source": "demo", "started_at": datetime(2023, 3, 31, 15, 0),
-           "finished_at": None, "status": "running", "rows": None, "error": None}
+RUNNING = {
+    "run_id": "demo-2",
+    "source": "demo",
+    "started_at": datetime(2023, 3, 31, 15, 0),
+    "finished_at": None,
+    "status": "running",
+    "rows": None,
+    "error": None,
+}
 
 
 @pytest.fixture
@@ -61,10 +75,18 @@ def runs_shown(app: AppTest) -> pd.DataFrame:
     return frame.set_index(frame.columns[0])
 
 
-@pytest.mark.parametrize(("language", "headers", "running", "ok"), [
-    ("vi", ["Mã lần nạp", "Nguồn", "Bắt đầu", "Kết thúc", "Trạng thái", "Số dòng", "Lỗi"], "Đang chạy", "Thành công"),
-    ("en", ["Run", "Source", "Started", "Finished", "Status", "Rows", "Error"], "Running", "Succeeded"),
-])
+@pytest.mark.parametrize(
+    ("language", "headers", "running", "ok"),
+    [
+        (
+            "vi",
+            ["Mã lần nạp", "Nguồn", "Bắt đầu", "Kết thúc", "Trạng thái", "Số dòng", "Lỗi"],
+            "Đang chạy",
+            "Thành công",
+        ),
+        ("en", ["Run", "Source", "Started", "Finished", "Status", "Rows", "Error"], "Running", "Succeeded"),
+    ],
+)
 def test_data_health_runs_table_speaks_the_language(monkeypatch, logged, language, headers, running, ok):
     app = open_in(monkeypatch, logged, language)
     assert not app.exception
@@ -78,7 +100,9 @@ def test_data_health_runs_table_speaks_the_language(monkeypatch, logged, languag
     # nothing is "—", never "None" (nor an empty cell the grid draws as "None")
     assert frame.loc["demo-1", error] == formats.MISSING
     assert frame.loc["demo-2", finished] == formats.MISSING and frame.loc["demo-2", error] == formats.MISSING
-    assert frame.loc["demo-2", headers[5]] == formats.MISSING and frame.loc["demo-1", headers[5]] == formats.count(4930, language)
+    assert frame.loc["demo-2", headers[5]] == formats.MISSING and frame.loc["demo-1", headers[5]] == formats.count(
+        4930, language
+    )
 
 
 def test_data_health_in_english_has_no_raw_names_and_no_none(monkeypatch, logged):
@@ -100,19 +124,22 @@ def test_backfill_banner_and_switch_in_english(monkeypatch, logged):
 
     monkeypatch.setattr(layout, "lang", lambda: "en")
     assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)") == (
-        "Loading the history: 3/36 months (data from 09/2025 on so far).")
+        "Loading the history: 3/36 months (data from 09/2025 on so far)."
+    )
     assert layout.backfill_note("something new").isascii()
     monkeypatch.setattr(layout, "lang", lambda: "vi")
     assert layout.backfill_note("Đang nạp lịch sử: 3/36 tháng (đã có từ 09/2025 đến nay)").startswith("Đang nạp")
-
 
 
 def test_every_data_health_table_in_english(monkeypatch, logged, tmp_path):
     # a row with an impossible date (quarantined), a form 06a that does not add up, and an
     # agency outside the unit registry: every table of the page has rows
     bad = tmp_path / "hoso.csv"
-    bad.write_text("MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,"
-                   "NgayKetThucXuLy,SoLanBoSung\nB1,1.000656,G01,XA-CV,1,4,31/02/2023,,,\n", encoding="utf-8")
+    bad.write_text(
+        "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,"
+        "NgayKetThucXuLy,SoLanBoSung\nB1,1.000656,G01,XA-CV,1,4,31/02/2023,,,\n",
+        encoding="utf-8",
+    )
     load(logged, bad, ROOT / "tests" / "fixtures" / "form06a" / "identity_broken.xlsx")
     app = open_in(monkeypatch, logged, "en")
     assert not app.exception
@@ -156,11 +183,17 @@ def test_long_lists_write_nothing_as_a_dash(language):
 
     from ui.tables import native, styled
 
-    frame = pl.DataFrame({"dossier_code": ["D1", None], "received_date": [datetime(2023, 3, 1).date()] * 2,
-                          "finished_date": [datetime(2023, 3, 2).date(), None], "days_overdue": [3, None]})
+    frame = pl.DataFrame(
+        {
+            "dossier_code": ["D1", None],
+            "received_date": [datetime(2023, 3, 1).date()] * 2,
+            "finished_date": [datetime(2023, 3, 2).date(), None],
+            "days_overdue": [3, None],
+        }
+    )
     shown_native, config = native(frame, language)
     assert shown_native.null_count().sum_horizontal().item() == 0
     assert shown_native.row(1)[2:] == (formats.MISSING, formats.MISSING)
     assert shown_native.row(0)[2] == "02/03/2023"
-    assert config and shown_native.schema[shown_native.columns[1]] == pl.Date   # no gap: still a date, sorts as one
+    assert config and shown_native.schema[shown_native.columns[1]] == pl.Date  # no gap: still a date, sorts as one
     assert not styled(frame, language).data.isna().any().any()

@@ -38,10 +38,16 @@ def changed_export(source: Path, out: Path) -> Path:
     frame = pl.read_csv(source, infer_schema=False).head(150)
     row = pl.int_range(pl.len())
     frame = frame.with_columns(
-        pl.when(row % 7 == 0).then(pl.lit("3"))
-        .when(row % 3 == 0).then(pl.lit("9"))
-        .otherwise(pl.col("TrangThaiHoSo")).alias("TrangThaiHoSo"),
-        pl.when(row % 3 == 0).then(pl.lit("20230305100000")).otherwise(pl.col("NgayKetThucXuLy")).alias("NgayKetThucXuLy"),
+        pl.when(row % 7 == 0)
+        .then(pl.lit("3"))
+        .when(row % 3 == 0)
+        .then(pl.lit("9"))
+        .otherwise(pl.col("TrangThaiHoSo"))
+        .alias("TrangThaiHoSo"),
+        pl.when(row % 3 == 0)
+        .then(pl.lit("20230305100000"))
+        .otherwise(pl.col("NgayKetThucXuLy"))
+        .alias("NgayKetThucXuLy"),
         pl.when(row % 5 == 0).then(pl.lit("2")).otherwise(pl.col("KenhThucHien")).alias("KenhThucHien"),
     )
     frame.write_csv(out)

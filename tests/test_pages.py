@@ -222,4 +222,5 @@ def test_data_health_page_renders(monkeypatch, loaded):
 
 def _field_code(warehouse, name: str) -> str:
     from conftest import raw
+
     return raw(warehouse, f"select MaLinhVuc from raw_procedures where TenLinhVuc = '{name}' limit 1")[0][0]

@@ -246,7 +246,9 @@ def test_a_reader_keeps_reading_while_cycles_publish(pulled, server, portal):
             try:
                 with open_snapshot(warehouse) as (con, info):
                     received = con.execute("select sum(received) from kpi_daily").fetchone()[0]
-                    assert received == con.execute("select count(*) from fct_dossiers where counts_in_kpis").fetchone()[0]
+                    assert (
+                        received == con.execute("select count(*) from fct_dossiers where counts_in_kpis").fetchone()[0]
+                    )
                     seen.add(info.version)
             except BaseException as error:  # noqa: BLE001 (reported below)
                 errors.append(error)

@@ -124,8 +124,10 @@ def test_a_retry_wait_past_the_cycle_deadline_fails_at_once(pulled, portal):
     with http_client(config) as http:
         result = run_cycle(pulled, config, PortalClient(http, config.name, RetryPolicy(attempts=3, backoff_initial=10)))
     assert result.status == "failed"
-    assert result.error == (f"source portal: {portal.url}/api/v1/export/agencies.csv failed (HTTP 503); waiting 8 s "
-                            "more would run past the cycle's deadline of 3 s (cycle_deadline_seconds)")
+    assert result.error == (
+        f"source portal: {portal.url}/api/v1/export/agencies.csv failed (HTTP 503); waiting 8 s "
+        "more would run past the cycle's deadline of 3 s (cycle_deadline_seconds)"
+    )
     assert time.monotonic() - started < 3
 
 
@@ -139,14 +141,19 @@ def test_a_drip_keeps_the_watermark_and_the_published_snapshot(pulled, portal):
 
 def test_pull_command_exits_2_on_a_drip_within_its_deadline(tmp_path, portal):
     portal.bad.drip = "/api/v1/export/agencies.csv"
-    env = sources_file(tmp_path, f'[sources.vendor]\nbase_url = "{portal.url}"\ntimeout_seconds = 5\n'
-                                 "request_deadline_seconds = 1.5\nretry_attempts = 1\n")
+    env = sources_file(
+        tmp_path,
+        f'[sources.vendor]\nbase_url = "{portal.url}"\ntimeout_seconds = 5\n'
+        "request_deadline_seconds = 1.5\nretry_attempts = 1\n",
+    )
     started = time.monotonic()
     done = run_module("ingest", "pull", "--warehouse", str(tmp_path / "warehouse.duckdb"), env=env, timeout=60)
     assert done.returncode == 2
     assert [line for line in done.stderr.splitlines() if "failed" in line] == [
-        (f"vendor: failed: source vendor: {portal.url}/api/v1/export/agencies.csv: "
-         "no complete answer within 1.5 s (request_deadline_seconds)")
+        (
+            f"vendor: failed: source vendor: {portal.url}/api/v1/export/agencies.csv: "
+            "no complete answer within 1.5 s (request_deadline_seconds)"
+        )
     ]
     assert "Traceback" not in done.stderr
     assert time.monotonic() - started < 30  # interpreter and imports included
@@ -230,8 +237,10 @@ def test_a_newer_record_still_replaces_an_older_one(pulled, portal):
 
 
 def test_within_one_feed_the_newest_version_wins(pulled, portal):
-    portal.bad.feed = [dossier("D1", 9, "20230315080000", updated_at="2023-03-15T08:00:00"),
-                       dossier("D1", 4, updated_at="2023-03-14T10:00:00")]
+    portal.bad.feed = [
+        dossier("D1", 9, "20230315080000", updated_at="2023-03-15T08:00:00"),
+        dossier("D1", 4, updated_at="2023-03-14T10:00:00"),
+    ]
     assert cycle(pulled, source(portal)).status == "ok"
     assert raw(pulled, "select TrangThaiHoSo from raw_dossiers where MaHoSo = 'D1'") == [(9,)]
 
@@ -248,7 +257,7 @@ def sentinel(tmp_path: Path) -> Path:
 
 def test_a_source_name_that_is_a_path_is_refused(tmp_path, portal):
     victim = sentinel(tmp_path)
-    warehouse = tmp_path / "a" / "warehouse.duckdb"   # x/../../victim would land on tmp_path/victim
+    warehouse = tmp_path / "a" / "warehouse.duckdb"  # x/../../victim would land on tmp_path/victim
     env = sources_file(tmp_path, f'[sources."x/../../victim"]\nbase_url = "{portal.url}"\n')
     done = run_module("ingest", "pull", "--warehouse", str(warehouse), env=env, timeout=60)
     assert done.returncode == 2
@@ -270,8 +279,10 @@ def test_an_export_month_that_is_a_path_is_refused(tmp_path, portal):
     portal.bad.months = [{"month": "2023-03"}, {"month": "../../../victim/keep"}]
     result = cycle(warehouse, source(portal))
     assert result.status == "failed"
-    assert result.error == (f"source portal: {portal.url}/api/v1/export/index.json names an export month "
-                            "that is not YYYY-MM: '../../../victim/keep'")
+    assert result.error == (
+        f"source portal: {portal.url}/api/v1/export/index.json names an export month "
+        "that is not YYYY-MM: '../../../victim/keep'"
+    )
     assert (victim / "keep.txt").read_text(encoding="utf-8") == "precious"
     assert _outside(tmp_path, warehouse) == before
     assert not any("export/dossiers.csv" in path for path in portal.seen)
@@ -296,8 +307,9 @@ def test_a_304_to_a_first_request_fails_in_one_line(warehouse, portal):
     portal.bad.always_304 = True
     result = cycle(warehouse, source(portal))
     assert result.status == "failed"
-    assert result.error == (f"source portal: {portal.url}/api/v1/export/agencies.csv "
-                            "answered 304 Not Modified to a request without an ETag")
+    assert result.error == (
+        f"source portal: {portal.url}/api/v1/export/agencies.csv answered 304 Not Modified to a request without an ETag"
+    )
     assert last_run(warehouse) == ("failed", result.error)
 
 
@@ -307,8 +319,10 @@ def test_a_304_to_a_first_request_fails_in_one_line(warehouse, portal):
 def test_an_echoed_token_is_stored_and_printed_nowhere(tmp_path):
     warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
     with hostile_portal() as portal:
-        env = {**sources_file(tmp_path, f'[sources.vendor]\nbase_url = "{portal.url}"\ntoken_env = "IOC_TEST_TOKEN"\n'),
-               "IOC_TEST_TOKEN": TOKEN}
+        env = {
+            **sources_file(tmp_path, f'[sources.vendor]\nbase_url = "{portal.url}"\ntoken_env = "IOC_TEST_TOKEN"\n'),
+            "IOC_TEST_TOKEN": TOKEN,
+        }
         portal.bad.echo_authorization = 403
         refused = run_module("ingest", "pull", "--warehouse", str(warehouse.database), env=env, timeout=60)
         portal.bad.echo_authorization = None
@@ -376,8 +390,9 @@ def test_a_cycle_waits_for_the_lock_in_short_turns_as_long_as_it_is_told(pulled,
 def test_a_stop_ends_the_wait_for_the_lock_within_a_second(pulled, portal):
     config, stop = source(portal), threading.Event()
     with http_client(config) as http, writer_lock(pulled.lock):
-        waiter = _Background(lambda: run_cycle(pulled, config, PortalClient(http, "portal"), stop=stop,
-                                               lock_wait_seconds=600))
+        waiter = _Background(
+            lambda: run_cycle(pulled, config, PortalClient(http, "portal"), stop=stop, lock_wait_seconds=600)
+        )
         time.sleep(0.5)
         stopped_at = time.monotonic()
         stop.set()

@@ -40,9 +40,19 @@ def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
 def sql_columns(wh: WarehousePaths) -> list[str]:
     """The columns `sql/queries/kpi.sql` itself returns (not what query.py selects of them)."""
     params = {
-        "date_from": date(2023, 3, 1), "date_to": date(2023, 3, 31), "by": "none", "agency_ids": None, "window_from": None, "window_to": None,
-        "unit_codes": None, "level": None, "field_ids": None, "area_parents": None, "area_versions": None,
-        "dossiers_only": False, "channel": None,
+        "date_from": date(2023, 3, 1),
+        "date_to": date(2023, 3, 31),
+        "by": "none",
+        "agency_ids": None,
+        "window_from": None,
+        "window_to": None,
+        "unit_codes": None,
+        "level": None,
+        "field_ids": None,
+        "area_parents": None,
+        "area_versions": None,
+        "dossiers_only": False,
+        "channel": None,
     }
     with open_snapshot(wh) as (con, _info):
         return fetch_frame(con, query_sql("kpi"), params).columns
@@ -50,7 +60,7 @@ def sql_columns(wh: WarehousePaths) -> list[str]:
 
 def test_every_kpi_column_of_the_sql_has_exactly_one_registry_entry_and_back(wh: WarehousePaths) -> None:
     measures = [column for column in sql_columns(wh) if column not in KEY_COLUMNS]
-    assert measures == [m.key for m in registry.MEASURES]       # same names, same order, no duplicates
+    assert measures == [m.key for m in registry.MEASURES]  # same names, same order, no duplicates
     assert len(set(measures)) == len(measures)
 
 
@@ -84,7 +94,9 @@ def briefing_text(wh: WarehousePaths, tmp_path_factory: pytest.TempPathFactory) 
         pytest.skip("poppler-utils (pdftotext) is not installed: ./setup.sh installs it")
     out = tmp_path_factory.mktemp("briefing")
     make_snapshot(wh, "2023-03", out, wall=False)
-    done = subprocess.run(["pdftotext", "-raw", str(out / "briefing.pdf"), "-"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(out / "briefing.pdf"), "-"], capture_output=True, text=True, check=True
+    )
     return " ".join(done.stdout.split())
 
 
@@ -97,16 +109,27 @@ def test_dashboard_and_briefing_name_the_rates_alike(wh: WarehousePaths, briefin
     tiles = [m.label for m in app.metric]
     for key in ("online_rate", "on_time_rate", "on_time_rate_766"):
         label = registry.measure(key).vi
-        assert label in tiles                       # the explorer's tile
-        assert label.upper() in briefing_text       # the briefing's tile (drawn in capitals)
-    heat = app.dataframe[0].value.columns            # the explorer's table headers
+        assert label in tiles  # the explorer's tile
+        assert label.upper() in briefing_text  # the briefing's tile (drawn in capitals)
+    heat = app.dataframe[0].value.columns  # the explorer's table headers
     assert registry.measure("digitised_rate").vi in heat
     assert registry.measure("digitised_rate").vi.upper() in briefing_text
 
 
 def test_cli_table_format_heads_columns_with_registry_labels(wh: WarehousePaths) -> None:
-    done = run_module("warehouse", "kpi", "--warehouse", str(wh.database), "--from", "2023-03-01",
-                      "--to", "2023-03-31", "--format", "table", "--with-targets")
+    done = run_module(
+        "warehouse",
+        "kpi",
+        "--warehouse",
+        str(wh.database),
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "table",
+        "--with-targets",
+    )
     assert done.returncode == 0, done.stderr
     # 27 columns wrap their headers in the terminal: the headers are checked where they are made
     headers = _table_headers(["unit_name", "digitised_rate", "online_rate_target"])
@@ -122,10 +145,17 @@ def test_the_dossiers_behind_a_number_know_every_count() -> None:
 def test_ranking_counts_the_dossiers_behind_a_rate_from_its_denominator() -> None:
     # A: 4 resolved + 7 pending = 11 behind its 766 rate (≥ 10: ranked), though only 4 resolved.
     # B: 30 received, but the digitisation flag known for 3 only (< 10: not ranked on digitisation).
-    frame = pl.DataFrame({
-        "unit_name": ["A", "B"], "received": [12, 30], "resolved": [4, 20], "pending": [7, 0],
-        "received_digitised_known": [12, 3], "on_time_rate_766": [0.5, 0.9], "digitised_rate": [0.25, 1.0],
-    })
+    frame = pl.DataFrame(
+        {
+            "unit_name": ["A", "B"],
+            "received": [12, 30],
+            "resolved": [4, 20],
+            "pending": [7, 0],
+            "received_digitised_known": [12, 3],
+            "on_time_rate_766": [0.5, 0.9],
+            "digitised_rate": [0.25, 1.0],
+        }
+    )
     assert ranked(frame, "on_time_rate_766", worst=True)["unit_name"].to_list() == ["A", "B"]
     assert ranked(frame, "digitised_rate", worst=True)["unit_name"].to_list() == ["A"]
 

@@ -38,15 +38,23 @@ def snapshot(wh: WarehousePaths, *args: str, env: dict[str, str] | None = None):
 def test_cli_writes_the_files_and_prints_the_data_version(wh: WarehousePaths, tmp_path: Path) -> None:
     done = snapshot(wh, "--period", "2023-03", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert {Path(line).name for line in done.stdout.splitlines()[:-1]} == {"briefing.pdf", "form_06a.xlsx", "kpi.csv", "overdue.csv",
-                                                                        "kpi.xlsx", "overdue.xlsx"}
+    assert {Path(line).name for line in done.stdout.splitlines()[:-1]} == {
+        "briefing.pdf",
+        "form_06a.xlsx",
+        "kpi.csv",
+        "overdue.csv",
+        "kpi.xlsx",
+        "overdue.xlsx",
+    }
     assert "Tỉnh Thái Nguyên, 01/03/2023–31/03/2023: data version " in done.stdout
 
 
 def test_cli_default_folder_is_the_archive_by_today(wh: WarehousePaths, tmp_path: Path) -> None:
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[exports]\narchive_dir = "{tmp_path / "archive"}"\n', encoding="utf-8")
-    done = snapshot(wh, "--period", "month", "--unit", "Cù Vân", env={"IOC_SOURCES": str(sources), "IOC_TODAY": "2023-03-20"})
+    done = snapshot(
+        wh, "--period", "month", "--unit", "Cù Vân", env={"IOC_SOURCES": str(sources), "IOC_TODAY": "2023-03-20"}
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "archive" / "2023-03-20" / "month-2023-03-cu-van" / "briefing.pdf").is_file()
 
@@ -82,16 +90,27 @@ def test_failure_mid_way_leaves_the_earlier_snapshot_and_no_partial_file(wh: War
     done = snapshot(wh, "--period", "2023-02", "--out", str(out), env={"IOC_TARGETS": str(broken)})
     assert done.returncode == 2
     assert "nothing was written" in done.stderr and "Traceback" not in done.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before     # not one file of February
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # not one file of February
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed: ./setup.sh installs it")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="Debian's chromium is not installed: ./setup.sh installs it"
+)
 def test_wall_png_is_rendered_at_full_hd(wh: WarehousePaths, tmp_path: Path) -> None:
     pytest.importorskip("reports.browser", reason="reports.browser (the wall renderer) is not there yet")
     from PIL import Image
 
-    done = run_module("reports", "snapshot", "--warehouse", str(wh.database), "--period", "2023-03",
-                      "--out", str(tmp_path), timeout=240)
+    done = run_module(
+        "reports",
+        "snapshot",
+        "--warehouse",
+        str(wh.database),
+        "--period",
+        "2023-03",
+        "--out",
+        str(tmp_path),
+        timeout=240,
+    )
     assert done.returncode == 0, done.stderr
     width, height = Image.open(tmp_path / "wall.png").size
     assert width >= 1920 and height >= 1080
@@ -105,8 +124,15 @@ def test_scheduled_monthly_run_archives_by_run_day_and_logs_it(wh: WarehousePath
     run = run_export(wh, config, "monthly", now=datetime(2023, 4, 1, 7, 0, tzinfo=HCM))
     assert run.ok
     folder = tmp_path / "2023-04-01" / "month-2023-03"
-    assert sorted(p.name for p in folder.iterdir()) == ["briefing.pdf", "form_06a.xlsx", "kpi.csv", "kpi.xlsx",
-                                                           "manifest.json", "overdue.csv", "overdue.xlsx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "briefing.pdf",
+        "form_06a.xlsx",
+        "kpi.csv",
+        "kpi.xlsx",
+        "manifest.json",
+        "overdue.csv",
+        "overdue.xlsx",
+    ]
     assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["period"]["start"] == "2023-03-01"
     [entry] = read_runs(tmp_path)
     assert (entry["status"], entry["kind"], entry["folder"]) == ("ok", "monthly", "2023-04-01/month-2023-03")

@@ -32,8 +32,19 @@ from reports.snapshot import make_snapshot
 from warehouse.paths import WarehousePaths
 
 KPI_FIXTURES = FIXTURES / "kpi"
-MEASURES = ("received", "received_online", "received_direct", "carried_over", "resolved", "resolved_early",
-            "resolved_on_time", "resolved_late", "pending", "pending_within_due", "pending_overdue")
+MEASURES = (
+    "received",
+    "received_online",
+    "received_direct",
+    "carried_over",
+    "resolved",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending",
+    "pending_within_due",
+    "pending_overdue",
+)
 
 BY_FIELD = [
     # STT, label, (3)..(13)
@@ -42,10 +53,7 @@ BY_FIELD = [
     [3, "Hộ tịch", 8, 5, 2, 1, 7, 3, 1, 3, 1, 1, 0],
 ]
 TOTAL = ["Tổng cộng", None, 19, 9, 7, 3, 12, 5, 3, 4, 7, 4, 3]
-BY_UNIT = {
-    "Tỉnh Thái Nguyên": [4, 1, 2, 1, 2, 1, 1, 0, 2, 1, 1],
-    "Huyện Đại Từ": [15, 8, 5, 2, 10, 4, 2, 4, 5, 3, 2],
-}
+BY_UNIT = {"Tỉnh Thái Nguyên": [4, 1, 2, 1, 2, 1, 1, 0, 2, 1, 1], "Huyện Đại Từ": [15, 8, 5, 2, 10, 4, 2, 4, 5, 3, 2]}
 HEADER_CELLS = {
     "A1": "Biểu số II.06a/VPCP/KSTT",
     "A2": "Ban hành theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020",
@@ -54,14 +62,38 @@ HEADER_CELLS = {
     "K1": "Đơn vị báo cáo: UBND tỉnh Thái Nguyên",
     "K2": "Đơn vị nhận báo cáo: Văn phòng Chính phủ",
     "K3": "Đơn vị tính: Số hồ sơ (HS)",
-    "A5": "STT", "B5": "Lĩnh vực giải quyết",
-    "C5": "Số hồ sơ nhận giải quyết", "G5": "Số hồ sơ đã giải quyết", "K5": "Số hồ sơ đang giải quyết",
-    "C6": "Tổng số", "D6": "Trực tuyến", "E6": "Trực tiếp, dịch vụ bưu chính", "F6": "Từ kỳ trước",
-    "G6": "Tổng số", "H6": "Giải quyết trước hạn", "I6": "Giải quyết đúng hạn", "J6": "Giải quyết quá hạn",
-    "K6": "Tổng số", "L6": "Trong hạn", "M6": "Quá hạn",
+    "A5": "STT",
+    "B5": "Lĩnh vực giải quyết",
+    "C5": "Số hồ sơ nhận giải quyết",
+    "G5": "Số hồ sơ đã giải quyết",
+    "K5": "Số hồ sơ đang giải quyết",
+    "C6": "Tổng số",
+    "D6": "Trực tuyến",
+    "E6": "Trực tiếp, dịch vụ bưu chính",
+    "F6": "Từ kỳ trước",
+    "G6": "Tổng số",
+    "H6": "Giải quyết trước hạn",
+    "I6": "Giải quyết đúng hạn",
+    "J6": "Giải quyết quá hạn",
+    "K6": "Tổng số",
+    "L6": "Trong hạn",
+    "M6": "Quá hạn",
 }
-MERGED = {"A1:C1", "A2:C2", "D1:J1", "D2:J2", "K1:M1", "K2:M2", "K3:M3",
-          "A5:A6", "B5:B6", "C5:F5", "G5:J5", "K5:M5", "A11:B11"}
+MERGED = {
+    "A1:C1",
+    "A2:C2",
+    "D1:J1",
+    "D2:J2",
+    "K1:M1",
+    "K2:M2",
+    "K3:M3",
+    "A5:A6",
+    "B5:B6",
+    "C5:F5",
+    "G5:J5",
+    "K5:M5",
+    "A11:B11",
+}
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +122,7 @@ def test_header_lines_cell_by_cell(sheet) -> None:
 def test_merged_ranges_of_the_title_and_the_two_row_header(sheet) -> None:
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert MERGED <= merged
-    assert not {r for r in merged if r.startswith(("C6", "D6", "E6", "G6", "K6"))}   # sub-headers are single cells
+    assert not {r for r in merged if r.startswith(("C6", "D6", "E6", "G6", "K6"))}  # sub-headers are single cells
 
 
 def test_numbering_row(sheet) -> None:

@@ -22,7 +22,12 @@ PAGE = str(ROOT / "pages" / "report_exports.py")
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
     load(warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv")
-    run_export(warehouse, ExportsConfig(wall_png=False), "monthly", now=datetime(2023, 4, 1, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    run_export(
+        warehouse,
+        ExportsConfig(wall_png=False),
+        "monthly",
+        now=datetime(2023, 4, 1, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    )
     monkeypatch.setenv("IOC_WAREHOUSE", str(warehouse.database))
     monkeypatch.setenv("IOC_SOURCES", str(tmp_path / "no-sources.toml"))
     monkeypatch.setenv("IOC_TODAY", "2023-04-05")
@@ -35,8 +40,14 @@ def test_page_lists_the_archived_snapshot_with_downloads(env: Path) -> None:
     assert at.title[0].value == "Báo cáo"
     assert any("Tỉnh Thái Nguyên" in m.value and "tháng 03/2023" in m.value for m in at.markdown)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Chỉ số (Excel)", "Hồ sơ quá hạn (Excel)", "Chỉ số (CSV)", "Hồ sơ quá hạn (CSV)",
-                      "Biểu 06a (XLSX)", "Bản tin PDF"]
+    assert labels == [
+        "Chỉ số (Excel)",
+        "Hồ sơ quá hạn (Excel)",
+        "Chỉ số (CSV)",
+        "Hồ sơ quá hạn (CSV)",
+        "Biểu 06a (XLSX)",
+        "Bản tin PDF",
+    ]
 
 
 def test_page_makes_a_snapshot_on_demand(env: Path) -> None:

@@ -19,19 +19,27 @@ UTC = UTC
 
 
 def test_monday_run_covers_the_previous_monday_to_sunday() -> None:
-    assert period_for("weekly", datetime(2026, 11, 23, 7, 0, tzinfo=HCM)) == Period(date(2026, 11, 16), date(2026, 11, 22), "week")
+    assert period_for("weekly", datetime(2026, 11, 23, 7, 0, tzinfo=HCM)) == Period(
+        date(2026, 11, 16), date(2026, 11, 22), "week"
+    )
 
 
 def test_run_on_the_first_covers_the_previous_month() -> None:
-    assert period_for("monthly", datetime(2026, 12, 1, 7, 0, tzinfo=HCM)) == Period(date(2026, 11, 1), date(2026, 11, 30), "month")
+    assert period_for("monthly", datetime(2026, 12, 1, 7, 0, tzinfo=HCM)) == Period(
+        date(2026, 11, 1), date(2026, 11, 30), "month"
+    )
 
 
 def test_january_run_covers_last_december() -> None:
-    assert period_for("monthly", datetime(2027, 1, 1, 7, 0, tzinfo=HCM)) == Period(date(2026, 12, 1), date(2026, 12, 31), "month")
+    assert period_for("monthly", datetime(2027, 1, 1, 7, 0, tzinfo=HCM)) == Period(
+        date(2026, 12, 1), date(2026, 12, 31), "month"
+    )
 
 
 def test_daily_run_covers_yesterday() -> None:
-    assert period_for("daily", datetime(2026, 11, 21, 7, 0, tzinfo=HCM)) == Period(date(2026, 11, 20), date(2026, 11, 20), "day")
+    assert period_for("daily", datetime(2026, 11, 21, 7, 0, tzinfo=HCM)) == Period(
+        date(2026, 11, 20), date(2026, 11, 20), "day"
+    )
 
 
 def test_local_day_not_utc_day_decides() -> None:
@@ -53,17 +61,19 @@ def _fires(config: ExportsConfig, kind: str, after: datetime) -> datetime:
 
 def test_default_triggers_fire_at_seven_local_time() -> None:
     config = ExportsConfig()
-    after = datetime(2026, 11, 21, 8, 0, tzinfo=HCM)    # a Saturday, after 07:00
+    after = datetime(2026, 11, 21, 8, 0, tzinfo=HCM)  # a Saturday, after 07:00
     assert _fires(config, "daily", after) == datetime(2026, 11, 22, 7, 0, tzinfo=HCM)
-    assert _fires(config, "weekly", after) == datetime(2026, 11, 23, 7, 0, tzinfo=HCM)    # Monday
+    assert _fires(config, "weekly", after) == datetime(2026, 11, 23, 7, 0, tzinfo=HCM)  # Monday
     assert _fires(config, "monthly", after) == datetime(2026, 12, 1, 7, 0, tzinfo=HCM)
-    assert _fires(config, "daily", after).astimezone(UTC).hour == 0                    # 07:00 +07 = 00:00 UTC
+    assert _fires(config, "daily", after).astimezone(UTC).hour == 0  # 07:00 +07 = 00:00 UTC
 
 
 def test_schedule_settings_are_read_from_the_sources_file(tmp_path: Path) -> None:
     path = tmp_path / "sources.toml"
-    path.write_text('[exports]\ndaily = "06:30"\nweekly = ""\nmonthly = "5 08:15"\nretention_days = 7\n'
-                    'units = ["171"]\n', encoding="utf-8")
+    path.write_text(
+        '[exports]\ndaily = "06:30"\nweekly = ""\nmonthly = "5 08:15"\nretention_days = 7\nunits = ["171"]\n',
+        encoding="utf-8",
+    )
     config = load_exports(path)
     assert config.schedule("daily") == {"hour": 6, "minute": 30}
     assert config.schedule("weekly") is None
@@ -71,11 +81,14 @@ def test_schedule_settings_are_read_from_the_sources_file(tmp_path: Path) -> Non
     assert (config.retention_days, config.units) == (7, ("171",))
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ('[exports]\ndaily = "7h"\n', "daily = '7h' is not a time like '07:00'"),
-    ('[exports]\nweekly = "monday 07:00"\n', "is not a time like 'mon 07:00'"),
-    ('[exports]\nkeep = 3\n', "unknown option(s) keep"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[exports]\ndaily = "7h"\n', "daily = '7h' is not a time like '07:00'"),
+        ('[exports]\nweekly = "monday 07:00"\n', "is not a time like 'mon 07:00'"),
+        ("[exports]\nkeep = 3\n", "unknown option(s) keep"),
+    ],
+)
 def test_bad_schedule_settings_are_one_sentence(tmp_path: Path, text: str, words: str) -> None:
     path = tmp_path / "sources.toml"
     path.write_text(text, encoding="utf-8")
@@ -99,7 +112,7 @@ def test_retention_deletes_only_older_date_folders(tmp_path: Path) -> None:
     for name in ("2026-08-24", "2026-08-25", "2026-11-23", "notes"):
         (tmp_path / name / "day-x").mkdir(parents=True)
     (tmp_path / "runs.jsonl").write_text("", encoding="utf-8")
-    removed = prune(tmp_path, 90, date(2026, 11, 23))   # keeps 25/08/2026 (= today − 90 days) and later
+    removed = prune(tmp_path, 90, date(2026, 11, 23))  # keeps 25/08/2026 (= today − 90 days) and later
     assert [p.name for p in removed] == ["2026-08-24"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-08-25", "2026-11-23", "notes", "runs.jsonl"]
 
@@ -115,7 +128,9 @@ def test_archive_lists_only_snapshots_with_a_manifest(tmp_path: Path) -> None:
     half = tmp_path / "2026-11-23" / "week-2026-11-16"
     done.mkdir(parents=True)
     half.mkdir(parents=True)
-    (done / "manifest.json").write_text('{"files": ["kpi.csv"], "made_at": "2026-11-23T07:00:05+07:00"}', encoding="utf-8")
+    (done / "manifest.json").write_text(
+        '{"files": ["kpi.csv"], "made_at": "2026-11-23T07:00:05+07:00"}', encoding="utf-8"
+    )
     (done / "kpi.csv").write_text("x", encoding="utf-8")
     (half / "kpi.csv").write_text("x", encoding="utf-8")
     [listed] = list_archive(tmp_path)

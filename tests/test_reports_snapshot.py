@@ -43,7 +43,9 @@ needs_poppler = pytest.mark.skipif(
 @pytest.fixture(scope="module")
 def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
     warehouse = WarehousePaths(tmp_path_factory.mktemp("reports") / "warehouse.duckdb")
-    result = load(warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv")
+    result = load(
+        warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv"
+    )
     assert all(report.error is None for report in result.files)
     return warehouse
 
@@ -59,7 +61,9 @@ def march(wh: WarehousePaths, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def text(march: Path) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed: ./setup.sh installs it")
-    done = subprocess.run(["pdftotext", "-layout", str(march / "briefing.pdf"), "-"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(march / "briefing.pdf"), "-"], capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
@@ -79,7 +83,9 @@ def drawn(march: Path) -> str:
     """The text in the order it is drawn (tile by tile), one space between words."""
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed: ./setup.sh installs it")
-    done = subprocess.run(["pdftotext", "-raw", str(march / "briefing.pdf"), "-"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(march / "briefing.pdf"), "-"], capture_output=True, text=True, check=True
+    )
     return " ".join(done.stdout.split())
 
 
@@ -98,9 +104,19 @@ def test_briefing_prints_the_data_time(text: str) -> None:
 def test_briefing_tiles_show_the_hand_computed_figures(drawn: str) -> None:
     flat = drawn
     # the tiles' labels are the registry's (the dashboard's): one spelling everywhere
-    tile = {key: registry.measure(key).vi.upper() for key in (
-        "received", "online_rate", "resolved", "on_time_rate", "pending", "pending_overdue", "on_time_rate_766",
-        "digitised_rate")}
+    tile = {
+        key: registry.measure(key).vi.upper()
+        for key in (
+            "received",
+            "online_rate",
+            "resolved",
+            "on_time_rate",
+            "pending",
+            "pending_overdue",
+            "on_time_rate_766",
+            "digitised_rate",
+        )
+    }
     for label in tile.values():
         assert label in flat
     assert "Trực tuyến 9 · trực tiếp 5 · bưu chính 2" in flat
@@ -108,7 +124,7 @@ def test_briefing_tiles_show_the_hand_computed_figures(drawn: str) -> None:
     assert "Trước hạn 5 · đúng hạn 3 · quá hạn 4" in flat
     assert "8 / 12 hồ sơ đã giải quyết" in flat
     assert f"{tile['received']} 16 " in flat
-    assert f"{tile['online_rate']} 56,2% " in flat              # 9/16 = 56,25%, rounded half to even
+    assert f"{tile['online_rate']} 56,2% " in flat  # 9/16 = 56,25%, rounded half to even
     assert f"{tile['resolved']} 12 " in flat
     assert f"{tile['on_time_rate']} 66,7% " in flat
     assert f"{tile['pending']} 7 " in flat
@@ -120,8 +136,8 @@ def test_briefing_tiles_show_the_hand_computed_figures(drawn: str) -> None:
 
 @needs_poppler
 def test_briefing_tiles_state_the_targets_in_words(text: str) -> None:
-    assert "Mục tiêu ≥ 95,0% · ✗ Chưa đạt" in text      # on time 66,7% < 95%
-    assert "Mục tiêu ≥ 50,0% · ✓ Đạt" in text            # online 9/16 ≥ 50% (all levels, 2023)
+    assert "Mục tiêu ≥ 95,0% · ✗ Chưa đạt" in text  # on time 66,7% < 95%
+    assert "Mục tiêu ≥ 50,0% · ✓ Đạt" in text  # online 9/16 ≥ 50% (all levels, 2023)
 
 
 @needs_poppler
@@ -134,21 +150,23 @@ def test_briefing_ranks_the_areas(text: str) -> None:
 @needs_poppler
 def test_briefing_sums_overdue_dossiers_by_agency(text: str) -> None:
     assert "Hồ sơ đang giải quyết quá hạn đến ngày 31/03/2023: 3 hồ sơ" in text
-    assert re.search(r"1 UBND huyện Đại Từ\s+2\s+12\s", text)   # D21 (12 working days), D06 (5)
-    assert re.search(r"2 Sở Tư pháp\s+1\s+1\s", text)            # D11
+    assert re.search(r"1 UBND huyện Đại Từ\s+2\s+12\s", text)  # D21 (12 working days), D06 (5)
+    assert re.search(r"2 Sở Tư pháp\s+1\s+1\s", text)  # D11
 
 
 @needs_poppler
 def test_briefing_renders_to_a_non_blank_png(march: Path, tmp_path: Path) -> None:
     from PIL import Image
 
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(march / "briefing.pdf"), str(tmp_path / "page")],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(march / "briefing.pdf"), str(tmp_path / "page")],
+        check=True,
+    )
     [png] = list(tmp_path.glob("page*.png"))
     image = Image.open(png).convert("L")
-    assert image.size[1] > image.size[0]                       # portrait
+    assert image.size[1] > image.size[0]  # portrait
     dark = sum(image.histogram()[:200])
-    assert dark > 0.02 * image.size[0] * image.size[1]          # text, tiles and the chart
+    assert dark > 0.02 * image.size[0] * image.size[1]  # text, tiles and the chart
 
 
 def test_briefing_embeds_fonts_from_the_python_dependencies(march: Path) -> None:
@@ -158,7 +176,7 @@ def test_briefing_embeds_fonts_from_the_python_dependencies(march: Path) -> None
 
 def _csv(path: Path) -> list[dict]:
     raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")                     # the BOM Excel needs
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs
     return list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
 
 
@@ -166,8 +184,13 @@ def test_kpi_csv_has_total_areas_and_fields(march: Path) -> None:
     rows = _csv(march / "kpi.csv")
     groups = [(r["group_by"], r["unit_name"] or r["field_name"]) for r in rows]
     assert groups[0] == ("total", "")
-    assert sorted(groups[1:]) == [("area", "Huyện Đại Từ"), ("area", "Tỉnh Thái Nguyên"),
-                                  ("field", "Chứng thực"), ("field", "Hộ tịch"), ("field", "Đất đai")]
+    assert sorted(groups[1:]) == [
+        ("area", "Huyện Đại Từ"),
+        ("area", "Tỉnh Thái Nguyên"),
+        ("field", "Chứng thực"),
+        ("field", "Hộ tịch"),
+        ("field", "Đất đai"),
+    ]
     total = rows[0]
     assert [total[k] for k in ("received", "received_online", "resolved", "pending_overdue")] == ["16", "9", "12", "3"]
     assert float(total["on_time_rate"]) == pytest.approx(8 / 12)
@@ -176,7 +199,9 @@ def test_kpi_csv_has_total_areas_and_fields(march: Path) -> None:
 def test_overdue_csv_lists_the_dossiers_most_overdue_first(march: Path) -> None:
     rows = _csv(march / "overdue.csv")
     assert [(r["dossier_code"], r["agency_name"], r["days_overdue"]) for r in rows] == [
-        ("D21", "UBND huyện Đại Từ", "12"), ("D06", "UBND huyện Đại Từ", "5"), ("D11", "Sở Tư pháp", "1"),
+        ("D21", "UBND huyện Đại Từ", "12"),
+        ("D06", "UBND huyện Đại Từ", "5"),
+        ("D11", "Sở Tư pháp", "1"),
     ]
 
 
@@ -184,6 +209,6 @@ def test_commune_snapshot_has_no_ranking_and_names_the_commune(wh: WarehousePath
     # Cù Vân in March: received D01 D02 D03 D09 D16 -> 5; no units below it
     result = make_snapshot(wh, "2023-03", tmp_path, unit="Cù Vân", wall=False)
     assert result.data.scope.reporting_unit == "UBND xã Cù Vân"
-    assert result.data.scope.receiving_unit == "UBND huyện Đại Từ"   # before the reform: its district
+    assert result.data.scope.receiving_unit == "UBND huyện Đại Từ"  # before the reform: its district
     assert result.data.by_area.is_empty()
     assert result.data.total["received"] == 5

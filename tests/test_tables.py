@@ -14,18 +14,29 @@ from warehouse.targets import load_targets
 
 
 def small() -> pl.DataFrame:
-    return pl.DataFrame({
-        "unit_name": ["Xã Cù Vân", "Huyện Đại Từ"],
-        "received": [4930, 12],
-        "on_time_rate": [0.568, None],
-        "received_date": [date(2026, 11, 21), date(2025, 1, 2)],
-        "state": ["overdue", "due_soon"],
-    })
+    return pl.DataFrame(
+        {
+            "unit_name": ["Xã Cù Vân", "Huyện Đại Từ"],
+            "received": [4930, 12],
+            "on_time_rate": [0.568, None],
+            "received_date": [date(2026, 11, 21), date(2025, 1, 2)],
+            "state": ["overdue", "due_soon"],
+        }
+    )
 
 
 def test_styled_cells_are_written_the_vietnamese_way() -> None:
     html = styled(small(), "vi").to_html()
-    for text in ("Xã Cù Vân", "4.930", "56,8%", "21/11/2026", "Quá hạn", "Sắp đến hạn", "—", "Tỷ lệ giải quyết đúng hạn"):
+    for text in (
+        "Xã Cù Vân",
+        "4.930",
+        "56,8%",
+        "21/11/2026",
+        "Quá hạn",
+        "Sắp đến hạn",
+        "—",
+        "Tỷ lệ giải quyết đúng hạn",
+    ):
         assert text in html
 
 

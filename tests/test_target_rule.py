@@ -85,8 +85,17 @@ def targets_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def kpi_with_targets(wh: WarehousePaths, targets_file: Path, *args: str) -> list[dict]:
-    done = run_module("warehouse", "kpi", "--warehouse", str(wh.database), "--format", "json", "--with-targets",
-                      *args, env={"IOC_TARGETS": str(targets_file)})
+    done = run_module(
+        "warehouse",
+        "kpi",
+        "--warehouse",
+        str(wh.database),
+        "--format",
+        "json",
+        "--with-targets",
+        *args,
+        env={"IOC_TARGETS": str(targets_file)},
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -97,10 +106,10 @@ def kpi_with_targets(wh: WarehousePaths, targets_file: Path, *args: str) -> list
 def test_rule_commune_level_filter_and_mixes() -> None:
     assert target_level(None, "commune") == "commune"
     assert target_level("district", None) == "district"
-    assert target_level("commune", "district") == "commune"          # a filter wins over the unit
-    assert target_level(None, "district") == "all"                   # a district with its communes
-    assert target_level(None, None) == "all"                         # the whole province
-    assert target_level(None, "province", one_level=True) == "province"   # the province's own agencies
+    assert target_level("commune", "district") == "commune"  # a filter wins over the unit
+    assert target_level(None, "district") == "all"  # a district with its communes
+    assert target_level(None, None) == "all"  # the whole province
+    assert target_level(None, "province", one_level=True) == "province"  # the province's own agencies
 
 
 # ------------------------------------------------------------------ kpi --with-targets
@@ -109,7 +118,7 @@ def test_rule_commune_level_filter_and_mixes() -> None:
 def test_cli_commune_takes_the_commune_target(wh, targets_file) -> None:
     [row] = kpi_with_targets(wh, targets_file, *MARCH, "--unit", "05809")
     assert row["online_rate_target"] == 0.51
-    assert row["on_time_rate_target"] == 0.93          # no commune entry: all
+    assert row["on_time_rate_target"] == 0.93  # no commune entry: all
 
 
 def test_cli_district_with_its_communes_takes_all(wh, targets_file) -> None:
@@ -131,13 +140,15 @@ def test_cli_whole_province_takes_all(wh, targets_file) -> None:
 def test_cli_by_level_rows_take_their_own_level(wh, targets_file) -> None:
     rows = kpi_with_targets(wh, targets_file, *MARCH, "--by", "level")
     assert {row["level"]: row["online_rate_target"] for row in rows} == {
-        "province": 0.81, "district": 0.71, "commune": 0.51,
+        "province": 0.81,
+        "district": 0.71,
+        "commune": 0.51,
     }
 
 
 def test_cli_by_month_falls_back_to_the_latest_earlier_year(wh, targets_file) -> None:
     rows = kpi_with_targets(wh, targets_file, "--from", "2023-12-01", "--to", "2024-01-31", "--by", "month")
-    assert [row["online_rate_target"] for row in rows] == [0.61, 0.99]     # all: 2021's, then 2024's
+    assert [row["online_rate_target"] for row in rows] == [0.61, 0.99]  # all: 2021's, then 2024's
 
 
 def test_cli_targets_sit_beside_their_measure_and_only_where_one_exists(wh, targets_file) -> None:
@@ -145,14 +156,22 @@ def test_cli_targets_sit_beside_their_measure_and_only_where_one_exists(wh, targ
     names = list(row)
     assert names[names.index("online_rate") + 1] == "online_rate_target"
     assert names[names.index("pending_overdue") + 1] == "pending_overdue_target"
-    assert row["digitised_rate_target"] is None        # a target key, but none in this file
-    assert "online_rate_eligible_target" not in row    # no target at all (registry)
+    assert row["digitised_rate_target"] is None  # a target key, but none in this file
+    assert "online_rate_eligible_target" not in row  # no target at all (registry)
     assert "received_target" not in row
 
 
 def test_cli_without_the_option_has_no_targets(wh, targets_file) -> None:
-    done = run_module("warehouse", "kpi", "--warehouse", str(wh.database), "--format", "json", *MARCH,
-                      env={"IOC_TARGETS": str(targets_file)})
+    done = run_module(
+        "warehouse",
+        "kpi",
+        "--warehouse",
+        str(wh.database),
+        "--format",
+        "json",
+        *MARCH,
+        env={"IOC_TARGETS": str(targets_file)},
+    )
     assert not [name for name in json.loads(done.stdout)[0] if name.endswith("_target")]
 
 
@@ -233,7 +252,9 @@ def briefing(wh: WarehousePaths, out: Path, unit: str | None) -> str:
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) is not installed: ./setup.sh installs it")
     make_snapshot(wh, "2023-03", out, unit=unit, wall=False)
-    done = subprocess.run(["pdftotext", "-raw", str(out / "briefing.pdf"), "-"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["pdftotext", "-raw", str(out / "briefing.pdf"), "-"], capture_output=True, text=True, check=True
+    )
     return " ".join(done.stdout.split())
 
 
@@ -257,7 +278,7 @@ def test_briefing_whole_province(monkeypatch, wh, targets_file, tmp_path) -> Non
     monkeypatch.setenv("IOC_TARGETS", str(targets_file))
     text = briefing(wh, tmp_path, None)
     assert online_briefing_target(text) == "Mục tiêu ≥ 61,0%"
-    assert "Mục tiêu ≥ 93,0%" in text                    # on time, all levels
+    assert "Mục tiêu ≥ 93,0%" in text  # on time, all levels
 
 
 def test_briefing_agency_of_a_level(monkeypatch, wh, targets_file, tmp_path) -> None:

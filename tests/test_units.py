@@ -31,13 +31,15 @@ DOSSIERS = "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepN
 def units_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
     folder = tmp_path_factory.mktemp("units")
     agencies = write_csv(
-        folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC",
+        folder / "donvi.csv",
+        "MaDonVi,TenDonVi,Cap,MaDVHC",
         "H-DT,UBND huyện Đại Từ,HUYEN,171",
         "XA-CV,UBND xã Cù Vân,XA,05809",
         "XA-MY,UBND xã Mỹ Yên,XA,05836",
     )
     dossiers = write_csv(
-        folder / "hoso.csv", DOSSIERS,
+        folder / "hoso.csv",
+        DOSSIERS,
         "D1,1.000656,G01,H-DT,1,4,20230201080000,,",
         "D2,1.000656,G01,XA-CV,2,4,20230202080000,,",
         "D3,1.000656,G01,XA-CV,2,4,20230203080000,,",
@@ -62,8 +64,18 @@ def resolve_in(warehouse: WarehousePaths, text: str, start: date, end: date):
 
 def kpi_cli(warehouse: WarehousePaths, unit: str, period: tuple[str, str] = FEB):
     return run_module(
-        "warehouse", "kpi", "--warehouse", str(warehouse.database),
-        "--from", period[0], "--to", period[1], "--unit", unit, "--format", "json",
+        "warehouse",
+        "kpi",
+        "--warehouse",
+        str(warehouse.database),
+        "--from",
+        period[0],
+        "--to",
+        period[1],
+        "--unit",
+        unit,
+        "--format",
+        "json",
     )
 
 
@@ -166,7 +178,9 @@ def test_reused_code_before_the_reform_selects_the_old_communes_dossiers(units_w
     assert selected(units_warehouse, "05809", ("2025-03-01", "2025-03-31")) == ("05809", "Xã Cù Vân", 1)
 
 
-def test_reused_code_after_the_reform_does_not_relabel_the_old_communes_dossiers(units_warehouse: WarehousePaths) -> None:
+def test_reused_code_after_the_reform_does_not_relabel_the_old_communes_dossiers(
+    units_warehouse: WarehousePaths,
+) -> None:
     # D5 belongs to Xã Cù Vân, which received it; the new Xã An Khánh (05809) did not
     row = kpi_one(units_warehouse, "2025-08-01", "2025-08-31", unit="05809")
     assert (row["unit_name"], row["carried_over"], row["pending"]) == ("Xã An Khánh", 0, 0)
@@ -176,7 +190,6 @@ def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths)
     # from 1 July 2025 there are no districts
     with pytest.raises(UnitLookupError):
         resolve_in(units_warehouse, "171", date(2025, 8, 1), date(2025, 8, 31))
-
 
 
 # ------------------------------------------------------------------ a stray dossier (issue #11)
@@ -197,13 +210,15 @@ def test_district_code_is_gone_after_the_reform(units_warehouse: WarehousePaths)
 def stray_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
     folder = tmp_path_factory.mktemp("stray")
     agencies = write_csv(
-        folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC",
+        folder / "donvi.csv",
+        "MaDonVi,TenDonVi,Cap,MaDVHC",
         "H-DT,UBND huyện Đại Từ,HUYEN,171",
         "XA-CV,UBND xã Cù Vân,XA,05809",
         "XA-MY,UBND xã Mỹ Yên,XA,05836",
     )
     dossiers = write_csv(
-        folder / "hoso.csv", DOSSIERS,
+        folder / "hoso.csv",
+        DOSSIERS,
         "D1,1.000656,G01,H-DT,1,4,20230201080000,,",
         "D2,1.000656,G01,XA-CV,2,9,20230202080000,20230215170000,20230210100000",
         "D3,1.000656,G01,XA-CV,2,4,20230203080000,20230215170000,",
@@ -232,7 +247,9 @@ def test_stray_dossier_leaves_the_districts_2023_history_in_place(stray_warehous
 def test_commune_code_names_the_2023_unit_in_a_table_by_unit(stray_warehouse: WarehousePaths) -> None:
     rows = kpi_rows(stray_warehouse, *FEB, by="unit")
     assert {(r["unit_code"], r["unit_name"], r["received"]) for r in rows} == {
-        ("171", "Huyện Đại Từ", 1), ("05809", "Xã Cù Vân", 2), ("05836", "Xã Mỹ Yên", 1),
+        ("171", "Huyện Đại Từ", 1),
+        ("05809", "Xã Cù Vân", 2),
+        ("05836", "Xã Mỹ Yên", 1),
     }
 
 
@@ -267,7 +284,9 @@ def test_overdue_list_of_the_new_unit_leaves_the_old_communes_dossiers_out(stray
     assert listed.is_empty()
 
 
-def test_old_commune_over_a_period_spanning_the_reform_counts_its_own_days_only(stray_warehouse: WarehousePaths) -> None:
+def test_old_commune_over_a_period_spanning_the_reform_counts_its_own_days_only(
+    stray_warehouse: WarehousePaths,
+) -> None:
     # 2023 to 2026: D2 and D3 (received while Xã Cù Vân existed), not S26; D3 still open
     row = kpi_one(stray_warehouse, "2023-01-01", "2026-12-31", unit="Xã Cù Vân")
     assert (row["received"], row["pending"]) == (2, 1)
@@ -281,8 +300,12 @@ def test_a_pulled_date_after_the_portals_clock_is_quarantined(tmp_path) -> None:
     from warehouse.writer import open_writer
 
     warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
-    dossiers = write_csv(tmp_path / "hoso.csv", DOSSIERS, "D1,1.000656,G01,XA-CV,1,4,20230302070000,,",
-                         "D2,1.000656,G01,XA-CV,1,4,20230305080000,,")
+    dossiers = write_csv(
+        tmp_path / "hoso.csv",
+        DOSSIERS,
+        "D1,1.000656,G01,XA-CV,1,4,20230302070000,,",
+        "D2,1.000656,G01,XA-CV,1,4,20230305080000,,",
+    )
     with open_writer(warehouse) as con:
         report = load_file(con, warehouse, dossiers, source="pull:test", clock=datetime(2023, 3, 1, 8, 0))
     assert (report.rows_loaded, report.reasons) == (1, [("a date is in the future (05/03/2023)", 1)])

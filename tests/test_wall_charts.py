@@ -24,11 +24,13 @@ KPIS = ["online_rate", "on_time_rate"]
 def months_to(last: date, count: int = 12) -> pl.DataFrame:
     index = last.year * 12 + last.month - 1
     starts = [date((index - k) // 12, (index - k) % 12 + 1, 1) for k in reversed(range(count))]
-    return pl.DataFrame({
-        "period_start": starts,
-        "online_rate": [0.6 + k / 100 for k in range(count)],
-        "on_time_rate": [0.95] * (count - 1) + [0.4],
-    })
+    return pl.DataFrame(
+        {
+            "period_start": starts,
+            "online_rate": [0.6 + k / 100 for k in range(count)],
+            "on_time_rate": [0.95] * (count - 1) + [0.4],
+        }
+    )
 
 
 def partial_traces(figure) -> list:
@@ -45,7 +47,9 @@ def test_trend_marks_the_month_still_running_on_the_2nd():
         assert list(trace.x) == ["11/2026", "12/2026"]
         assert trace.marker.symbol == "circle-open"
     # the solid lines stop at the last whole month
-    solid = [t for t in figure.data if t.meta is None and t.name in ("Tỷ lệ nộp trực tuyến", "Tỷ lệ giải quyết đúng hạn")]
+    solid = [
+        t for t in figure.data if t.meta is None and t.name in ("Tỷ lệ nộp trực tuyến", "Tỷ lệ giải quyết đúng hạn")
+    ]
     assert all(list(t.x)[-1] == "11/2026" for t in solid)
     assert [a.text for a in figure.layout.annotations] == ["đến 02/12"]
 
@@ -64,14 +68,17 @@ def test_trend_in_english_says_to():
     assert [a.text for a in figure.layout.annotations] == ["to 02/12"]
 
 
-@pytest.mark.parametrize(("month_start", "through", "expected"), [
-    (date(2026, 12, 1), date(2026, 12, 2), True),
-    (date(2026, 12, 1), date(2026, 12, 1), True),
-    (date(2026, 12, 1), date(2026, 12, 31), False),   # the last day: the month is whole
-    (date(2026, 2, 1), date(2026, 2, 28), False),
-    (date(2026, 11, 1), date(2026, 12, 2), False),   # a month already over
-    (date(2026, 12, 1), None, False),
-])
+@pytest.mark.parametrize(
+    ("month_start", "through", "expected"),
+    [
+        (date(2026, 12, 1), date(2026, 12, 2), True),
+        (date(2026, 12, 1), date(2026, 12, 1), True),
+        (date(2026, 12, 1), date(2026, 12, 31), False),  # the last day: the month is whole
+        (date(2026, 2, 1), date(2026, 2, 28), False),
+        (date(2026, 11, 1), date(2026, 12, 2), False),  # a month already over
+        (date(2026, 12, 1), None, False),
+    ],
+)
 def test_is_partial(month_start, through, expected):
     assert is_partial(month_start, through) is expected
 
@@ -85,7 +92,7 @@ def test_sparkline_ends_in_an_open_point_when_the_month_runs():
     html = charts.sparkline_svg([10, 12, 11, 2], partial=partial_label(date(2026, 12, 2), "vi"))
     assert 'data-partial="true"' in html
     assert "ioc-spark-open" in html and "đến 02/12" in html
-    assert 'stroke-dasharray' in svg_of(html)
+    assert "stroke-dasharray" in svg_of(html)
 
 
 def test_sparkline_of_whole_months_is_plain():
@@ -111,13 +118,16 @@ def test_a_running_day_names_yesterday_instead_of_an_arrow():
     assert "hôm qua" not in yesterday_note(now, before, "", "vi")
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"vw": "3840", "vh": "2160"}, (3840, 2160, True, 2.0)),
-    ({"vw": "1366", "vh": "768"}, (1366, 768, True, 768 / 1080)),
-    ({}, (1920, 1080, False, 1.0)),
-    ({"vw": "wide", "vh": "1080"}, (1920, 1080, False, 1.0)),
-    ({"vw": "99999", "vh": "1080"}, (1920, 1080, False, 1.0)),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"vw": "3840", "vh": "2160"}, (3840, 2160, True, 2.0)),
+        ({"vw": "1366", "vh": "768"}, (1366, 768, True, 768 / 1080)),
+        ({}, (1920, 1080, False, 1.0)),
+        ({"vw": "wide", "vh": "1080"}, (1920, 1080, False, 1.0)),
+        ({"vw": "99999", "vh": "1080"}, (1920, 1080, False, 1.0)),
+    ],
+)
 def test_viewport_from_the_address(params, expected):
     view = viewport_from(params)
     assert (view.width, view.height, view.measured) == expected[:3]
@@ -154,8 +164,11 @@ def overview_trend(monkeypatch, warehouse, today: str, **params: str) -> tuple[d
     app.run()
     assert not app.exception
     charts_shown = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
-    trend = next(c for c in charts_shown if any(t.get("meta") == "partial" or t.get("mode") == "lines+markers"
-                                                for t in c["data"]))
+    trend = next(
+        c
+        for c in charts_shown
+        if any(t.get("meta") == "partial" or t.get("mode") == "lines+markers" for t in c["data"])
+    )
     return trend, [m.label for m in app.metric]
 
 
@@ -181,11 +194,17 @@ def test_briefing_trend_draws_a_running_month():
 
     frame = months_to(date(2026, 12, 1)).with_columns(
         period_end=pl.col("period_start").dt.month_end(),
-        received=pl.lit(100), carried_over=pl.lit(0), resolved=pl.lit(90),
-        received_online=pl.lit(70), received_direct=pl.lit(30), received_postal=pl.lit(0),
+        received=pl.lit(100),
+        carried_over=pl.lit(0),
+        resolved=pl.lit(90),
+        received_online=pl.lit(70),
+        received_direct=pl.lit(30),
+        received_postal=pl.lit(0),
     )
     running = frame.with_columns(
-        period_end=pl.when(pl.col("period_start") == date(2026, 12, 1)).then(date(2026, 12, 2))
-        .otherwise(pl.col("period_end")))
+        period_end=pl.when(pl.col("period_start") == date(2026, 12, 1))
+        .then(date(2026, 12, 2))
+        .otherwise(pl.col("period_end"))
+    )
     for each in (frame, running):
         assert trend_png(each, load_targets(), None, dpi=50).startswith(b"\x89PNG")

@@ -52,8 +52,12 @@ def sources_file(tmp_path: Path, server: PortalServer, schedule_seconds: float =
 
 def start(module: str, *args: str, env: dict[str, str]) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", module, *args], cwd=ROOT, env={**os.environ, **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -76,8 +80,9 @@ def fault(server: PortalServer, **spec) -> None:
 
 def test_pull_command_runs_one_cycle_and_publishes(tmp_path, server):
     warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
-    done = run_module("ingest", "pull", "--source", "demo", "--warehouse", str(warehouse.database),
-                      env=sources_file(tmp_path, server))
+    done = run_module(
+        "ingest", "pull", "--source", "demo", "--warehouse", str(warehouse.database), env=sources_file(tmp_path, server)
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("demo: ok, ")
     assert current_snapshot(warehouse).version in done.stdout

@@ -29,8 +29,11 @@ class Worker:
     def __init__(self, warehouse: WarehousePaths, sources: Path) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "ingest", "worker", "--warehouse", str(warehouse.database)],
-            cwd=ROOT, env={**os.environ, "IOC_SOURCES": str(sources)},
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=ROOT,
+            env={**os.environ, "IOC_SOURCES": str(sources)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
@@ -82,7 +85,9 @@ def test_a_hanging_and_a_looping_source_do_not_stop_the_others(tmp_path):
             assert worker.stop() < 10
         finally:
             worker.kill()
-    failures = dict(raw(warehouse, "select source, any_value(error) from ingest_runs where status = 'failed' group by 1"))
+    failures = dict(
+        raw(warehouse, "select source, any_value(error) from ingest_runs where status = 'failed' group by 1")
+    )
     assert failures["drip"].endswith("no complete answer within 1.5 s (request_deadline_seconds)")
     assert "was already followed in this cycle" in failures["loop"]
     assert "good" not in failures

@@ -21,7 +21,14 @@ from ui.partial import is_partial, partial_label
 from warehouse import registry
 
 BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILLION, PURPLE, GREY = (
-    "#0072B2", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#D55E00", "#CC79A7", "#999999",
+    "#0072B2",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#D55E00",
+    "#CC79A7",
+    "#999999",
 )
 SERIES = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION)
 GOOD, BAD = BLUE, VERMILLION
@@ -45,8 +52,15 @@ def _layout(figure: go.Figure, *, dark: bool, height: int, font_size: int, scale
 
 
 def trend(
-    frame: pl.DataFrame, kpis: list[str], targets: dict[str, float | None], lang: Lang,
-    *, dark: bool = False, height: int = 380, font_size: int = 14, scale: float = 1.0,
+    frame: pl.DataFrame,
+    kpis: list[str],
+    targets: dict[str, float | None],
+    lang: Lang,
+    *,
+    dark: bool = False,
+    height: int = 380,
+    font_size: int = 14,
+    scale: float = 1.0,
     through: date | None = None,
 ) -> go.Figure:
     """Monthly rates as lines, each with its target as a dashed line of the same colour.
@@ -64,31 +78,57 @@ def trend(
         values = frame[kpi].to_list()
         shown = [v * 100 if v is not None else None for v in values]
         hover = [formats.rate(v, lang) for v in values]
-        figure.add_trace(go.Scatter(
-            x=labels[:whole], y=shown[:whole], name=kpi_label(kpi, lang), legendgroup=kpi,
-            mode="lines+markers", line={"color": colour, "width": line_width}, marker={"size": marker_size},
-            hovertext=hover[:whole], hoverinfo="text+name",
-        ))
+        figure.add_trace(
+            go.Scatter(
+                x=labels[:whole],
+                y=shown[:whole],
+                name=kpi_label(kpi, lang),
+                legendgroup=kpi,
+                mode="lines+markers",
+                line={"color": colour, "width": line_width},
+                marker={"size": marker_size},
+                hovertext=hover[:whole],
+                hoverinfo="text+name",
+            )
+        )
         if partial:
-            figure.add_trace(go.Scatter(
-                x=labels[-2:], y=shown[-2:], name=f"{kpi_label(kpi, lang)} ({partial_label(through, lang)})",
-                legendgroup=kpi, showlegend=False, mode="lines+markers",
-                line={"color": colour, "width": line_width, "dash": "dot"},
-                marker={"size": [0, marker_size * 1.6], "symbol": "circle-open", "line": {"width": 2 * scale}},
-                hovertext=["", f"{hover[-1]} ({partial_label(through, lang)})"], hoverinfo="text+name",
-                meta="partial",
-            ))
+            figure.add_trace(
+                go.Scatter(
+                    x=labels[-2:],
+                    y=shown[-2:],
+                    name=f"{kpi_label(kpi, lang)} ({partial_label(through, lang)})",
+                    legendgroup=kpi,
+                    showlegend=False,
+                    mode="lines+markers",
+                    line={"color": colour, "width": line_width, "dash": "dot"},
+                    marker={"size": [0, marker_size * 1.6], "symbol": "circle-open", "line": {"width": 2 * scale}},
+                    hovertext=["", f"{hover[-1]} ({partial_label(through, lang)})"],
+                    hoverinfo="text+name",
+                    meta="partial",
+                )
+            )
         target = targets.get(kpi)
         if target is not None:
-            figure.add_trace(go.Scatter(
-                x=labels, y=[target * 100] * len(labels), mode="lines",
-                name=f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {formats.rate(target, lang, 0)}",
-                line={"color": colour, "width": 2 * scale, "dash": "dash"}, hoverinfo="skip",
-            ))
+            figure.add_trace(
+                go.Scatter(
+                    x=labels,
+                    y=[target * 100] * len(labels),
+                    mode="lines",
+                    name=f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {formats.rate(target, lang, 0)}",
+                    line={"color": colour, "width": 2 * scale, "dash": "dash"},
+                    hoverinfo="skip",
+                )
+            )
     if partial:
         figure.add_annotation(
-            x=labels[-1], y=1, yref="paper", yanchor="bottom", text=partial_label(through, lang),
-            showarrow=False, font={"size": font_size}, bgcolor="rgba(11,16,32,0.6)" if dark else "rgba(255,255,255,0.8)",
+            x=labels[-1],
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            text=partial_label(through, lang),
+            showarrow=False,
+            font={"size": font_size},
+            bgcolor="rgba(11,16,32,0.6)" if dark else "rgba(255,255,255,0.8)",
             name="partial",
         )
     figure.update_yaxes(ticksuffix="%", rangemode="normal")
@@ -97,8 +137,16 @@ def trend(
 
 
 def ranking(
-    frame: pl.DataFrame, kpi: str, target: float | None, lang: Lang, *, title: str,
-    dark: bool = False, height: int = 320, font_size: int = 14, scale: float = 1.0,
+    frame: pl.DataFrame,
+    kpi: str,
+    target: float | None,
+    lang: Lang,
+    *,
+    title: str,
+    dark: bool = False,
+    height: int = 320,
+    font_size: int = 14,
+    scale: float = 1.0,
 ) -> go.Figure:
     """Units as horizontal bars on one KPI, coloured by whether they meet the target: each
     row's own (`<kpi>_target`, a commune's and a district's may differ), else `target`."""
@@ -111,20 +159,24 @@ def ranking(
     goals = frame[own].to_list() if own in frame.columns else [target] * frame.height
     if own in frame.columns:
         shared = {g for g in goals if g is not None}
-        target = shared.pop() if len(shared) == 1 else None   # one line only when one target applies
+        target = shared.pop() if len(shared) == 1 else None  # one line only when one target applies
 
     def meets(value: float | None, goal: float | None) -> bool:
         if value is None or goal is None:
             return True
         return value <= goal if lower_better else value >= goal
 
-    figure = go.Figure(go.Bar(
-        x=[(v * 100 if is_rate else v) if v is not None else 0 for v in values],
-        y=names, orientation="h",
-        marker_color=[GOOD if meets(v, g) else BAD for v, g in zip(values, goals)],
-        text=[formats.rate(v, lang) if is_rate else formats.count(v, lang) for v in values],
-        textposition="auto", hoverinfo="y+text",
-    ))
+    figure = go.Figure(
+        go.Bar(
+            x=[(v * 100 if is_rate else v) if v is not None else 0 for v in values],
+            y=names,
+            orientation="h",
+            marker_color=[GOOD if meets(v, g) else BAD for v, g in zip(values, goals)],
+            text=[formats.rate(v, lang) if is_rate else formats.count(v, lang) for v in values],
+            textposition="auto",
+            hoverinfo="y+text",
+        )
+    )
     if target is not None and (is_rate or target > 0):
         figure.add_vline(x=target * 100 if is_rate else target, line_dash="dash", line_color=GREY, line_width=2)
     figure.update_yaxes(autorange="reversed")
@@ -134,7 +186,9 @@ def ranking(
     return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
 
 
-def channels(frame: pl.DataFrame, lang: Lang, *, dark: bool = False, height: int = 300, font_size: int = 14) -> go.Figure:
+def channels(
+    frame: pl.DataFrame, lang: Lang, *, dark: bool = False, height: int = 300, font_size: int = 14
+) -> go.Figure:
     """Received dossiers by channel and month, stacked."""
     figure = go.Figure()
     labels = [formats.month(m, lang) for m in frame["period_start"].to_list()]
@@ -145,14 +199,17 @@ def channels(frame: pl.DataFrame, lang: Lang, *, dark: bool = False, height: int
     return _layout(figure, dark=dark, height=height, font_size=font_size)
 
 
-
 def tile_colour(meets_target: bool | None) -> str:
     """A tile's sparkline: blue when it meets its target, vermillion when not, sky without one."""
     return SKY if meets_target is None else GOOD if meets_target else BAD
 
 
 def sparkline_svg(
-    values: list[float | None], *, colour: str = BLUE, partial: str | None = None, line_px: float = 2.0,
+    values: list[float | None],
+    *,
+    colour: str = BLUE,
+    partial: str | None = None,
+    line_px: float = 2.0,
     lang: Lang = "vi",
 ) -> str:
     """A tile's 12-month sparkline as inline SVG (no chart library: it scales with its box).
@@ -194,18 +251,23 @@ def sparkline_svg(
         label = f'<span class="ioc-spark-label"><i class="ioc-spark-key"></i>{escape(partial)}</span>'
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" preserveAspectRatio="none">'
-        f'{"".join(parts)}</svg>'
+        f"{''.join(parts)}</svg>"
     )
     # As an image: st.html keeps no inline <svg>, and an image stretches with its box just as well.
     alt = "12 tháng" if lang == "vi" else "12 months"
-    image = (f'<img class="ioc-spark-line" alt="{alt}" '
-             f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">')
+    image = (
+        f'<img class="ioc-spark-line" alt="{alt}" '
+        f'src="data:image/svg+xml;base64,{base64.b64encode(svg.encode()).decode()}">'
+    )
     marker = ""
     if ends_partial:
         # The open circle is HTML over the SVG, so that it stays round however the box stretches.
         x1, y1 = coords[-1]
-        marker = (f'<i class="ioc-spark-open" style="left:{x1 / width * 100:.2f}%;top:{y1 / height * 100:.2f}%;'
-                  f'border-color:{colour}"></i>')
-    return (f'<div class="ioc-spark" data-partial="{str(ends_partial).lower()}">'
-            f'<div class="ioc-spark-box">{image}{marker}</div>{label}</div>')
-
+        marker = (
+            f'<i class="ioc-spark-open" style="left:{x1 / width * 100:.2f}%;top:{y1 / height * 100:.2f}%;'
+            f'border-color:{colour}"></i>'
+        )
+    return (
+        f'<div class="ioc-spark" data-partial="{str(ends_partial).lower()}">'
+        f'<div class="ioc-spark-box">{image}{marker}</div>{label}</div>'
+    )

@@ -94,7 +94,11 @@ GROUPS: dict[str, tuple[str, str]] = {
 }
 # columns holding codes that a label in the reader's language stands for (tables, downloads, extracts)
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "level": LEVELS, "channel": CHANNELS, "state": STATES, "resolution_class": STATES, "group_by": GROUPS,
+    "level": LEVELS,
+    "channel": CHANNELS,
+    "state": STATES,
+    "resolution_class": STATES,
+    "group_by": GROUPS,
 }
 COUNT_MEASURES = registry.COUNTS
 RATE_KPIS = registry.RATES
@@ -112,6 +116,6 @@ def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
 
 def kpi_label(key: str, lang: Lang) -> str:
     measure = key.removesuffix("_target")
-    if measure != key and measure in KPI_LABELS:   # `kpi(..., targets=)` columns
+    if measure != key and measure in KPI_LABELS:  # `kpi(..., targets=)` columns
         return f"{'Chỉ tiêu' if lang == 'vi' else 'Target'}: {label(KPI_LABELS, measure, lang)}"
     return label(KPI_LABELS, key, lang) if key in KPI_LABELS else label(KEY_LABELS, key, lang)

@@ -25,15 +25,21 @@ def freshness_banner(state: DataState | None = None) -> DataState:
     """The data time under the title; a warning in words when the data is old or missing."""
     state = state or data_state()
     if not state.has_data:
-        st.info(tr(
-            "Chưa có dữ liệu. Hệ thống đang nạp dữ liệu lần đầu từ cổng dịch vụ công; trang sẽ tự cập nhật.",
-            "No data yet. The first load from the public-service portal is running; this page updates itself.",
-        ), icon=":material/hourglass_top:")
+        st.info(
+            tr(
+                "Chưa có dữ liệu. Hệ thống đang nạp dữ liệu lần đầu từ cổng dịch vụ công; trang sẽ tự cập nhật.",
+                "No data yet. The first load from the public-service portal is running; this page updates itself.",
+            ),
+            icon=":material/hourglass_top:",
+        )
     elif state.is_stale():
-        st.warning(tr(
-            f"Dữ liệu chưa được cập nhật: lần cập nhật tốt gần nhất lúc {formats.moment(state.published_at, 'vi')}.",
-            f"Data is not up to date: the last good update was at {formats.moment(state.published_at, 'en')}.",
-        ), icon=":material/warning:")
+        st.warning(
+            tr(
+                f"Dữ liệu chưa được cập nhật: lần cập nhật tốt gần nhất lúc {formats.moment(state.published_at, 'vi')}.",
+                f"Data is not up to date: the last good update was at {formats.moment(state.published_at, 'en')}.",
+            ),
+            icon=":material/warning:",
+        )
     else:
         st.caption(data_time(state))
     return state
@@ -55,20 +61,25 @@ def backfill_note(progress: str) -> str:
 
 def empty_state(message: str | None = None) -> None:
     if message:
-        st.warning(tr("Không đọc được số liệu: ", "Could not read the figures: ") + md(message), icon=":material/warning:")
+        st.warning(
+            tr("Không đọc được số liệu: ", "Could not read the figures: ") + md(message), icon=":material/warning:"
+        )
     else:
         st.info(tr("Chưa có hồ sơ trong kỳ này.", "No dossiers in this period."), icon=":material/info:")
 
 
 def reform_note(spans_reform: bool) -> None:
     if spans_reform:
-        st.info(tr(
-            "Kỳ này trải qua ngày 01/07/2025 (sắp xếp đơn vị hành chính): hồ sơ trước ngày này thuộc các huyện, xã cũ, "
-            "sau ngày này thuộc các xã mới. Các đơn vị được liệt kê đúng như khi tiếp nhận hồ sơ, không gộp, không đổi tên.",
-            "This period spans 1 July 2025 (the administrative reform): dossiers before it belong to the former districts "
-            "and communes, after it to the new communes. Units are listed as they were when they received the dossiers, "
-            "never merged or renamed.",
-        ), icon=":material/map:")
+        st.info(
+            tr(
+                "Kỳ này trải qua ngày 01/07/2025 (sắp xếp đơn vị hành chính): hồ sơ trước ngày này thuộc các huyện, xã cũ, "
+                "sau ngày này thuộc các xã mới. Các đơn vị được liệt kê đúng như khi tiếp nhận hồ sơ, không gộp, không đổi tên.",
+                "This period spans 1 July 2025 (the administrative reform): dossiers before it belong to the former districts "
+                "and communes, after it to the new communes. Units are listed as they were when they received the dossiers, "
+                "never merged or renamed.",
+            ),
+            icon=":material/map:",
+        )
 
 
 # Tile labels and the "vs previous period" note wrap instead of ending in "…": five tiles

@@ -24,7 +24,7 @@ def is_partial(month_start: date, through: date | None) -> bool:
 
 
 def partial_label(through: date, lang: Lang) -> str:
-    """"đến 02/12" / "to 02/12"."""
+    """ "đến 02/12" / "to 02/12"."""
     return f"{'đến' if lang == 'vi' else 'to'} {through:%d/%m}"
 
 

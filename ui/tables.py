@@ -40,8 +40,13 @@ def names_of(column: str, language: Lang) -> dict[str, str]:
     return {code: label(LABELLED[column], code, language) for code in LABELLED[column]}
 
 
-def table(frame: pl.DataFrame, targets: Targets | None = None, level: str | None = None, year: int | None = None,
-          **options: object):
+def table(
+    frame: pl.DataFrame,
+    targets: Targets | None = None,
+    level: str | None = None,
+    year: int | None = None,
+    **options: object,
+):
     """Show `frame` with st.dataframe; `options` (a key, on_select...) are passed on."""
     language = lang()
     # Shading against targets needs the Styler, however long the table.
@@ -62,15 +67,20 @@ def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[obje
         return lambda v: "✓" if v else ""
     if dtype.is_numeric():
         return lambda v: formats.MISSING if v is None or v != v else formats.count(v, language)  # type: ignore[arg-type]
-    if isinstance(dtype, pl.Datetime):   # a run's or a file's time: 14:05 21/11/2026
+    if isinstance(dtype, pl.Datetime):  # a run's or a file's time: 14:05 21/11/2026
         return lambda v: formats.moment(v, language)  # type: ignore[arg-type]
     if dtype == pl.Date:
         return lambda v: formats.day(v, language)  # type: ignore[arg-type]
     return lambda v: formats.MISSING if v is None else str(v)
 
 
-def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, level: str | None = None,
-           year: int | None = None):
+def styled(
+    frame: pl.DataFrame,
+    language: Lang,
+    targets: Targets | None = None,
+    level: str | None = None,
+    year: int | None = None,
+):
     """A pandas Styler: labelled columns, each cell's text, rates shaded against their targets
     (blue: meets it; vermillion: below it; Okabe–Ito, safe for colour-blind readers).
 
@@ -80,8 +90,11 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
     goals = _goals(frame)
     frame = frame.drop([registry.target_column(column) for column in goals])
     if not goals and targets is not None and year is not None:
-        goals = {column: [kpi_targets.target(targets, column, level or kpi_targets.ALL_LEVELS, year)] * frame.height
-                 for column in frame.columns if column in RATE_KPIS}
+        goals = {
+            column: [kpi_targets.target(targets, column, level or kpi_targets.ALL_LEVELS, year)] * frame.height
+            for column in frame.columns
+            if column in RATE_KPIS
+        }
     frame = _missing_as_dash(frame, language)
     pandas = frame.to_pandas()
     labels = [kpi_label(column, language) for column in frame.columns]
@@ -92,8 +105,9 @@ def styled(frame: pl.DataFrame, language: Lang, targets: Targets | None = None, 
     )
     for shown, column in zip(labels, frame.columns):
         if column in goals:
-            styler = styler.apply(lambda cells, c=column: [_shade(c, v, t) for v, t in zip(cells, goals[c])],
-                                  subset=[shown], axis=0)
+            styler = styler.apply(
+                lambda cells, c=column: [_shade(c, v, t) for v, t in zip(cells, goals[c])], subset=[shown], axis=0
+            )
     return styler.hide(axis="index")
 
 
@@ -101,19 +115,29 @@ def _missing_as_dash(frame: pl.DataFrame, language: Lang) -> pl.DataFrame:
     """The grid draws a missing cell as "None" whatever the Styler says: a missing text is
     "—", and a date, time or count column with gaps becomes its text (a run still running
     has no end and no rows yet). Rates keep their numbers, to sort by."""
-    gappy = [c for c, t in frame.schema.items() if t == pl.String or (
-        (t in (pl.Date, pl.Datetime) or (t.is_numeric() and not is_rate(c))) and frame[c].has_nulls())]
+    gappy = [
+        c
+        for c, t in frame.schema.items()
+        if t == pl.String
+        or ((t in (pl.Date, pl.Datetime) or (t.is_numeric() and not is_rate(c))) and frame[c].has_nulls())
+    ]
     return frame.with_columns(
-        pl.col(c).map_elements(formatter(c, frame.schema[c], language), return_dtype=pl.String, skip_nulls=False)
-        .fill_null(formats.MISSING) if frame.schema[c] != pl.String else pl.col(c).fill_null(formats.MISSING)
+        pl.col(c)
+        .map_elements(formatter(c, frame.schema[c], language), return_dtype=pl.String, skip_nulls=False)
+        .fill_null(formats.MISSING)
+        if frame.schema[c] != pl.String
+        else pl.col(c).fill_null(formats.MISSING)
         for c in gappy
     )
 
 
 def _goals(frame: pl.DataFrame) -> dict[str, list[float | None]]:
     """rate → each row's target, from the frame's `<rate>_target` columns."""
-    return {column: frame[registry.target_column(column)].to_list() for column in frame.columns
-            if column in RATE_KPIS and registry.target_column(column) in frame.columns}
+    return {
+        column: frame[registry.target_column(column)].to_list()
+        for column in frame.columns
+        if column in RATE_KPIS and registry.target_column(column) in frame.columns
+    }
 
 
 def _shade(column: str, value: float | None, goal: float | None) -> str:
@@ -133,16 +157,19 @@ def native(frame: pl.DataFrame, language: Lang) -> tuple[pl.DataFrame, dict[str,
         if column in LABELLED:
             expression = expression.cast(pl.String).replace(names_of(column, language)).fill_null(formats.MISSING)
         elif is_rate(column):
-            expression = expression.map_elements(lambda v: formats.rate(v, language), return_dtype=pl.String).fill_null(formats.MISSING)
+            expression = expression.map_elements(lambda v: formats.rate(v, language), return_dtype=pl.String).fill_null(
+                formats.MISSING
+            )
         elif frame[column].has_nulls() and (dtype in (pl.Date, pl.Datetime) or dtype.is_numeric()):
             # the grid would draw "None": a column with gaps is its text, "—" for nothing
-            expression = expression.map_elements(formatter(column, dtype, language), return_dtype=pl.String,
-                                                 skip_nulls=False).fill_null(formats.MISSING)
+            expression = expression.map_elements(
+                formatter(column, dtype, language), return_dtype=pl.String, skip_nulls=False
+            ).fill_null(formats.MISSING)
         elif isinstance(dtype, pl.Datetime):
             config[shown] = st.column_config.DatetimeColumn(format="HH:mm DD/MM/YYYY")
         elif dtype == pl.Date:
             config[shown] = st.column_config.DateColumn(format="DD/MM/YYYY")
-        elif dtype == pl.String:   # the grid writes a missing text as "None"
+        elif dtype == pl.String:  # the grid writes a missing text as "None"
             expression = expression.fill_null(formats.MISSING)
         columns.append(expression.alias(shown))
     return frame.select(columns), config
@@ -172,8 +199,19 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     every rerun cost over a second."""
     language = lang()
     left, right, _ = st.columns([1, 1, 6])
-    left.download_button("⬇ CSV", lambda: csv_bytes(localized(frame, language)), file_name=f"{name}.csv",
-                         mime="text/csv", key=f"{key}-csv", on_click="ignore")
-    right.download_button("⬇ Excel", lambda: xlsx_bytes(frame, name, language), file_name=f"{name}.xlsx",
-                          key=f"{key}-xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    left.download_button(
+        "⬇ CSV",
+        lambda: csv_bytes(localized(frame, language)),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}-csv",
+        on_click="ignore",
+    )
+    right.download_button(
+        "⬇ Excel",
+        lambda: xlsx_bytes(frame, name, language),
+        file_name=f"{name}.xlsx",
+        key=f"{key}-xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )

@@ -20,8 +20,8 @@ class Tile:
     label: str
     value: str
     delta: str | None
-    delta_color: str             # "normal" | "inverse" | "off"
-    note: str                    # the target, or the split by channel
+    delta_color: str  # "normal" | "inverse" | "off"
+    note: str  # the target, or the split by channel
     sparkline: list[float]
     meets_target: bool | None
 
@@ -39,8 +39,14 @@ def _delta(kpi: str, now: float | int | None, before: float | int | None, lang: 
 
 
 def tile(
-    kpi: str, current: dict | None, previous: dict | None, trend: pl.DataFrame | None,
-    lang: Lang, *, label: str | None = None, note: str | None = None,
+    kpi: str,
+    current: dict | None,
+    previous: dict | None,
+    trend: pl.DataFrame | None,
+    lang: Lang,
+    *,
+    label: str | None = None,
+    note: str | None = None,
 ) -> Tile:
     """`current` is a row of `kpi(..., targets=)`: its `<kpi>_target` is the target that applies."""
     now, before = _value(current, kpi), _value(previous, kpi)
@@ -52,7 +58,9 @@ def tile(
         target_note = f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {sign} {shown}"
         meets = meets_target(kpi, now, target)
         if meets is not None:
-            target_note += " · " + (("đạt" if lang == "vi" else "met") if meets else ("chưa đạt" if lang == "vi" else "not met"))
+            target_note += " · " + (
+                ("đạt" if lang == "vi" else "met") if meets else ("chưa đạt" if lang == "vi" else "not met")
+            )
     else:
         target_note, meets = "", None
     spark: list[float] = []
@@ -90,7 +98,7 @@ def ranked(frame: pl.DataFrame, kpi: str, *, worst: bool, count: int = 5, min_do
         # the dossiers behind a rate are its denominator (the frame carries the parts of rates)
         basis = pl.sum_horizontal(registry.measure(kpi).denominator)
         eligible = eligible.filter(basis >= min_dossiers)
-    bad_first = (kpi not in LOWER_IS_BETTER)  # ascending puts the worst first for "higher is better"
+    bad_first = kpi not in LOWER_IS_BETTER  # ascending puts the worst first for "higher is better"
     ordered = eligible.sort([kpi, "unit_name"], descending=[not bad_first, False])
     if not worst:
         ordered = eligible.sort([kpi, "unit_name"], descending=[bad_first, False])

@@ -28,13 +28,20 @@ class UrlState:
     def __init__(self, scope: str) -> None:
         self.scope = scope
         self.defaults: dict[str, Any] = {}
-        self.rejected: dict[str, tuple[str, Any]] = {}   # param -> (the link's value, the value used)
+        self.rejected: dict[str, tuple[str, Any]] = {}  # param -> (the link's value, the value used)
 
     def key(self, param: str) -> str:
         return f"{self.scope}.{param}"
 
-    def seed(self, param: str, *, default: Any = None, options: Collection[Any] | None = None,
-             parse: Callable[[str], Any] = str, clamp: tuple[Any, Any] | None = None) -> str:
+    def seed(
+        self,
+        param: str,
+        *,
+        default: Any = None,
+        options: Collection[Any] | None = None,
+        parse: Callable[[str], Any] = str,
+        clamp: tuple[Any, Any] | None = None,
+    ) -> str:
         """The widget key for `param`, its state seeded from the link on first use; a value
         the widget does not offer falls back to the default, one outside `clamp` to its
         nearest end (a widget given a value outside its range would raise)."""
@@ -49,8 +56,15 @@ class UrlState:
             st.session_state[key] = self.get(param, default=default, options=options, parse=parse, clamp=clamp)
         return key
 
-    def get(self, param: str, *, default: Any = None, options: Collection[Any] | None = None,
-            parse: Callable[[str], Any] = str, clamp: tuple[Any, Any] | None = None) -> Any:
+    def get(
+        self,
+        param: str,
+        *,
+        default: Any = None,
+        options: Collection[Any] | None = None,
+        parse: Callable[[str], Any] = str,
+        clamp: tuple[Any, Any] | None = None,
+    ) -> Any:
         """The link's value of `param` if it is one of the choices, else the default (noted)."""
         raw = st.query_params.get(param)
         if raw in (None, ""):
@@ -73,10 +87,14 @@ class UrlState:
         if not self.rejected:
             return
         # a pasted value can be long: enough of it to recognise
-        parts = [f"{param}={md(raw if len(raw) <= 60 else raw[:59] + '…')} → {md(_shown(used)) or tr('mặc định', 'default')}"
-                 for param, (raw, used) in self.rejected.items()]
-        st.caption(tr("Liên kết có giá trị không hợp lệ, đã dùng giá trị khác: ", "Link values not valid here, replaced: ")
-                   + "; ".join(parts))
+        parts = [
+            f"{param}={md(raw if len(raw) <= 60 else raw[:59] + '…')} → {md(_shown(used)) or tr('mặc định', 'default')}"
+            for param, (raw, used) in self.rejected.items()
+        ]
+        st.caption(
+            tr("Liên kết có giá trị không hợp lệ, đã dùng giá trị khác: ", "Link values not valid here, replaced: ")
+            + "; ".join(parts)
+        )
         self.rejected.clear()
 
     def value(self, param: str) -> Any:

@@ -32,14 +32,21 @@ def main(argv: list[str] | None = None) -> int:
     kpi_parser.add_argument("--field", help="field code (or name)")
     kpi_parser.add_argument("--by", choices=["unit", "field", "month", "level"])
     kpi_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
-    kpi_parser.add_argument("--units", choices=["recorded", "current"], default="recorded",
-                            help="units as recorded (default), or today's units: adds comparable and note")
+    kpi_parser.add_argument(
+        "--units",
+        choices=["recorded", "current"],
+        default="recorded",
+        help="units as recorded (default), or today's units: adds comparable and note",
+    )
     calendar_parser = commands.add_parser("calendar", help="weekdays off and weekend days worked in a year")
     calendar_parser.add_argument("--warehouse", help="accepted like every subcommand's; the calendar needs none")
     calendar_parser.add_argument("--year", required=True, type=_year, metavar="YYYY")
     calendar_parser.add_argument("--format", choices=["json", "table"], default="table")
-    kpi_parser.add_argument("--with-targets", action="store_true",
-                            help="add <name>_target beside every measure that has a target (DESIGN §4)")
+    kpi_parser.add_argument(
+        "--with-targets",
+        action="store_true",
+        help="add <name>_target beside every measure that has a target (DESIGN §4)",
+    )
     args = parser.parse_args(argv)
     if args.command == "calendar":
         return _calendar(args.year, args.format)
@@ -52,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     except WarehouseError as error:
         print(f"kpi: {error}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as error:   # an unreadable targets file (TOMLDecodeError is a ValueError)
+    except (OSError, ValueError) as error:  # an unreadable targets file (TOMLDecodeError is a ValueError)
         print(f"kpi: the targets file cannot be read: {error}", file=sys.stderr)
         return 2
     _write(frame, args.format)

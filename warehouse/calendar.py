@@ -60,13 +60,17 @@ def national_days(year: int) -> tuple[CalendarDay, ...]:
     # neighbouring years are built too and only this year's days kept.
     # `language` is given: without it the names follow the process's $LANG.
     country = holidays.country_holidays("VN", years=(year - 1, year, year + 1), language="vi")
-    off = [CalendarDay(day, False, name, "national") for day, name in country.items()
-           if day.year == year and _weekday(day)]
+    off = [
+        CalendarDay(day, False, name, "national") for day, name in country.items() if day.year == year and _weekday(day)
+    ]
     # holidays 0.109 exposes the make-up days in `weekend_workdays` ("working days moved to
     # weekends") but gives them no name; the day off each one pays for is named
     # "Ngày nghỉ (thay cho ngày 26/04/2025)", which is how the two are paired here.
-    make_up = [CalendarDay(day, True, _make_up_name(country, day), "national")
-               for day in country.weekend_workdays if day.year == year]
+    make_up = [
+        CalendarDay(day, True, _make_up_name(country, day), "national")
+        for day in country.weekend_workdays
+        if day.year == year
+    ]
     return tuple(sorted(off + make_up, key=lambda d: d.day))
 
 
@@ -84,9 +88,9 @@ def _exceptions(province: ProvinceCalendar, year: int) -> dict[date, CalendarDay
             continue
         national_working = days[day].working if day in days else _weekday(day)
         if entry.working == national_working:
-            continue   # changes nothing (the data-health page says so)
+            continue  # changes nothing (the data-health page says so)
         if entry.working == _weekday(day):
-            del days[day]   # back to the plain weekday/weekend rule
+            del days[day]  # back to the plain weekday/weekend rule
         else:
             days[day] = CalendarDay(day, entry.working, entry.name, "province")
     return dict(sorted(days.items()))

@@ -27,7 +27,7 @@ def unpublished(con: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> bool:
 
 
 def catch_up(
-    con: duckdb.DuckDBPyConnection, paths: WarehousePaths, say: Callable[[str], None] | None = None,
+    con: duckdb.DuckDBPyConnection, paths: WarehousePaths, say: Callable[[str], None] | None = None
 ) -> PublishedSnapshot | None:
     """Clean up after a killed publish, then publish what is committed but unpublished."""
     say = say or _to_stderr

@@ -91,7 +91,7 @@ class CurrentUnit:
 
     label: str
     code: str
-    level: str            # 'commune' | 'province'
+    level: str  # 'commune' | 'province'
     agency_ids: list[int]
 
 
@@ -118,7 +118,7 @@ def resolve_current_unit(con: duckdb.DuckDBPyConnection, text: str) -> CurrentUn
             """,
             [found.agency_codes[0]],
         ).fetchone()
-        if level == "commune" and attribution == "unit":   # a new commune's own agency: the commune
+        if level == "commune" and attribution == "unit":  # a new commune's own agency: the commune
             return _unit(con, code, name=None)
         return CurrentUnit(label=name, code=code, level="province", agency_ids=[agency_id])
     return _unit(con, found.code, name=found.label)
@@ -132,7 +132,9 @@ def _unit(con: duckdb.DuckDBPyConnection, code: str, name: str | None) -> Curren
         where = "current_province_code = ? and attribution <> 'unresolved'"
     else:
         where = "current_unit_code = ? and attribution = 'unit'"
-    ids = [r[0] for r in con.execute(f"select agency_id from dim_agency_current_units where {where}", [code]).fetchall()]
+    ids = [
+        r[0] for r in con.execute(f"select agency_id from dim_agency_current_units where {where}", [code]).fetchall()
+    ]
     return CurrentUnit(label=name or unit_name, code=code, level=level, agency_ids=ids)
 
 
@@ -144,7 +146,8 @@ def _candidate_index(con: duckdb.DuckDBPyConnection) -> CandidateIndex:
     index = _indexes.get(version)
     if index is None:
         named = {
-            r[0] for r in con.execute(
+            r[0]
+            for r in con.execute(
                 """
                 select agency_code from dim_agency_current_units
                 where attribution = 'unit' and (unit_version = 'post2025' or agency_level = 'province')
@@ -152,7 +155,8 @@ def _candidate_index(con: duckdb.DuckDBPyConnection) -> CandidateIndex:
             ).fetchall()
         }
         candidates = [
-            c for c in load_candidates(con, units_table="dim_units", agencies_table="dim_agencies")
+            c
+            for c in load_candidates(con, units_table="dim_units", agencies_table="dim_agencies")
             if (c.kind == "unit" and c.version == "post2025") or (c.kind == "agency" and c.code in named)
         ]
         index = CandidateIndex(candidates)
@@ -187,7 +191,7 @@ def mark_comparability(
     comparable: list[bool] = []
     notes: list[str | None] = []
     for row in frame.iter_rows(named=True):
-        if by_unit:   # each row is a unit of today (or a share of a province's totals)
+        if by_unit:  # each row is a unit of today (or a share of a province's totals)
             code, level = row["unit_code"], row["level"]
         elif unit is not None:
             code, level = unit.code, unit.level
@@ -201,7 +205,7 @@ def mark_comparability(
         elif by_unit and level == "district":
             comparable.append(True)
             notes.append(DISTRICT_NOTE if reaches_past else None)
-        elif by_unit and level == "commune" and code is not None:   # split communes, under the province
+        elif by_unit and level == "commune" and code is not None:  # split communes, under the province
             comparable.append(True)
             notes.append(SPLIT_NOTE if reaches_past else None)
         else:

@@ -19,8 +19,13 @@ from warehouse.query import fetch_frame
 from warehouse.runlog import recent_runs
 
 RUN_COLUMNS = {
-    "run_id": pl.String, "source": pl.String, "started_at": pl.Datetime, "finished_at": pl.Datetime,
-    "status": pl.String, "rows": pl.Int64, "error": pl.String,
+    "run_id": pl.String,
+    "source": pl.String,
+    "started_at": pl.Datetime,
+    "finished_at": pl.Datetime,
+    "status": pl.String,
+    "rows": pl.Int64,
+    "error": pl.String,
 }
 
 
@@ -74,13 +79,15 @@ def sources(all_runs: pl.DataFrame) -> list[SourceHealth]:
         own = all_runs.filter(pl.col("source") == source).sort("started_at", descending=True)
         ok = own.filter(pl.col("status") == "ok")
         latest = own.row(0, named=True)
-        result.append(SourceHealth(
-            source,
-            ok["finished_at"][0] if not ok.is_empty() else None,
-            latest["finished_at"] or latest["started_at"],
-            latest["status"],
-            latest["error"],
-        ))
+        result.append(
+            SourceHealth(
+                source,
+                ok["finished_at"][0] if not ok.is_empty() else None,
+                latest["finished_at"] or latest["started_at"],
+                latest["status"],
+                latest["error"],
+            )
+        )
     return result
 
 
@@ -103,6 +110,7 @@ def unresolved_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def backfill_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """What a long cycle still running (the first backfill) has done so far, as published."""
     return fetch_frame(
-        con, "select progress from ingest_runs where status = 'running' and progress is not null"
-             " order by started_at desc limit 1",
+        con,
+        "select progress from ingest_runs where status = 'running' and progress is not null"
+        " order by started_at desc limit 1",
     )

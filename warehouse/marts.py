@@ -55,11 +55,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, force_full: bool = False) -> R
             result = _full(con)
         con.executemany(
             "insert or replace into mart_state values (?, ?)",
-            [
-                ("build", build_id),
-                ("file_id", str(last_file)),
-                ("dimensions", _dimensions_fingerprint(con)),
-            ],
+            [("build", build_id), ("file_id", str(last_file)), ("dimensions", _dimensions_fingerprint(con))],
         )
         con.commit()
     except BaseException:
@@ -136,7 +132,9 @@ def _apply_changed_dossiers(con: duckdb.DuckDBPyConnection) -> None:
         select {key}, -columns(* exclude ({key})) from ({events.reading(fct_dossiers="old_facts")})
         """
     )
-    con.execute("create or replace temp table delta_daily as " + mart("kpi_daily").reading(fct_kpi_events="delta_events"))
+    con.execute(
+        "create or replace temp table delta_daily as " + mart("kpi_daily").reading(fct_kpi_events="delta_events")
+    )
     con.execute("create or replace temp table delta_monthly as " + mart("kpi_monthly").reading(kpi_daily="delta_daily"))
     _add_into(con, "kpi_daily", "delta_daily")
     _add_into(con, "kpi_monthly", "delta_monthly")
@@ -201,6 +199,8 @@ def _dimensions_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     parts = []
     for table in DOSSIER_DIMENSIONS:
         parts.append(
-            con.execute(f"select md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) from {table} as t").fetchone()[0]
+            con.execute(
+                f"select md5(coalesce(string_agg(t::varchar, chr(10) order by t::varchar), '')) from {table} as t"
+            ).fetchone()[0]
         )
     return ":".join(parts)

@@ -36,7 +36,7 @@ LEGACY_NAME = "Ngày nghỉ (config/targets.toml)"
 @dataclass(frozen=True)
 class ProvinceDay:
     day: date
-    working: bool   # False: an added day off; True: a day worked although otherwise off
+    working: bool  # False: an added day off; True: a day worked although otherwise off
     name: str
 
 

@@ -133,9 +133,9 @@ def _read_pointer(paths: WarehousePaths) -> dict | None:
 def _point_to(paths: WarehousePaths, snapshot: Path, version: str, published_at: datetime, last_file: int) -> None:
     pointer_tmp = paths.current_pointer.with_suffix(".json.tmp")
     pointer_tmp.write_text(
-        json.dumps({
-            "version": version, "file": snapshot.name, "published_at": published_at.isoformat(), "file_id": last_file,
-        }),
+        json.dumps(
+            {"version": version, "file": snapshot.name, "published_at": published_at.isoformat(), "file_id": last_file}
+        ),
         encoding="utf-8",
     )
     _fsync(pointer_tmp)

@@ -27,7 +27,7 @@ from warehouse.units import CandidateIndex, Resolution, load_candidates, normali
 Level = Literal["province", "district", "commune"]
 GroupBy = Literal["unit", "area", "field", "procedure", "month", "level"]
 Channel = Literal["direct", "online", "postal"]
-Units = Literal["recorded", "current"]   # as recorded (the default), or on today's units (DESIGN §5)
+Units = Literal["recorded", "current"]  # as recorded (the default), or on today's units (DESIGN §5)
 # KenhThucHien (DESIGN §3)
 CHANNEL_CODES: dict[str, int] = {"direct": 1, "online": 2, "postal": 3}
 
@@ -46,13 +46,15 @@ class KpiFilter:
     level: Level | None = None
     field: str | None = None
     by: GroupBy | None = None
-    procedure: str | None = None    # a procedure code (MaTTHC)
+    procedure: str | None = None  # a procedure code (MaTTHC)
     channel: Channel | None = None
     units: Units = "recorded"
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
-            raise WarehouseError(f"the period ends ({self.date_to:%d/%m/%Y}) before it starts ({self.date_from:%d/%m/%Y})")
+            raise WarehouseError(
+                f"the period ends ({self.date_to:%d/%m/%Y}) before it starts ({self.date_from:%d/%m/%Y})"
+            )
         if self.channel is not None and self.channel not in CHANNEL_CODES:
             raise WarehouseError(f"no channel '{self.channel}': use one of {', '.join(CHANNEL_CODES)}")
 
@@ -75,13 +77,14 @@ class FieldMatch:
 
 
 def kpi(
-    con: duckdb.DuckDBPyConnection, spec: KpiFilter, *, targets: Targets | None = None, parts: bool = False,
+    con: duckdb.DuckDBPyConnection, spec: KpiFilter, *, targets: Targets | None = None, parts: bool = False
 ) -> pl.DataFrame:
     """KPI rows (DESIGN §7); with `targets`, `<name>_target` beside every measure that has
     one (DESIGN §4's rule, `kpi_targets`); with `parts`, the parts of rates that are no
     measure of their own last (what a ranking or an explanation divides by)."""
     if spec.units == "current":  # on today's units: same SQL, agencies placed on today's units
         from warehouse.current_units import kpi_current
+
         return kpi_current(con, spec)
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
@@ -191,9 +194,7 @@ def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
 
 
 def _procedure_ids(con: duckdb.DuckDBPyConnection, text: str) -> list[int]:
-    rows = con.execute(
-        "select procedure_id from dim_procedures where procedure_code = ?", [text.strip()]
-    ).fetchall()
+    rows = con.execute("select procedure_id from dim_procedures where procedure_code = ?", [text.strip()]).fetchall()
     if not rows:
         raise UnitLookupError(f"no procedure with code '{text}'", [])
     return [row[0] for row in rows]
@@ -202,8 +203,9 @@ def _procedure_ids(con: duckdb.DuckDBPyConnection, text: str) -> list[int]:
 # `con.sql(...)` binds a query once to describe it and again to run it: 30–40 ms of a
 # 100 ms KPI query. Executing directly binds once; the extra copy DuckDB warns about is
 # of the result only (at most some thousands of rows: lists are limited, KPIs grouped).
-warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning,
-                        module=r"warehouse\.query")
+warnings.filterwarnings(
+    "ignore", message="Arrow output on a DB-API result", category=UserWarning, module=r"warehouse\.query"
+)
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
@@ -234,7 +236,9 @@ def resolve_field(con: duckdb.DuckDBPyConnection, text: str) -> FieldMatch:
     by_code = [r for r in rows if r[1] == text.strip()]
     matches = by_code or [r for r in rows if r[2] and normalize_name(r[2]) == normalize_name(text)]
     if not matches:
-        close = sorted({f"{r[1] or '—'} {r[2]}" for r in rows if r[2] and normalize_name(text) in normalize_name(r[2])})[:10]
+        close = sorted(
+            {f"{r[1] or '—'} {r[2]}" for r in rows if r[2] and normalize_name(text) in normalize_name(r[2])}
+        )[:10]
         hint = f"; did you mean: {'; '.join(close)}" if close else ""
         raise UnitLookupError(f"no field with code or name '{text}'{hint}", close)
     return FieldMatch(tuple(r[0] for r in matches), matches[0][1], matches[0][2])
@@ -262,7 +266,9 @@ MEASURES = COUNT_COLUMNS
 DOSSIER_LIST_LIMIT = 5000
 
 
-def dossiers(con: duckdb.DuckDBPyConnection, spec: KpiFilter, measure: str, limit: int = DOSSIER_LIST_LIMIT) -> pl.DataFrame:
+def dossiers(
+    con: duckdb.DuckDBPyConnection, spec: KpiFilter, measure: str, limit: int = DOSSIER_LIST_LIMIT
+) -> pl.DataFrame:
     """The dossiers a count of `kpi(spec)` is made of (dossier-level data only, never a 06a)."""
     if measure not in MEASURES:
         raise WarehouseError(f"no measure '{measure}': use one of {', '.join(MEASURES)}")
@@ -290,7 +296,7 @@ class OverdueFilter:
     unit: str | None = None
     level: Level | None = None
     field: str | None = None
-    due_within_days: int = 0   # also list dossiers due within this many working days
+    due_within_days: int = 0  # also list dossiers due within this many working days
 
 
 def overdue_dossiers(
@@ -304,30 +310,39 @@ def overdue_dossiers(
     calendar = calendar or load_calendar()
     unit = resolve_unit(con, spec.unit, spec.as_of, spec.as_of) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
-    due_by = calendar.add(spec.as_of, spec.due_within_days) if spec.due_within_days > 0 else spec.as_of - timedelta(days=1)
-    frame = fetch_frame(con, query_sql("overdue"), {
-        "as_of": spec.as_of,
-        "due_by": due_by,
-        "agency_ids": _agency_ids(con, unit) if unit else None,
-        "window_from": unit.valid_from if unit else None,
-        "window_to": unit.valid_to if unit else None,
-        "level": spec.level,
-        "field_ids": list(field.field_ids) if field else None,
-    })
+    due_by = (
+        calendar.add(spec.as_of, spec.due_within_days) if spec.due_within_days > 0 else spec.as_of - timedelta(days=1)
+    )
+    frame = fetch_frame(
+        con,
+        query_sql("overdue"),
+        {
+            "as_of": spec.as_of,
+            "due_by": due_by,
+            "agency_ids": _agency_ids(con, unit) if unit else None,
+            "window_from": unit.valid_from if unit else None,
+            "window_to": unit.valid_to if unit else None,
+            "level": spec.level,
+            "field_ids": list(field.field_ids) if field else None,
+        },
+    )
     days = calendar.between_many(frame["due_date"].to_numpy(), spec.as_of)
-    return (
-        frame.with_columns(pl.Series("days_overdue", days, dtype=pl.Int32))
-        .sort(["days_overdue", "dossier_code"], descending=[True, False])
+    return frame.with_columns(pl.Series("days_overdue", days, dtype=pl.Int32)).sort(
+        ["days_overdue", "dossier_code"], descending=[True, False]
     )
 
 
-def unit_choices(con: duckdb.DuckDBPyConnection, *, version: str, level: str, parent_code: str | None = None) -> pl.DataFrame:
+def unit_choices(
+    con: duckdb.DuckDBPyConnection, *, version: str, level: str, parent_code: str | None = None
+) -> pl.DataFrame:
     """Units of one registry version and level that have agencies in the data, for filters."""
     return fetch_frame(con, query_sql("unit_choices"), {"version": version, "level": level, "parent_code": parent_code})
 
 
 def field_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return fetch_frame(con, "select field_code, field_name from dim_fields where field_code is not null order by field_name")
+    return fetch_frame(
+        con, "select field_code, field_name from dim_fields where field_code is not null order by field_name"
+    )
 
 
 def procedure_choices(con: duckdb.DuckDBPyConnection, field: str | None = None) -> pl.DataFrame:

@@ -19,16 +19,16 @@ Better = Literal["higher", "lower"]
 
 @dataclass(frozen=True)
 class Measure:
-    key: str                            # the column name in `kpi` rows (DESIGN §7)
-    vi: str                             # one spelling, everywhere it is shown
+    key: str  # the column name in `kpi` rows (DESIGN §7)
+    vi: str  # one spelling, everywhere it is shown
     en: str
     kind: Kind
-    better: Better | None = None        # which way is good; None: neither (a volume)
-    numerator: tuple[str, ...] = ()     # a rate: the counts summed above the line...
-    denominator: tuple[str, ...] = ()   # ...and below it (some are parts, not shown: `shown=False`)
-    target: str | None = None           # its key in the targets file, when it has one
-    shown: bool = True                  # False: a part of a rate only, not a `kpi` column
-    rankable: bool = False              # offered for ranking units on the overview
+    better: Better | None = None  # which way is good; None: neither (a volume)
+    numerator: tuple[str, ...] = ()  # a rate: the counts summed above the line...
+    denominator: tuple[str, ...] = ()  # ...and below it (some are parts, not shown: `shown=False`)
+    target: str | None = None  # its key in the targets file, when it has one
+    shown: bool = True  # False: a part of a rate only, not a `kpi` column
+    rankable: bool = False  # offered for ranking units on the overview
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
@@ -47,8 +47,9 @@ def _count(key: str, vi: str, en: str, **options: object) -> Measure:
     return Measure(key, vi, en, "count", **options)  # type: ignore[arg-type]
 
 
-def _rate(key: str, vi: str, en: str, numerator: tuple[str, ...], denominator: tuple[str, ...],
-          **options: object) -> Measure:
+def _rate(
+    key: str, vi: str, en: str, numerator: tuple[str, ...], denominator: tuple[str, ...], **options: object
+) -> Measure:
     # a rate is held to the target of its own name unless told otherwise (target=None: none)
     options.setdefault("target", key)
     return Measure(key, vi, en, "rate", "higher", numerator, denominator, **options)  # type: ignore[arg-type]
@@ -66,36 +67,90 @@ MEASURES: tuple[Measure, ...] = (
     _count("resolved_late", "Quá hạn", "Late", better="lower"),
     _count("pending", "Đang giải quyết", "Pending"),
     _count("pending_within_due", "Đang giải quyết trong hạn", "Pending, within due", better="higher"),
-    _count("pending_overdue", "Đang giải quyết quá hạn", "Pending, overdue", better="lower",
-           target="pending_overdue", rankable=True),
+    _count(
+        "pending_overdue",
+        "Đang giải quyết quá hạn",
+        "Pending, overdue",
+        better="lower",
+        target="pending_overdue",
+        rankable=True,
+    ),
     _count("refused", "Từ chối", "Refused"),
-    _rate("online_rate", "Tỷ lệ nộp trực tuyến", "Online-filing rate",
-          ("received_online",), ("received",), rankable=True),
-    _rate("online_rate_eligible", "Tỷ lệ trực tuyến (DVC toàn trình, một phần)", "Online rate (eligible procedures)",
-          ("received_online_eligible",), ("received_eligible",), target=None),
-    _rate("on_time_rate", "Tỷ lệ giải quyết đúng hạn", "On-time rate",
-          ("resolved_early", "resolved_on_time"), ("resolved",), rankable=True),
-    _rate("on_time_rate_766", "Tiến độ giải quyết (QĐ 766)", "Progress (Decision 766)",
-          ("resolved_early", "resolved_on_time", "pending_within_due"), ("resolved", "pending"), rankable=True),
-    _rate("digitised_rate", "Tỷ lệ số hóa hồ sơ", "Digitisation rate",
-          ("received_digitised",), ("received_digitised_known",), rankable=True),
-    _rate("e_result_rate", "Tỷ lệ trả kết quả điện tử", "Electronic results",
-          ("resolved_with_e_result",), ("resolved_needing_paper",)),
-    _rate("online_payment_rate", "Tỷ lệ thanh toán trực tuyến", "Online payment rate",
-          ("received_paid_online",), ("received_with_fees",)),
+    _rate(
+        "online_rate", "Tỷ lệ nộp trực tuyến", "Online-filing rate", ("received_online",), ("received",), rankable=True
+    ),
+    _rate(
+        "online_rate_eligible",
+        "Tỷ lệ trực tuyến (DVC toàn trình, một phần)",
+        "Online rate (eligible procedures)",
+        ("received_online_eligible",),
+        ("received_eligible",),
+        target=None,
+    ),
+    _rate(
+        "on_time_rate",
+        "Tỷ lệ giải quyết đúng hạn",
+        "On-time rate",
+        ("resolved_early", "resolved_on_time"),
+        ("resolved",),
+        rankable=True,
+    ),
+    _rate(
+        "on_time_rate_766",
+        "Tiến độ giải quyết (QĐ 766)",
+        "Progress (Decision 766)",
+        ("resolved_early", "resolved_on_time", "pending_within_due"),
+        ("resolved", "pending"),
+        rankable=True,
+    ),
+    _rate(
+        "digitised_rate",
+        "Tỷ lệ số hóa hồ sơ",
+        "Digitisation rate",
+        ("received_digitised",),
+        ("received_digitised_known",),
+        rankable=True,
+    ),
+    _rate(
+        "e_result_rate",
+        "Tỷ lệ trả kết quả điện tử",
+        "Electronic results",
+        ("resolved_with_e_result",),
+        ("resolved_needing_paper",),
+    ),
+    _rate(
+        "online_payment_rate",
+        "Tỷ lệ thanh toán trực tuyến",
+        "Online payment rate",
+        ("received_paid_online",),
+        ("received_with_fees",),
+    ),
     # The parts of rates that are not measures of their own (their files may lack the column).
-    _count("received_eligible", "Tiếp nhận, TTHC trực tuyến một phần, toàn trình",
-           "Received, procedures online in part or in full", shown=False),
-    _count("received_online_eligible", "Nộp trực tuyến, TTHC trực tuyến một phần, toàn trình",
-           "Filed online, procedures online in part or in full", shown=False),
+    _count(
+        "received_eligible",
+        "Tiếp nhận, TTHC trực tuyến một phần, toàn trình",
+        "Received, procedures online in part or in full",
+        shown=False,
+    ),
+    _count(
+        "received_online_eligible",
+        "Nộp trực tuyến, TTHC trực tuyến một phần, toàn trình",
+        "Filed online, procedures online in part or in full",
+        shown=False,
+    ),
     _count("received_digitised_known", "Tiếp nhận, có thông tin số hóa", "Received, digitisation known", shown=False),
     _count("received_digitised", "Tiếp nhận, có thành phần số hóa", "Received with digitised components", shown=False),
     _count("received_with_fees", "Tiếp nhận, TTHC có phí, lệ phí", "Received, fee-bearing procedures", shown=False),
     _count("received_paid_online", "Thanh toán trực tuyến", "Paid online", shown=False),
-    _count("resolved_needing_paper", "Đã giải quyết, TTHC trả kết quả giấy", "Resolved, procedures with a paper result",
-           shown=False),
-    _count("resolved_with_e_result", "Đã giải quyết, có kết quả điện tử", "Resolved with an electronic result",
-           shown=False),
+    _count(
+        "resolved_needing_paper",
+        "Đã giải quyết, TTHC trả kết quả giấy",
+        "Resolved, procedures with a paper result",
+        shown=False,
+    ),
+    _count(
+        "resolved_with_e_result", "Đã giải quyết, có kết quả điện tử", "Resolved with an electronic result", shown=False
+    ),
 )
 
 BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}

@@ -15,7 +15,7 @@ from typing import Any
 
 from warehouse.paths import WarehousePaths
 
-KEEP_LINES = 1000   # trimmed back to this when the file reaches twice as many
+KEEP_LINES = 1000  # trimmed back to this when the file reaches twice as many
 
 
 def append_run(paths: WarehousePaths, run: dict[str, Any]) -> None:
@@ -41,7 +41,7 @@ def recent_runs(paths: WarehousePaths, limit: int = 200) -> list[dict[str, Any]]
         try:
             runs.append(json.loads(line))
         except json.JSONDecodeError:
-            continue   # a line cut by a crash mid-write: skip it, keep the rest
+            continue  # a line cut by a crash mid-write: skip it, keep the rest
     return runs
 
 

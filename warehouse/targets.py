@@ -24,18 +24,17 @@ class Targets:
     values: dict[str, dict[str, dict[int, float]]]
     # as the file says; which way is good is the registry's (kpi_targets.meets)
     directions: dict[str, Direction]
-    holidays: tuple[date, ...]   # legacy `[calendar] holidays`: provincial days off (warehouse/calendar.py)
+    holidays: tuple[date, ...]  # legacy `[calendar] holidays`: provincial days off (warehouse/calendar.py)
 
     def target(self, kpi: str, level: str | None, year: int) -> float | None:
         """The target for `year`, or the latest earlier year's; a level without one falls
         back to "all". Which level applies to a figure is `kpi_targets.target_level`'s rule."""
         by_level = self.values.get(kpi, {})
-        for key in ((level, "all") if level else ("all",)):
+        for key in (level, "all") if level else ("all",):
             earlier = [y for y in by_level.get(key, {}) if y <= year]
             if earlier:
                 return by_level[key][max(earlier)]
         return None
-
 
 
 @cache
@@ -47,7 +46,8 @@ def _load(path: str, mtime: float) -> Targets:
         directions[kpi] = spec.get("direction", "higher")
         values[kpi] = {
             level: {int(year): float(value) for year, value in years.items()}
-            for level, years in spec.items() if isinstance(years, dict)
+            for level, years in spec.items()
+            if isinstance(years, dict)
         }
     holidays = tuple(sorted(date.fromisoformat(d) for d in data.get("calendar", {}).get("holidays", [])))
     return Targets(values, directions, holidays)

@@ -44,11 +44,11 @@ def strip_prefixes(normal: str, prefixes: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Candidate:
-    kind: str                 # "unit" (official administrative unit) or "agency"
+    kind: str  # "unit" (official administrative unit) or "agency"
     code: str
     name: str
     level: str | None
-    unit_code: str | None     # the area: a unit's own code, an agency's MaDVHC
+    unit_code: str | None  # the area: a unit's own code, an agency's MaDVHC
     valid_from: date
     valid_to: date
     province_code: str | None = None
@@ -76,7 +76,7 @@ class Resolution:
     label: str
     code: str | None
     unit_codes: tuple[str, ...] = ()
-    unit_versions: tuple[str, ...] = ()   # a re-used code means the version of the period read
+    unit_versions: tuple[str, ...] = ()  # a re-used code means the version of the period read
     agency_codes: tuple[str, ...] = ()
     level: str | None = None
     # the days the matched unit versions are valid: their agencies count only for these
@@ -108,7 +108,9 @@ class CandidateIndex:
         self.home_provinces = {c.province_code for c in candidates if c.kind == "agency" and c.province_code}
 
 
-def resolve(text: str, candidates: list[Candidate] | CandidateIndex, period_start: date, period_end: date) -> Resolution:
+def resolve(
+    text: str, candidates: list[Candidate] | CandidateIndex, period_start: date, period_end: date
+) -> Resolution:
     index = candidates if isinstance(candidates, CandidateIndex) else CandidateIndex(candidates)
     query = text.strip()
 
@@ -118,7 +120,9 @@ def resolve(text: str, candidates: list[Candidate] | CandidateIndex, period_star
     by_code = live(index.by_code.get(query, []))
     if not by_code and query.isdigit():
         # spreadsheets drop leading zeros: 5809 is 05809
-        by_code = [c for width in (2, 3, 5) for c in live(index.by_code.get(query.zfill(width), [])) if c.kind == "unit"]
+        by_code = [
+            c for width in (2, 3, 5) for c in live(index.by_code.get(query.zfill(width), [])) if c.kind == "unit"
+        ]
     if by_code:
         return _one(query, by_code)
 
@@ -135,7 +139,9 @@ def resolve(text: str, candidates: list[Candidate] | CandidateIndex, period_star
     bare = strip_prefixes(normalize_name(query), ORGANISATION_PREFIXES + TYPE_PREFIXES)
     close = sorted({c.describe() for c in live(index.candidates) if bare and bare in normalize_name(c.name)})[:10]
     hint = f"; did you mean: {'; '.join(close)}" if close else ""
-    raise UnitLookupError(f"no unit or agency named or coded '{query}' in {period_start:%d/%m/%Y}–{period_end:%d/%m/%Y}{hint}", close)
+    raise UnitLookupError(
+        f"no unit or agency named or coded '{query}' in {period_start:%d/%m/%Y}–{period_end:%d/%m/%Y}{hint}", close
+    )
 
 
 def _one(query: str, matches: list[Candidate]) -> Resolution:
@@ -149,12 +155,18 @@ def _one(query: str, matches: list[Candidate]) -> Resolution:
         raise UnitLookupError(f"'{query}' is ambiguous: it could be {'; '.join(described)}", described)
     if units:
         return Resolution(
-            label=units[0].name, code=units[0].code, unit_codes=tuple(sorted(unit_codes)),
-            unit_versions=tuple(sorted({u.version for u in units})), level=units[0].level,
-            valid_from=min(u.valid_from for u in units), valid_to=max(u.valid_to for u in units),
+            label=units[0].name,
+            code=units[0].code,
+            unit_codes=tuple(sorted(unit_codes)),
+            unit_versions=tuple(sorted({u.version for u in units})),
+            level=units[0].level,
+            valid_from=min(u.valid_from for u in units),
+            valid_to=max(u.valid_to for u in units),
         )
     agency = agencies[0]
-    return Resolution(label=agency.name, code=agency.unit_code or agency.code, agency_codes=(agency.code,), level=agency.level)
+    return Resolution(
+        label=agency.name, code=agency.unit_code or agency.code, agency_codes=(agency.code,), level=agency.level
+    )
 
 
 def load_candidates(con: duckdb.DuckDBPyConnection, *, units_table: str, agencies_table: str) -> list[Candidate]:

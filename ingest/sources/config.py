@@ -43,15 +43,15 @@ class SourceConfig:
     token_env: str | None = None
     schedule_minutes: float = 5.0
     page_size: int = 1000
-    timeout_seconds: float = 30.0            # silence: to connect, and between two reads
+    timeout_seconds: float = 30.0  # silence: to connect, and between two reads
     retry_attempts: int = 4
     # Bounds (issue 16). A drip of one byte a second never trips timeout_seconds, so
     # every request, and every cycle as a whole, also has a deadline.
     request_deadline_seconds: float = 300.0  # one request, from connecting to the last byte
-    cycle_deadline_seconds: float = 900.0    # one cycle, retries and their waits included
-    max_pages: int = 10_000                  # change-feed pages in one cycle
-    max_page_mb: float = 32.0                # one change-feed page (it is held in memory)
-    max_cycle_mb: float = 2048.0             # everything received in one cycle, exports included
+    cycle_deadline_seconds: float = 900.0  # one cycle, retries and their waits included
+    max_pages: int = 10_000  # change-feed pages in one cycle
+    max_page_mb: float = 32.0  # one change-feed page (it is held in memory)
+    max_cycle_mb: float = 2048.0  # everything received in one cycle, exports included
     # The built-in demo portal: started on localhost when it is not already running.
     demo: bool = False
 
@@ -61,8 +61,16 @@ class SourceConfig:
                 f"source name {self.name!r} is not allowed: use up to 64 letters, digits, '-' or '_' "
                 "(the name is part of file names beside the warehouse)"
             )
-        for option in ("timeout_seconds", "request_deadline_seconds", "cycle_deadline_seconds",
-                       "max_pages", "max_page_mb", "max_cycle_mb", "page_size", "retry_attempts"):
+        for option in (
+            "timeout_seconds",
+            "request_deadline_seconds",
+            "cycle_deadline_seconds",
+            "max_pages",
+            "max_page_mb",
+            "max_cycle_mb",
+            "page_size",
+            "retry_attempts",
+        ):
             value = getattr(self, option)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise SourceConfigError(f"source {self.name}: {option} must be a positive number, not {value!r}")
@@ -74,8 +82,10 @@ class SourceConfig:
     def token_warning(self) -> str | None:
         """A sentence when `token_env` names a variable that is unset or empty."""
         if self.token_env and not self.token and not self.demo:
-            return (f"{self.name}: warning: token_env names {self.token_env}, which is not set in the environment; "
-                    "requests go without a token")
+            return (
+                f"{self.name}: warning: token_env names {self.token_env}, which is not set in the environment; "
+                "requests go without a token"
+            )
         return None
 
     @property
@@ -144,16 +154,16 @@ class ExportsConfig:
     """
 
     enabled: bool = True
-    daily: str = "07:00"                 # "HH:MM"
-    weekly: str = "mon 07:00"            # "mon..sun HH:MM"
-    monthly: str = "1 07:00"             # "D HH:MM", D = 1..28
+    daily: str = "07:00"  # "HH:MM"
+    weekly: str = "mon 07:00"  # "mon..sun HH:MM"
+    monthly: str = "1 07:00"  # "D HH:MM", D = 1..28
     # Where snapshots are archived, by run date; empty: "reports" beside the warehouse file.
     archive_dir: str = ""
-    retention_days: int = 90             # date folders older than this are deleted; 0 keeps all
-    units: tuple[str, ...] = ()          # more units (code or name) exported besides the whole province
-    wall_png: bool = True                # the wall page in headless Chromium (needs Debian's chromium)
-    retry_minutes: float = 15.0          # a failed export is tried again this much later...
-    retry_attempts: int = 3              # ...at most this many more times
+    retention_days: int = 90  # date folders older than this are deleted; 0 keeps all
+    units: tuple[str, ...] = ()  # more units (code or name) exported besides the whole province
+    wall_png: bool = True  # the wall page in headless Chromium (needs Debian's chromium)
+    retry_minutes: float = 15.0  # a failed export is tried again this much later...
+    retry_attempts: int = 3  # ...at most this many more times
 
     def schedule(self, kind: str) -> dict[str, int | str] | None:
         """APScheduler cron fields for "daily" | "weekly" | "monthly", or None when turned off."""

@@ -30,7 +30,9 @@ ARTIFACTS = ROOT / "tests" / "artifacts" / "screenshots"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "browser: drives the real dashboard in Debian's Chromium (needs /usr/bin/chromium)")
+    config.addinivalue_line(
+        "markers", "browser: drives the real dashboard in Debian's Chromium (needs /usr/bin/chromium)"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

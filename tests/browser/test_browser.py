@@ -14,13 +14,7 @@ import unicodedata
 import pytest
 from playwright.sync_api import Page, expect
 
-from reports.browser import (
-    READY_SELECTOR,
-    open_page,
-    runs_finished,
-    screenshot,
-    wait_rerun,
-)
+from reports.browser import READY_SELECTOR, open_page, runs_finished, screenshot, wait_rerun
 
 from .conftest import ARTIFACTS
 

@@ -33,14 +33,21 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("hostile-browser")
     evil = write_csv(folder / "donvi.csv", "MaDonVi,TenDonVi,Cap,MaDVHC", f'EVIL,"{EVIL}",XA,05809')
     dossiers = write_csv(
-        folder / "hoso.csv", "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",
+        folder / "hoso.csv",
+        "MaHoSo,MaTTHC,MaLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",
         "E1,1.000656,G01,EVIL,2,4,20230302080000,,",
     )
     warehouse = WarehousePaths(folder / "warehouse.duckdb")
     assert load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv", evil, dossiers).all_read
     period = parse_period("2023-03", TODAY)
-    make_snapshot(warehouse, period, archive_folder(folder / "reports", TODAY, period, "EVIL"), unit="EVIL",
-                  today=TODAY, wall=False)
+    make_snapshot(
+        warehouse,
+        period,
+        archive_folder(folder / "reports", TODAY, period, "EVIL"),
+        unit="EVIL",
+        today=TODAY,
+        wall=False,
+    )
     env = {"IOC_TODAY": TODAY.isoformat(), "IOC_SOURCES": str(folder / "no-sources.toml")}
     with serve_dashboard(warehouse.database, env=env) as url:
         yield url

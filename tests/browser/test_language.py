@@ -37,9 +37,14 @@ def _vietnamese_texts(tree: ast.AST) -> set[str]:
     """Every Vietnamese string in the source but docstrings: the first text of `tr(vi, en)`,
     of label tables' `(vi, en)`, of `vi if lang == "vi" else en`, and any other, which
     should not exist (an f-string counts by its fixed pieces)."""
-    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
-                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef)) and node.body
-                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
     texts = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
@@ -73,8 +78,7 @@ def shown_text(page: Page) -> str:
 
 
 def vietnamese_in(text: str) -> list[str]:
-    return [phrase for phrase in interface_strings()
-            if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
+    return [phrase for phrase in interface_strings() if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
 
 
 def test_the_source_has_vietnamese_strings_to_look_for():
@@ -86,7 +90,8 @@ def test_the_source_has_vietnamese_strings_to_look_for():
 # every page, and the wall screen on each of its panels
 ENGLISH = {name: (f"{path}?lang=en", ready) for name, (path, ready) in PAGES.items()} | {
     f"wall-{panel}": (f"/?wall=1&rotate=0&panel={panel}&lang=en", READY_SELECTOR if panel == 0 else HEADING)
-    for panel in range(3)}
+    for panel in range(3)
+}
 
 
 @pytest.mark.parametrize("name", ENGLISH)

@@ -108,7 +108,7 @@ def test_wall_learns_the_window_size_by_itself(new_page, base_url):
     assert_fits(page.evaluate(MEASURE_JS), (3840, 2160))
 
 
-EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u23E9-\u23FA\uFE0F]")
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u23e9-\u23fa\ufe0f]")
 
 
 def test_navigation_has_material_icons_and_no_emoji(new_page, base_url):

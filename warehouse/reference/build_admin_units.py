@@ -91,17 +91,7 @@ EXPECTED_COUNTS: dict[tuple[str, str], int] = {
 }
 
 #: Type prefixes of unit names, longest first, in their official spelling.
-NAME_PREFIXES = (
-    "Thành phố",
-    "Thị trấn",
-    "Thị xã",
-    "Đặc khu",
-    "Phường",
-    "Huyện",
-    "Quận",
-    "Tỉnh",
-    "Xã",
-)
+NAME_PREFIXES = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
 
 #: Post-reform ``division_type`` of a province -> prefix of its full name.
 PROVINCE_TYPE_PREFIX = {"tỉnh": "Tỉnh", "thành phố trung ương": "Thành phố"}

@@ -175,9 +175,7 @@ def read_wheel(wheel: Path) -> PackageTables:
         if code != old_code:
             raise BuildError(f"OLD_TO_NEW entry {code} is about old commune {old_code}")
         pairs += [(old_code, district, province, n, n_province, partly) for n, n_province in news]
-    backward = {
-        (o[0], new_code) for new_code, ((_, _), olds) in conv["NEW_TO_OLD"].items() for o in olds
-    }
+    backward = {(o[0], new_code) for new_code, ((_, _), olds) in conv["NEW_TO_OLD"].items() for o in olds}
     forward = {(p[0], p[3]) for p in pairs}
     if len(forward) != len(pairs):
         raise BuildError(f"OLD_TO_NEW lists {len(pairs) - len(forward)} pairs twice")

@@ -188,8 +188,7 @@ def comparability(rows: Iterable[ConversionRow]) -> list[Comparability]:
     for new in sorted(came):
         split = [old for old in came[new] if len(into[old]) > 1]
         notes = [
-            f"{_label(old_names[old], old)} was split between "
-            + ", ".join(_label(new_names[n], n) for n in into[old])
+            f"{_label(old_names[old], old)} was split between " + ", ".join(_label(new_names[n], n) for n in into[old])
             for old in split
         ]
         result.append(

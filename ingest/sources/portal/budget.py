@@ -35,8 +35,10 @@ class Limits:
     @classmethod
     def of(cls, source: SourceConfig) -> Limits:
         return cls(
-            request_seconds=source.request_deadline_seconds, cycle_seconds=source.cycle_deadline_seconds,
-            max_pages=source.max_pages, max_page_bytes=int(source.max_page_mb * MB),
+            request_seconds=source.request_deadline_seconds,
+            cycle_seconds=source.cycle_deadline_seconds,
+            max_pages=source.max_pages,
+            max_page_bytes=int(source.max_page_mb * MB),
             max_cycle_bytes=int(source.max_cycle_mb * MB),
         )
 

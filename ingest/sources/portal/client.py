@@ -116,7 +116,11 @@ class PortalClient:
             budget.take_page(str(url))
             payload = self._json(path, params, budget)
             try:
-                records, cursor, until = payload["data"], payload.get("next_cursor"), datetime.fromisoformat(payload["until"])
+                records, cursor, until = (
+                    payload["data"],
+                    payload.get("next_cursor"),
+                    datetime.fromisoformat(payload["until"]),
+                )
             except (KeyError, TypeError, ValueError):
                 raise MalformedResponse(self._where(url) + " answered JSON without data/until") from None
             if not isinstance(records, list) or not all(isinstance(record, dict) for record in records):
@@ -150,7 +154,9 @@ class PortalClient:
                 self._check(response, url, budget)
                 if response.status_code == 304:
                     if not etag:
-                        raise MalformedResponse(self._where(url) + " answered 304 Not Modified to a request without an ETag")
+                        raise MalformedResponse(
+                            self._where(url) + " answered 304 Not Modified to a request without an ETag"
+                        )
                     return None
                 with open(target, "wb") as handle:
                     handle.writelines(self._chunks(response, url, budget))
@@ -185,8 +191,9 @@ class PortalClient:
             raise MalformedResponse(self._where(url) + " answered JSON that is not an object")
         return payload
 
-    def _chunks(self, response: httpx.Response, url: httpx.URL, budget: Budget, cap: int | None = None,
-                truncate: bool = False) -> Iterator[bytes]:
+    def _chunks(
+        self, response: httpx.Response, url: httpx.URL, budget: Budget, cap: int | None = None, truncate: bool = False
+    ) -> Iterator[bytes]:
         """The body as it arrives, counted against the cycle's bytes and `cap` (a page's)."""
         declared = response.headers.get("Content-Length", "")
         if cap is not None and not truncate and declared.isdigit() and int(declared) > cap:
@@ -221,7 +228,9 @@ class PortalClient:
             wait=lambda state: self._wait(state, url),
             retry=retry_if_exception_type((_Retryable, httpx.TransportError)),
             before_sleep=lambda state: last.append(_reason(state)),
-            sleep=lambda seconds: budget.sleep(seconds, self._where(url) + f" failed ({last[-1] if last else 'error'})"),
+            sleep=lambda seconds: budget.sleep(
+                seconds, self._where(url) + f" failed ({last[-1] if last else 'error'})"
+            ),
             reraise=True,
         )
         try:
@@ -236,12 +245,16 @@ class PortalClient:
         except _Retryable as error:
             raise PortalUnavailable(f"{self._where(url)}: {error} ({self.retry.attempts} attempts)") from None
         except httpx.TimeoutException:
-            raise PortalUnavailable(f"{self._where(url)}: no answer within the timeout ({self.retry.attempts} attempts)") from None
+            raise PortalUnavailable(
+                f"{self._where(url)}: no answer within the timeout ({self.retry.attempts} attempts)"
+            ) from None
         except httpx.TransportError as error:
             reason = type(error).__name__ if not str(error) else str(error)
-            raise PortalUnavailable(self._redact(
-                f"{self._where(url)}: cannot connect or the connection broke: {reason} ({self.retry.attempts} attempts)"
-            )) from None
+            raise PortalUnavailable(
+                self._redact(
+                    f"{self._where(url)}: cannot connect or the connection broke: {reason} ({self.retry.attempts} attempts)"
+                )
+            ) from None
 
     def _check(self, response: httpx.Response, url: httpx.URL, budget: Budget) -> None:
         status = response.status_code

@@ -36,8 +36,8 @@ class RequestDeadline(Exception):
 
 @dataclass(frozen=True)
 class _Bounds:
-    deadline: float              # time.monotonic()
-    check: Callable[[], None]    # raises to end the request at once (a stop)
+    deadline: float  # time.monotonic()
+    check: Callable[[], None]  # raises to end the request at once (a stop)
 
     def remaining(self) -> float:
         self.check()
@@ -128,8 +128,14 @@ class BoundedBackend(httpcore.NetworkBackend):
     def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
         self._inner = inner or httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
-                    socket_options: Iterable | None = None) -> BoundedStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable | None = None,
+    ) -> BoundedStream:
         bounds = _active.get()
         if bounds is not None:
             timeout = _earliest(timeout, bounds.remaining())
@@ -140,8 +146,9 @@ class BoundedBackend(httpcore.NetworkBackend):
                 bounds.remaining()  # the deadline, not the connect timeout, cut it short
             raise
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable | None = None) -> BoundedStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable | None = None
+    ) -> BoundedStream:
         return BoundedStream(self._inner.connect_unix_socket(path, timeout, socket_options))
 
     def sleep(self, seconds: float) -> None:

@@ -10,7 +10,7 @@ import polars as pl
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 # Feed bookkeeping, not part of the export contract: kept out of raw `_extra`.
 FEED_COLUMNS = ("updated_at",)
-VERSION = "_version"   # a record's `updated_at`, parsed; null when absent or unreadable
+VERSION = "_version"  # a record's `updated_at`, parsed; null when absent or unreadable
 
 
 def records_to_frame(records: list[dict], keep: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -40,10 +40,12 @@ def newest_versions(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     times = frame["updated_at"] if "updated_at" in frame.columns else pl.Series([None] * frame.height, dtype=pl.String)
     versions = pl.Series(VERSION, [parse_local(text) for text in times.to_list()], dtype=pl.Datetime("us"))
     return (
-        frame.with_columns(versions).with_row_index("_order")
+        frame.with_columns(versions)
+        .with_row_index("_order")
         .sort([VERSION, "_order"], nulls_last=False)
         .unique(subset=[key], keep="last", maintain_order=True)
-        .sort("_order").drop("_order")
+        .sort("_order")
+        .drop("_order")
     )
 
 
