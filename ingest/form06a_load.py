@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -15,11 +16,20 @@ if TYPE_CHECKING:
     from datetime import date
     from pathlib import Path
 
-    from ingest.load import FileReport
+
+@dataclass
+class Form06aLoad:
+    """What loading one form 06a did; `ingest.load` copies it into the file's `FileReport`."""
+
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, count), the first 8
+    notes: list[str] = field(default_factory=list)
 
 
-def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int, report: FileReport) -> None:
+def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -> Form06aLoad:
     form = parse_form06a(path)
+    report = Form06aLoad()
     # Normalising every unit name once per report, not once per row it resolves.
     candidates = CandidateIndex(load_candidates(con, units_table="stg_admin_units", agencies_table="stg_agencies"))
 
@@ -34,7 +44,7 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int, repor
             f"no good row for '{form.reporting_unit}', {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}: "
             "nothing changed (a report loaded earlier for that unit and period stays)"
         )
-        return
+        return report
 
     # A report sent again for the same unit and period replaces the earlier one.
     same_unit = _same_unit_and_period(con, form)
@@ -102,6 +112,7 @@ def load_form06a(con: duckdb.DuckDBPyConnection, path: Path, file_id: int, repor
     report.notes.append(
         f"unit '{form.reporting_unit}', period {form.period_start:%d/%m/%Y}–{form.period_end:%d/%m/%Y}, rows by {form.row_kind}"
     )
+    return report
 
 
 def lost_to_a_report_with_no_row(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -> bool:
@@ -136,7 +147,7 @@ def _same_unit_and_period(con: duckdb.DuckDBPyConnection, form: Form06aReport) -
 
 
 def _quarantine(
-    con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: FileReport
+    con: duckdb.DuckDBPyConnection, file_id: int, rejected: tuple[tuple[int, str], ...], report: Form06aLoad
 ) -> None:
     frame = pl.DataFrame(
         {"line": [line for line, _ in rejected], "reason": [reason for _, reason in rejected]},

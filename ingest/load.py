@@ -162,7 +162,9 @@ def _load_contents(
     if container == "xlsx" and looks_like_form06a(path):
         report.kind = "form06a"
         report.archived = _archive(paths, path, file_id)
-        load_form06a(con, path, file_id, report)
+        loaded = load_form06a(con, path, file_id)
+        report.rows_loaded, report.rows_quarantined = loaded.rows_loaded, loaded.rows_quarantined
+        report.reasons, report.notes = loaded.reasons, report.notes + loaded.notes
         return
 
     read = read_into_batch(con, path)

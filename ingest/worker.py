@@ -14,6 +14,9 @@ The same scheduler makes the snapshot exports (`[exports]` in the sources file, 
 `ExportsConfig`): cron jobs `export:daily`, `export:weekly`, `export:monthly` in
 Asia/Ho_Chi_Minh time. An export that is not ok is tried again `retry_minutes` later
 (job `export:<kind>:retry`, the same period), at most `retry_attempts` times.
+
+This is the one place where `ingest` depends on `reports` (its configuration, and
+`reports.exports.run_export` when an export runs); `reports` never imports `ingest`.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from ingest.pull import run_cycle
-from ingest.sources.config import ExportsConfig, SourceConfig, load_exports
+from ingest.sources.config import SourceConfig
 from ingest.sources.demo import portal_running
 from ingest.sources.portal.budget import CycleStopped
 from ingest.sources.portal.client import PortalClient, RetryPolicy, http_client
 from ingest.sources.redact import redact
+from reports.config import ExportsConfig, load_exports
 from warehouse.errors import WarehouseError
 from warehouse.lock import DEFAULT_WAIT_SECONDS
 from warehouse.paths import WarehousePaths

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ingest.sources.config import load_exports
+from reports.config import load_exports
 from reports.schedule import archive_folder, list_archive, read_runs
 from ui import formats
 from ui.data import today

@@ -16,7 +16,8 @@ Modules, one concept each: `data` (everything read from the snapshot, once), `fo
 (matplotlib), `briefing` (the PDF),
 `snapshot` (write-then-rename of the whole set), `schedule` (which period a scheduled run
 covers, the archive's layout and retention), `exports` (one scheduled run, as the worker
-calls it), `errors`.
+calls it), `config` (`[exports]` of the sources file), `errors`. `reports` never imports
+`ingest`; the worker (`ingest.worker`) imports `reports` to run the scheduled exports.
 
 Errors: see `reports.errors` (ReportError, PartialSnapshot).
 """

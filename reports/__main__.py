@@ -17,8 +17,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from ingest.errors import IngestError
-from ingest.sources.config import load_exports
+from reports.config import load_exports
 from reports.errors import PartialSnapshot, ReportError
 from reports.schedule import archive_folder
 from warehouse.errors import WarehouseError
@@ -76,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         _report(partial.result)
         print(f"reports: {partial}", file=sys.stderr)
         return 1
-    except (WarehouseError, PeriodError, IngestError, ReportError) as error:
+    except (WarehouseError, PeriodError, ReportError) as error:
         print(f"reports: {error}", file=sys.stderr)
         return 2
     except Exception as error:  # noqa: BLE001 (the edge: one line, never a traceback; nothing was renamed)

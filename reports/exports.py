@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ingest.sources.config import ExportsConfig
+from reports.config import ExportsConfig
 from reports.errors import PartialSnapshot
 from reports.schedule import archive_folder, period_for, prune, record_run
 from reports.snapshot import make_snapshot

@@ -1,8 +1,9 @@
 -- Helpers shared by the views. Temporary: created on every writer connection.
 
--- Diacritics-, case- and spacing-insensitive form of a Vietnamese name ("Đại  Từ" -> "dai tu").
-create or replace temp macro normalize_name(s) as
-    trim(regexp_replace(lower(strip_accents(replace(replace(s, 'Đ', 'D'), 'đ', 'd'))), '\s+', ' ', 'g'));
+-- normalize_name(s), the diacritics-, case-, punctuation- and spacing-insensitive form of a
+-- Vietnamese name ("Tư pháp - Hộ tịch" -> "tu phap ho tich"), is not defined here: it is the
+-- Python `warehouse.units.normalize_name`, registered on the writer's connection before
+-- this file runs (`warehouse.units.register_sql_functions`), so both say the rule once.
 
 -- A portal timestamp as local (Asia/Ho_Chi_Minh) wall-clock time: yyyyMMddHHmmss, ISO 8601
 -- (an offset is converted, none means local), or dd/mm/yyyy as Excel users type it.

@@ -14,8 +14,8 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 from conftest import FIXTURES, load, run_module
 
-from ingest.sources.config import ExportsConfig
 from ingest.worker import export_tick
+from reports.config import ExportsConfig
 from reports.exports import run_export
 from reports.schedule import read_runs
 from warehouse.paths import WarehousePaths

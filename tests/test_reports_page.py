@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES, ROOT, load
 from streamlit.testing.v1 import AppTest
 
-from ingest.sources.config import ExportsConfig
+from reports.config import ExportsConfig
 from reports.exports import run_export
 from warehouse.paths import WarehousePaths
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from ingest.sources.config import ExportsConfig, SourceConfigError, load_exports
+from ingest.sources.config import SourceConfigError
+from reports.config import ExportsConfig, load_exports
 from reports.schedule import archive_folder, list_archive, period_for, prune, slug
 from warehouse.periods import Period
 

@@ -28,7 +28,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from warehouse import query
+from warehouse import lookups, query
 from warehouse.errors import UnitLookupError, WarehouseError
 from warehouse.models import query_sql
 from warehouse.reference.conversion import NO_SOURCE_NOTE
@@ -276,7 +276,7 @@ def kpi_current(con: duckdb.DuckDBPyConnection, spec: query.KpiFilter) -> pl.Dat
     """`query.kpi(spec)` on today's units: the same rows, plus `comparable` and `note`."""
     by = check_spec(spec.by)
     unit = resolve_current_unit(con, spec.unit) if spec.unit else None
-    field = query.resolve_field(con, spec.field) if spec.field else None
+    field = lookups.resolve_field(con, spec.field) if spec.field else None
     agency_ids = unit.agency_ids if unit else None
     params = {
         "date_from": spec.date_from,
@@ -292,17 +292,17 @@ def kpi_current(con: duckdb.DuckDBPyConnection, spec: query.KpiFilter) -> pl.Dat
         "area_parents": None,
         "area_versions": None,
         "dossiers_only": spec.dossiers_only,
-        "channel": query.CHANNEL_CODES[spec.channel] if spec.channel else None,
+        "channel": lookups.CHANNEL_CODES[spec.channel] if spec.channel else None,
     }
     if spec.needs_dossiers:
         sql = query._from_dossiers(query_sql("kpi"), by_procedure=by == "procedure")
-        procedure_ids = query._procedure_ids(con, spec.procedure) if spec.procedure else None
+        procedure_ids = lookups.procedure_ids(con, spec.procedure) if spec.procedure else None
         params |= {"procedure_ids": procedure_ids, "dossier_field_ids": params["field_ids"]}
         if by == "procedure":
             params["field_ids"] = None
     else:
         sql = query_sql("kpi")
-    frame = query.fetch_frame(con, on_current_units(sql), params)
+    frame = lookups.fetch_frame(con, on_current_units(sql), params)
     if by is None:
         frame = frame.with_columns(
             pl.lit(unit.code if unit else None, dtype=pl.String).alias("unit_code"),

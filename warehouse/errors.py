@@ -16,3 +16,11 @@ class UnitLookupError(WarehouseError):
     def __init__(self, message: str, candidates: list[str] | None = None) -> None:
         super().__init__(message)
         self.candidates = candidates or []
+
+
+class ConfigError(WarehouseError):
+    """The sources file (config/sources.toml or $IOC_SOURCES) is wrong: the message names the file and the option.
+
+    Shared by its two readers, `ingest.sources.config` (`[sources.*]`, where it is called
+    `SourceConfigError`) and `reports.config` (`[exports]`).
+    """

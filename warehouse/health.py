@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 import duckdb
 import polars as pl
 
+from warehouse.lookups import fetch_frame
 from warehouse.models import query_sql
 from warehouse.paths import WarehousePaths
-from warehouse.query import fetch_frame
 from warehouse.runlog import recent_runs
 
 RUN_COLUMNS = {

@@ -3,33 +3,44 @@
 Every function takes an open snapshot connection and returns a polars DataFrame. The
 numbers come from `sql/queries/`; this module only turns the user's filter (a unit by
 name or code, a field, a level) into ids and bound parameters.
+
+By concept: the KPIs here (`KpiFilter`, `kpi`); unit, field and procedure lookups and the
+filters' choices in `warehouse.lookups`; dossier and overdue lists in `warehouse.lists`.
+Their names are re-exported here, so `from warehouse.query import ...` keeps working.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 import duckdb
 import polars as pl
 
-from warehouse import registry
-from warehouse.calendar import WorkingCalendar, load_calendar
-from warehouse.errors import UnitLookupError, WarehouseError
+from warehouse import lookups, registry
+from warehouse.errors import WarehouseError
 from warehouse.kpi_targets import target_level, with_targets
+from warehouse.lists import DOSSIER_LIST_LIMIT, MEASURES, OverdueFilter, dossiers, overdue_dossiers, overdue_summary
+from warehouse.lookups import (
+    CHANNEL_CODES,
+    Channel,
+    FieldMatch,
+    Level,
+    fetch_frame,
+    field_choices,
+    procedure_choices,
+    resolve_field,
+    resolve_unit,
+    unit_choices,
+)
 from warehouse.models import mart, query_sql
 from warehouse.targets import Targets
-from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
+from warehouse.units import Resolution
 
-Level = Literal["province", "district", "commune"]
 GroupBy = Literal["unit", "area", "field", "procedure", "month", "level"]
-Channel = Literal["direct", "online", "postal"]
 Units = Literal["recorded", "current"]  # as recorded (the default), or on today's units (DESIGN §5)
-# KenhThucHien (DESIGN §3)
-CHANNEL_CODES: dict[str, int] = {"direct": 1, "online": 2, "postal": 3}
 
 KEY_COLUMNS = ("unit_code", "unit_name", "level", "field_code", "field_name", "period_start", "period_end")
 # the measures and rates, and the parts of rates that are no measure of their own (registry)
@@ -69,13 +80,6 @@ class KpiFilter:
         return self.procedure is not None or self.channel is not None or self.by == "procedure"
 
 
-@dataclass(frozen=True)
-class FieldMatch:
-    field_ids: tuple[int, ...]
-    code: str | None
-    name: str | None
-
-
 def kpi(
     con: duckdb.DuckDBPyConnection, spec: KpiFilter, *, targets: Targets | None = None, parts: bool = False
 ) -> pl.DataFrame:
@@ -88,8 +92,8 @@ def kpi(
         return kpi_current(con, spec)
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
-    procedure_ids = _procedure_ids(con, spec.procedure) if spec.procedure else None
-    agency_ids = _agency_ids(con, unit) if unit else None
+    procedure_ids = lookups.procedure_ids(con, spec.procedure) if spec.procedure else None
+    agency_ids = lookups.agency_ids(con, unit) if unit else None
     params = {
         "date_from": spec.date_from,
         "date_to": spec.date_to,
@@ -193,172 +197,31 @@ def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
     return "with " + ",\n".join(ctes) + body
 
 
-def _procedure_ids(con: duckdb.DuckDBPyConnection, text: str) -> list[int]:
-    rows = con.execute("select procedure_id from dim_procedures where procedure_code = ?", [text.strip()]).fetchall()
-    if not rows:
-        raise UnitLookupError(f"no procedure with code '{text}'", [])
-    return [row[0] for row in rows]
-
-
-# `con.sql(...)` binds a query once to describe it and again to run it: 30–40 ms of a
-# 100 ms KPI query. Executing directly binds once; the extra copy DuckDB warns about is
-# of the result only (at most some thousands of rows: lists are limited, KPIs grouped).
-warnings.filterwarnings(
-    "ignore", message="Arrow output on a DB-API result", category=UserWarning, module=r"warehouse\.query"
-)
-
-
-def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
-    return pl.from_arrow(con.execute(sql, params).to_arrow_table())
-
-
-def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, date_from: date, date_to: date) -> Resolution:
-    return resolve(text, _candidate_index(con), date_from, date_to)
-
-
-_indexes: dict[str, CandidateIndex] = {}
-
-
-def _candidate_index(con: duckdb.DuckDBPyConnection) -> CandidateIndex:
-    # Built once per snapshot version: normalising 14,000 unit names costs ~0.3 s.
-    version = con.execute("select version from snapshot_info").fetchone()[0]
-    # Sessions run in threads: read once, so another thread's clear() cannot fail this one.
-    index = _indexes.get(version)
-    if index is None:
-        index = CandidateIndex(load_candidates(con, units_table="dim_units", agencies_table="dim_agencies"))
-        _indexes.clear()
-        _indexes[version] = index
-    return index
-
-
-def resolve_field(con: duckdb.DuckDBPyConnection, text: str) -> FieldMatch:
-    rows = con.execute("select field_id, field_code, field_name from dim_fields").fetchall()
-    by_code = [r for r in rows if r[1] == text.strip()]
-    matches = by_code or [r for r in rows if r[2] and normalize_name(r[2]) == normalize_name(text)]
-    if not matches:
-        close = sorted(
-            {f"{r[1] or '—'} {r[2]}" for r in rows if r[2] and normalize_name(text) in normalize_name(r[2])}
-        )[:10]
-        hint = f"; did you mean: {'; '.join(close)}" if close else ""
-        raise UnitLookupError(f"no field with code or name '{text}'{hint}", close)
-    return FieldMatch(tuple(r[0] for r in matches), matches[0][1], matches[0][2])
-
-
-def _agency_ids(con: duckdb.DuckDBPyConnection, unit: Resolution) -> list[int]:
-    if unit.agency_codes:
-        rows = con.execute(
-            "select agency_id from dim_agencies where agency_code in (select unnest(?::varchar[]))",
-            [list(unit.agency_codes)],
-        ).fetchall()
-    else:
-        rows = con.execute(
-            """
-            select distinct agency_id from dim_unit_membership
-            where ancestor_code in (select unnest(?::varchar[]))
-              and unit_version in (select unnest(?::varchar[]))
-            """,
-            [list(unit.unit_codes), list(unit.unit_versions)],
-        ).fetchall()
-    return [row[0] for row in rows]
-
-
-MEASURES = COUNT_COLUMNS
-DOSSIER_LIST_LIMIT = 5000
-
-
-def dossiers(
-    con: duckdb.DuckDBPyConnection, spec: KpiFilter, measure: str, limit: int = DOSSIER_LIST_LIMIT
-) -> pl.DataFrame:
-    """The dossiers a count of `kpi(spec)` is made of (dossier-level data only, never a 06a)."""
-    if measure not in MEASURES:
-        raise WarehouseError(f"no measure '{measure}': use one of {', '.join(MEASURES)}")
-    unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
-    field = resolve_field(con, spec.field) if spec.field else None
-    params = {
-        "date_from": spec.date_from,
-        "date_to": spec.date_to,
-        "window_from": unit.valid_from if unit else None,
-        "window_to": unit.valid_to if unit else None,
-        "measure": measure,
-        "agency_ids": _agency_ids(con, unit) if unit else None,
-        "level": spec.level,
-        "field_ids": list(field.field_ids) if field else None,
-        "procedure_ids": _procedure_ids(con, spec.procedure) if spec.procedure else None,
-        "channel": CHANNEL_CODES[spec.channel] if spec.channel else None,
-        "row_limit": limit,
-    }
-    return fetch_frame(con, query_sql("dossiers"), params)
-
-
-@dataclass(frozen=True)
-class OverdueFilter:
-    as_of: date
-    unit: str | None = None
-    level: Level | None = None
-    field: str | None = None
-    due_within_days: int = 0  # also list dossiers due within this many working days
-
-
-def overdue_dossiers(
-    con: duckdb.DuckDBPyConnection, spec: OverdueFilter, calendar: WorkingCalendar | None = None
-) -> pl.DataFrame:
-    """Pending dossiers past their due date on `as_of` (and those due soon), most overdue first.
-
-    `days_overdue` counts working days (warehouse/calendar.py: national and provincial days off excluded):
-    1 for a dossier due on the last working day before `as_of`; 0 or less for one not yet due.
-    """
-    calendar = calendar or load_calendar()
-    unit = resolve_unit(con, spec.unit, spec.as_of, spec.as_of) if spec.unit else None
-    field = resolve_field(con, spec.field) if spec.field else None
-    due_by = (
-        calendar.add(spec.as_of, spec.due_within_days) if spec.due_within_days > 0 else spec.as_of - timedelta(days=1)
-    )
-    frame = fetch_frame(
-        con,
-        query_sql("overdue"),
-        {
-            "as_of": spec.as_of,
-            "due_by": due_by,
-            "agency_ids": _agency_ids(con, unit) if unit else None,
-            "window_from": unit.valid_from if unit else None,
-            "window_to": unit.valid_to if unit else None,
-            "level": spec.level,
-            "field_ids": list(field.field_ids) if field else None,
-        },
-    )
-    days = calendar.between_many(frame["due_date"].to_numpy(), spec.as_of)
-    return frame.with_columns(pl.Series("days_overdue", days, dtype=pl.Int32)).sort(
-        ["days_overdue", "dossier_code"], descending=[True, False]
-    )
-
-
-def unit_choices(
-    con: duckdb.DuckDBPyConnection, *, version: str, level: str, parent_code: str | None = None
-) -> pl.DataFrame:
-    """Units of one registry version and level that have agencies in the data, for filters."""
-    return fetch_frame(con, query_sql("unit_choices"), {"version": version, "level": level, "parent_code": parent_code})
-
-
-def field_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return fetch_frame(
-        con, "select field_code, field_name from dim_fields where field_code is not null order by field_name"
-    )
-
-
-def procedure_choices(con: duckdb.DuckDBPyConnection, field: str | None = None) -> pl.DataFrame:
-    field_ids = list(resolve_field(con, field).field_ids) if field else None
-    return fetch_frame(con, query_sql("procedure_choices"), {"field_ids": field_ids})
-
-
-def overdue_summary(frame: pl.DataFrame, by: Literal["agency", "field"]) -> pl.DataFrame:
-    """Counts of a watchlist by agency or by field: overdue, due soon, and the longest delay."""
-    keys = ["agency_code", "agency_name"] if by == "agency" else ["field_code", "field_name"]
-    return (
-        frame.group_by(keys)
-        .agg(
-            (pl.col("state") == "overdue").sum().alias("overdue"),
-            (pl.col("state") == "due_soon").sum().alias("due_soon"),
-            pl.col("days_overdue").max().alias("max_days_overdue"),
-        )
-        .sort(["overdue", "due_soon"], descending=True)
-    )
+__all__ = [
+    "CHANNEL_CODES",
+    "COUNT_COLUMNS",
+    "DOSSIER_LIST_LIMIT",
+    "KEY_COLUMNS",
+    "MEASURES",
+    "PART_COLUMNS",
+    "PROCEDURE_KEY_COLUMNS",
+    "RATE_COLUMNS",
+    "Channel",
+    "FieldMatch",
+    "GroupBy",
+    "KpiFilter",
+    "Level",
+    "OverdueFilter",
+    "Units",
+    "dossiers",
+    "fetch_frame",
+    "field_choices",
+    "kpi",
+    "overdue_dossiers",
+    "overdue_summary",
+    "procedure_choices",
+    "resolve_field",
+    "resolve_unit",
+    "scope_target_level",
+    "unit_choices",
+]

@@ -21,6 +21,7 @@ from warehouse.lock import DEFAULT_WAIT_SECONDS, writer_lock
 from warehouse.models import macros_sql, raw_ddl, staging_models
 from warehouse.paths import WarehousePaths
 from warehouse.reference_conversion import load_commune_conversion
+from warehouse.units import register_sql_functions
 
 ADMIN_UNITS_CSV = Path(__file__).resolve().parent / "reference" / "admin_units.csv"
 LOCAL_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -45,6 +46,8 @@ def open_writer(
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Session settings, raw tables, reference data, macros and staging views."""
+    # First: registering a function needs a connection with no result pending.
+    register_sql_functions(con)  # normalize_name(s), used by the SQL models
     con.execute(f"set TimeZone = '{LOCAL_TIMEZONE}'")
     con.execute(f"set memory_limit = '{WRITER_MEMORY_LIMIT}'")
     con.execute(raw_ddl())
