@@ -267,6 +267,8 @@ form06a_rows as (
     window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
 ),
 
+-- every source of figures, by column name: a branch names only the measures it has (the
+-- others are NULL), so a new source of measures is one more branch here
 combined as (
     select
         period_start, period_end, field_id, unit_code, unit_name, level,
@@ -278,16 +280,13 @@ combined as (
         carried_over, pending, pending - pending_overdue as pending_within_due, pending_overdue,
         1 as from_dossiers
     from dossier_rows
-    union all
+    union all by name
     select
         period_start, period_end, field_id, unit_code, unit_name, level,
-        received, received_online, received_direct, null, null,
-        null, null, null, null,
-        null, null,
+        received, received_online, received_direct,
         resolved, resolved_early, resolved_on_time, resolved_late,
-        null, null,
         carried_over, pending, pending_within_due, pending_overdue,
-        0
+        0 as from_dossiers
     from form06a_rows
 ),
 

@@ -9,7 +9,7 @@ create table if not exists ingest_files (
     source           varchar,          -- 'file' for `ingest load`, a source name for pulls
     original_name    varchar not null,
     sha256           varchar not null,
-    kind             varchar,          -- agencies | procedures | dossiers | form06a
+    kind             varchar,          -- agencies | procedures | dossiers | ratings | feedback | index766 | form06a
     archived_path    varchar,
     loaded_at        timestamp not null,
     rows_loaded      bigint not null,
@@ -112,4 +112,56 @@ create table if not exists watermarks (
     entity     varchar not null,
     value      varchar,
     primary key (source, entity)
+);
+
+-- Contract v2 (DESIGN §3). Optional columns of v1 kinds: NULL when the row's file lacked
+-- the column (unknown, DESIGN §4), 0 for an empty cell of a file that has it.
+alter table raw_procedures add column if not exists DuDieuKienToanTrinh tinyint;
+alter table raw_dossiers add column if not exists CoTaiSuDungDuLieuSoHoa tinyint;
+alter table raw_dossiers add column if not exists DuocLayTuKhoDMQG tinyint;
+alter table raw_dossiers add column if not exists TaiKhoanDuocXacThucVoiVNeID tinyint;
+
+-- one row per rated dossier: its latest rating (by ThoiGianDanhGia, then the later load);
+-- a rating of a dossier not (yet) loaded is kept and counts once the dossier arrives
+create table if not exists raw_ratings (
+    MaHoSo           varchar not null,
+    ThoiGianDanhGia  timestamp,
+    MucDoHaiLong     tinyint,          -- 1 very satisfied, 2 satisfied, 3 unsatisfied
+    KenhDanhGia      tinyint,          -- 1 DVCQG, 2 provincial portal, 3 kiosk/QR, 4 other
+    _extra           json,
+    _file_id         integer,
+    _line            bigint
+);
+
+-- one row per PAKN (feedback), its latest version; no content, no identity (dropped at ingest)
+create table if not exists raw_feedback (
+    MaPAKN         varchar not null,
+    MaDonVi        varchar,
+    NgayTiepNhan   timestamp,
+    NgayXuLyXong   timestamp,
+    TrangThaiPAKN  tinyint,            -- 1 waiting ... 4 refused (not within competence), 5 handled, 6 published
+    PhanLoai       tinyint,            -- 1 procedure rules, 2 staff behaviour, 3 other
+    MaHoSo         varchar,
+    SoThich        integer,
+    SoKhongThich   integer,
+    PhanAnhLai     tinyint,
+    _extra         json,               -- always NULL: a feedback export's other columns are never kept
+    _file_id       integer,
+    _line          bigint
+);
+
+-- the national portal's published Decision 766 figures: one row per unit, period and
+-- indicator (key: MaDonVi or MaDVHC, TuNgay, DenNgay, MaChiSo; the later load wins)
+create table if not exists raw_index766 (
+    MaDonVi   varchar,
+    MaDVHC    varchar,
+    TuNgay    date not null,
+    DenNgay   date not null,
+    MaChiSo   varchar not null,
+    TuSo      double,
+    MauSo     double,
+    Diem      double not null,
+    _extra    json,
+    _file_id  integer,
+    _line     bigint
 );
