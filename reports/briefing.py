@@ -215,7 +215,9 @@ def _rate_tile(data: ReportData, targets: Targets, kpi: str, of_what: str) -> Ti
         _label(kpi),
         formats.rate(value),
         f"{formats.count(numerator)} / {formats.count(denominator)} {of_what}",
-        f"Mục tiêu {'≤' if registry.lower_is_better(kpi) else '≥'} {formats.rate(goal)}" if goal is not None else None,
+        f"{registry.target_word()} {'≤' if registry.lower_is_better(kpi) else '≥'} {formats.rate(goal)}"
+        if goal is not None
+        else None,
         meets(kpi, value, goal),
         _rate_change(value, data.previous_total.get(kpi)),
     )
@@ -257,7 +259,7 @@ def _kpi_tiles(data: ReportData, targets: Targets) -> list[Tile]:
             _label("pending_overdue"),
             c(t["pending_overdue"]),
             f"đến ngày {formats.day(data.as_of)}",
-            f"Mục tiêu ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
+            f"{registry.target_word()} ≤ {c(overdue_goal)}" if overdue_goal is not None else None,
             meets("pending_overdue", t["pending_overdue"], overdue_goal),
             _count_change(t["pending_overdue"], data.previous_total["pending_overdue"]),
         ),
@@ -322,7 +324,7 @@ def _other_rates(pdf: FPDF, data: ReportData, targets: Targets) -> None:
     parts = []
     for kpi in ("online_rate_eligible", "online_payment_rate", "e_result_rate"):
         goal = _goal(data, targets, kpi)
-        aim = f" (mục tiêu {formats.rate(goal)})" if goal is not None else ""
+        aim = f" (chỉ tiêu {formats.rate(goal)})" if goal is not None else ""
         parts.append(f"{_label(kpi)}: {formats.rate(data.total.get(kpi))}{aim}")
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*INK)
@@ -354,7 +356,7 @@ def _notes(pdf: FPDF) -> None:
         "Cách tính: tỷ lệ trực tuyến = hồ sơ nộp trực tuyến / toàn bộ hồ sơ tiếp nhận (QĐ 766/QĐ-TTg, mục 3.3); "
         "tỷ lệ đúng hạn = (trước hạn + đúng hạn) / đã giải quyết (Biểu II.06a); đúng hạn theo QĐ 766 tính cả hồ sơ "
         "đang giải quyết trong hạn. Hồ sơ quá hạn: chưa giải quyết xong và đã quá ngày hẹn trả tại ngày cuối kỳ. "
-        "Ô có vạch màu xanh: đạt mục tiêu; màu cam: chưa đạt; màu xám: không có mục tiêu. Dấu — : không có số liệu.",
+        "Ô có vạch màu xanh: đạt chỉ tiêu; màu cam: chưa đạt; màu xám: không có chỉ tiêu. Dấu — : không có số liệu.",
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )

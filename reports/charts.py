@@ -86,12 +86,12 @@ def trend_png(
                 color=colour,
                 linestyle=(0, (4, 2)),
                 linewidth=1.0,
-                label=f"Mục tiêu: {label[0].lower()}{label[1:]}",
+                label=f"{registry.target_word()}: {label[0].lower()}{label[1:]}",
             )
     rates.set_ylim(0, 1.05)
     rates.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formats.rate(v, decimals=0)))
     rates.legend(loc="lower left", fontsize=6, ncols=2, frameon=False)
-    rates.set_title("Tỷ lệ theo tháng so với mục tiêu", fontsize=8, loc="left", family=FONT, color=BLACK)
+    rates.set_title("Tỷ lệ theo tháng so với chỉ tiêu", fontsize=8, loc="left", family=FONT, color=BLACK)
 
     online = [int(v or 0) for v in trend["received_online"].to_list()]
     other = [int(a or 0) + int(b or 0) for a, b in zip(trend["received_direct"], trend["received_postal"])]

@@ -136,8 +136,8 @@ def test_briefing_tiles_show_the_hand_computed_figures(drawn: str) -> None:
 
 @needs_poppler
 def test_briefing_tiles_state_the_targets_in_words(text: str) -> None:
-    assert "Mục tiêu ≥ 95,0% · ✗ Chưa đạt" in text  # on time 66,7% < 95%
-    assert "Mục tiêu ≥ 50,0% · ✓ Đạt" in text  # online 9/16 ≥ 50% (all levels, 2023)
+    assert "Chỉ tiêu ≥ 95,0% · ✗ Chưa đạt" in text  # on time 66,7% < 95%
+    assert "Chỉ tiêu ≥ 50,0% · ✓ Đạt" in text  # online 9/16 ≥ 50% (all levels, 2023)
 
 
 @needs_poppler

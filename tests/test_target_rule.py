@@ -259,29 +259,29 @@ def briefing(wh: WarehousePaths, out: Path, unit: str | None) -> str:
 
 
 def online_briefing_target(text: str) -> str:
-    # the online tile: its label, value, detail, then "Mục tiêu ≥ x%"
+    # the online tile: its label, value, detail, then "Chỉ tiêu ≥ x%"
     after = text.split("TỶ LỆ NỘP TRỰC TUYẾN", 1)[1]
-    return "Mục tiêu ≥ " + after.split("Mục tiêu ≥ ", 1)[1].split(" ", 1)[0]
+    return "Chỉ tiêu ≥ " + after.split("Chỉ tiêu ≥ ", 1)[1].split(" ", 1)[0]
 
 
 def test_briefing_commune(monkeypatch, wh, targets_file, tmp_path) -> None:
     monkeypatch.setenv("IOC_TARGETS", str(targets_file))
-    assert online_briefing_target(briefing(wh, tmp_path, "Cù Vân")) == "Mục tiêu ≥ 51,0%"
+    assert online_briefing_target(briefing(wh, tmp_path, "Cù Vân")) == "Chỉ tiêu ≥ 51,0%"
 
 
 def test_briefing_district_with_its_communes(monkeypatch, wh, targets_file, tmp_path) -> None:
     monkeypatch.setenv("IOC_TARGETS", str(targets_file))
-    assert online_briefing_target(briefing(wh, tmp_path, "171")) == "Mục tiêu ≥ 61,0%"
+    assert online_briefing_target(briefing(wh, tmp_path, "171")) == "Chỉ tiêu ≥ 61,0%"
 
 
 def test_briefing_whole_province(monkeypatch, wh, targets_file, tmp_path) -> None:
     monkeypatch.setenv("IOC_TARGETS", str(targets_file))
     text = briefing(wh, tmp_path, None)
-    assert online_briefing_target(text) == "Mục tiêu ≥ 61,0%"
-    assert "Mục tiêu ≥ 93,0%" in text  # on time, all levels
+    assert online_briefing_target(text) == "Chỉ tiêu ≥ 61,0%"
+    assert "Chỉ tiêu ≥ 93,0%" in text  # on time, all levels
 
 
 def test_briefing_agency_of_a_level(monkeypatch, wh, targets_file, tmp_path) -> None:
     # an agency's own dossiers are of one level: the briefing of UBND huyện Đại Từ itself
     monkeypatch.setenv("IOC_TARGETS", str(targets_file))
-    assert online_briefing_target(briefing(wh, tmp_path, "H56.DAITU")) == "Mục tiêu ≥ 71,0%"
+    assert online_briefing_target(briefing(wh, tmp_path, "H56.DAITU")) == "Chỉ tiêu ≥ 71,0%"

@@ -114,7 +114,7 @@ def trend(
                     x=labels,
                     y=[target * 100] * len(labels),
                     mode="lines",
-                    name=f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {formats.rate(target, lang, 0)}",
+                    name=f"{registry.target_word(lang)} {formats.rate(target, lang, 0)}",
                     line={"color": colour, "width": 2 * scale, "dash": "dash"},
                     hoverinfo="skip",
                 )

@@ -117,5 +117,5 @@ def label(table: dict[str, tuple[str, str]], key: str, lang: Lang) -> str:
 def kpi_label(key: str, lang: Lang) -> str:
     measure = key.removesuffix("_target")
     if measure != key and measure in KPI_LABELS:  # `kpi(..., targets=)` columns
-        return f"{'Chỉ tiêu' if lang == 'vi' else 'Target'}: {label(KPI_LABELS, measure, lang)}"
+        return f"{registry.target_word(lang)}: {label(KPI_LABELS, measure, lang)}"
     return label(KPI_LABELS, key, lang) if key in KPI_LABELS else label(KEY_LABELS, key, lang)

@@ -55,7 +55,7 @@ def tile(
     if target is not None:
         sign = "≤" if kpi in LOWER_IS_BETTER else "≥"
         shown = formats.measure(kpi, target, lang)
-        target_note = f"{'Chỉ tiêu' if lang == 'vi' else 'Target'} {sign} {shown}"
+        target_note = f"{registry.target_word(lang)} {sign} {shown}"
         meets = meets_target(kpi, now, target)
         if meets is not None:
             target_note += " · " + (

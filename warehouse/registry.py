@@ -188,6 +188,15 @@ def ratio(key: str, row: dict) -> tuple[int | None, int | None]:
     return total(found.numerator), total(found.denominator)
 
 
+# The word before a target, on every screen and report ("Chỉ tiêu ≥ 95,0%"): the term of
+# the province's plans; one spelling, so a tile and the briefing never disagree.
+TARGET_WORD = {"vi": "Chỉ tiêu", "en": "Target"}
+
+
+def target_word(lang: str = "vi") -> str:
+    return TARGET_WORD["en" if lang == "en" else "vi"]
+
+
 def target_column(key: str) -> str:
     """The column `kpi --with-targets` puts beside a measure: `online_rate_target`."""
     return f"{key}_target"
