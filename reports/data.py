@@ -16,6 +16,7 @@ from warehouse.paths import WarehousePaths
 from warehouse.periods import TIMEZONE, Period, PeriodError, last_months
 from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, resolve_unit, scope_target_level
 from warehouse.snapshot import open_snapshot
+from warehouse.targets import load_targets
 from warehouse.units import Resolution
 
 TREND_MONTHS = 12
@@ -61,6 +62,7 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
     """Read a snapshot export's figures; raises the warehouse's errors (no data, unknown unit)."""
     clipped = period.clipped(today)
     previous = period.previous_to_date(today)
+    targets = load_targets()
     with open_snapshot(paths) as (con, info):
         # "2099" would otherwise be read as the one day of it up to today: a report of nothing
         data_day = min(today, info.published_at.date())
@@ -72,8 +74,9 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         scope = _scope(con, unit, clipped)
 
         def rows(window: Period, by: str | None = None) -> pl.DataFrame:
-            # with the parts of rates: the briefing says what each rate divides
-            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by), parts=True)
+            # with the parts of rates (the briefing says what each rate divides) and the
+            # targets each row is held to (kpi.csv carries them beside the figures)
+            return kpi(con, KpiFilter(window.start, window.end, unit=unit, by=by), targets=targets, parts=True)
 
         total = rows(clipped).to_dicts()[0]
         previous_total = rows(previous).to_dicts()[0]

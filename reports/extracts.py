@@ -33,7 +33,9 @@ from ui.labels import VALUE_LABELS, kpi_label, label
 from warehouse import registry
 from warehouse.query import COUNT_COLUMNS, KEY_COLUMNS, RATE_COLUMNS
 
-KPI_COLUMNS = ("group_by", *KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
+TARGET_COLUMNS = tuple(registry.target_column(key) for key in registry.WITH_TARGETS)
+# the figures, then the target each row is held to (DESIGN §4: the level its dossiers come from)
+KPI_COLUMNS = ("group_by", *KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS, *TARGET_COLUMNS)
 SHEET_NAMES = {"kpi": ("Chỉ số", "KPIs"), "overdue": ("Hồ sơ quá hạn", "Overdue dossiers")}
 DATE_FORMAT, MOMENT_FORMAT, RATE_FORMAT, COUNT_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm", "0.0%", "#,##0"
 
@@ -43,7 +45,7 @@ def kpi_table(data: ReportData) -> pl.DataFrame:
     total = pl.DataFrame([data.total], schema=data.by_field.schema)
     parts = [("total", total), ("area", data.by_area), ("field", data.by_field)]
     frames = [
-        frame.select(*KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS)
+        frame.select(*KEY_COLUMNS, *COUNT_COLUMNS, *RATE_COLUMNS, *TARGET_COLUMNS)
         .with_columns(pl.lit(group).alias("group_by"))
         .select(KPI_COLUMNS)
         for group, frame in parts

@@ -173,6 +173,20 @@ def test_csv_for_scripts_keeps_its_keys_and_codes_in_any_language(snapshot) -> N
     ]
 
 
+def test_kpi_csv_carries_the_target_each_row_is_held_to(snapshot) -> None:
+    # config/targets.toml, 2023: online_rate all 50%, district 70%, commune 50%; on time 95%.
+    # Huyện Đại Từ with its communes mixes levels (target "all"); its own one-stop (171) is
+    # the district level; Cù Vân (05809) is a commune (DESIGN §4).
+    _lang, out = snapshot
+    rows = list(csv.DictReader((out / "kpi.csv").read_text(encoding="utf-8-sig").splitlines()))
+    [total] = [row for row in rows if row["group_by"] == "total"]
+    [own] = [row for row in rows if row["group_by"] == "area" and row["level"] == "district"]
+    [cu_van] = [row for row in rows if row["group_by"] == "area" and row["unit_code"] == "05809"]
+    assert (total["online_rate_target"], total["on_time_rate_target"]) == ("0.5", "0.95")
+    assert own["online_rate_target"] == "0.7"
+    assert cu_van["online_rate_target"] == "0.5"
+
+
 def test_manifest_says_which_file_is_for_people_and_which_for_scripts(snapshot) -> None:
     lang, out = snapshot
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
