@@ -84,13 +84,17 @@ def write_overdue_xlsx(data: ReportData, target: Path, lang: Lang = "vi") -> Non
 
 def caption(data: ReportData, lang: Lang) -> list[str]:
     """Whose figures, for when, and from which data version (DESIGN §2: on every export)."""
-    vi = lang != "en"
     period = f"{data.period.start:%d/%m/%Y} – {data.period.end:%d/%m/%Y}"
     return [
         f"{data.scope.label} · {data.full_period.label(lang)} ({period})",
-        f"{'Dữ liệu đến' if vi else 'Data as of'} {data.published_at:%H:%M %d/%m/%Y} "
-        f"({'phiên bản' if vi else 'version'} {data.version})",
+        data_line(data.published_at, data.version, lang),
     ]
+
+
+def data_line(published_at: datetime, version: str, lang: Lang) -> str:
+    """ "Dữ liệu đến 14:05 31/03/2023 (phiên bản …)": which data a file was made from."""
+    vi = lang != "en"
+    return f"{'Dữ liệu đến' if vi else 'Data as of'} {published_at:%H:%M %d/%m/%Y} ({'phiên bản' if vi else 'version'} {version})"
 
 
 def _sheet(name: str, lang: Lang) -> str:

@@ -327,3 +327,17 @@ def test_dashboard_csv_is_labelled_with_a_bom() -> None:
     rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
     assert rows[0][:4] == ["Mã đơn vị", "Đơn vị", "Cấp", "Kênh nộp"]
     assert rows[1][:4] == ["05809", "Xã Cù Vân", "Cấp xã", "Trực tuyến"]
+
+
+def test_dashboard_xlsx_says_which_data_version_it_was_made_from() -> None:
+    from reports.extracts import data_line
+
+    line = data_line(datetime(2026, 11, 30, 14, 5), "20261130T140500-000042", "vi")
+    assert line == "Dữ liệu đến 14:05 30/11/2026 (phiên bản 20261130T140500-000042)"
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(xlsx_bytes(listing(), "chi-so", "vi", [line]))).active.iter_rows(
+            values_only=True
+        )
+    )
+    assert rows[0][0] == line
+    assert rows[2][:2] == ("Mã đơn vị", "Đơn vị")  # the caption, a blank line, then the heading

@@ -11,13 +11,14 @@ grid's own day-first format, labels mapped in one polars expression.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import polars as pl
 import streamlit as st
 
 from reports import extracts
 from ui import formats
+from ui.data import data_state
 from ui.formats import Lang
 from ui.i18n import lang
 from ui.labels import RATE_KPIS, VALUE_LABELS, kpi_label, label
@@ -186,32 +187,37 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
     return "\ufeff".encode() + frame.write_csv().encode("utf-8")
 
 
-def xlsx_bytes(frame: pl.DataFrame, sheet: str, language: Lang | None = None) -> bytes:
+def xlsx_bytes(frame: pl.DataFrame, sheet: str, language: Lang | None = None, caption: Sequence[str] = ()) -> bytes:
     """`frame` as one sheet: codes as text cells, counts and rates as numbers (rates shown as
     percentages), dates as dates. With `language`, `frame` has the data's column names and is
     labelled here (rates are known by their names); without, it is written as it is."""
-    return extracts.xlsx_bytes(frame, language, sheet)
+    return extracts.xlsx_bytes(frame, language, sheet, caption)
 
 
 def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
     """CSV (UTF-8 with BOM) and XLSX of exactly this table, headings and values labelled in
     the reader's language, made only when clicked: writing an Excel file of 5,000 rows on
-    every rerun cost over a second."""
+    every rerun cost over a second. The XLSX says above the table which data version it
+    was made from; the CSV stays a bare table, for whatever reads it next."""
     language = lang()
+    state = data_state()
+    caption = [extracts.data_line(state.published_at, state.version, language)] if state.version else []
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
-        "⬇ CSV",
+        "CSV",
         lambda: csv_bytes(localized(frame, language)),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{key}-csv",
+        icon=":material/download:",
         on_click="ignore",
     )
     right.download_button(
-        "⬇ Excel",
-        lambda: xlsx_bytes(frame, name, language),
+        "Excel",
+        lambda: xlsx_bytes(frame, name, language, caption),
         file_name=f"{name}.xlsx",
         key=f"{key}-xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
         on_click="ignore",
     )
