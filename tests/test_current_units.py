@@ -319,6 +319,21 @@ def test_cli_units_current_json_rows_carry_comparable_and_note(wh: WarehousePath
     assert "comparable" not in recorded[0]
 
 
+def test_cli_units_current_with_targets_takes_the_level_of_todays_unit(wh: WarehousePaths) -> None:
+    # config/targets.toml, online_rate for 2025: all 60% (2025), commune 50% (from 2023),
+    # province 80% (from 2023). Xã Đại Từ is a commune; the whole province mixes levels; a
+    # province-level agency is its own level (DESIGN §4).
+    def online_target(*args: str) -> list[tuple[str, float]]:
+        rows = kpi_cli_json(wh, "--from", H1[0], "--to", H1[1], "--units", "current", "--with-targets", *args)
+        return [(r["unit_code"], r["online_rate_target"]) for r in rows]
+
+    assert online_target("--unit", "05830") == [("05830", 0.5)]
+    assert online_target() == [(None, 0.6)]
+    assert online_target("--unit", "Sở Tư pháp tỉnh Bắc Kạn") == [("19", 0.8)]
+    by_unit = dict(online_target("--by", "unit", "--level", "commune"))
+    assert by_unit["05830"] == 0.5
+
+
 # ------------------------------------------------------------------ agencies, other groupings
 
 

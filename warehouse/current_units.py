@@ -30,8 +30,10 @@ import polars as pl
 
 from warehouse import lookups, query
 from warehouse.errors import UnitLookupError, WarehouseError
+from warehouse.kpi_targets import target_level, with_targets
 from warehouse.models import query_sql
 from warehouse.reference.conversion import NO_SOURCE_NOTE
+from warehouse.targets import Targets
 from warehouse.units import CandidateIndex, load_candidates, resolve
 
 REFORM_START = date(2025, 7, 1)
@@ -272,8 +274,12 @@ def check_spec(by: str | None) -> str | None:
     return by
 
 
-def kpi_current(con: duckdb.DuckDBPyConnection, spec: query.KpiFilter) -> pl.DataFrame:
-    """`query.kpi(spec)` on today's units: the same rows, plus `comparable` and `note`."""
+def kpi_current(
+    con: duckdb.DuckDBPyConnection, spec: query.KpiFilter, *, targets: Targets | None = None, parts: bool = False
+) -> pl.DataFrame:
+    """`query.kpi(spec)` on today's units: the same rows, plus `comparable` and `note`; with
+    `targets`, `<name>_target` beside every measure that has one; with `parts`, the parts of
+    rates last (as `query.kpi` does)."""
     by = check_spec(spec.by)
     unit = resolve_current_unit(con, spec.unit) if spec.unit else None
     field = lookups.resolve_field(con, spec.field) if spec.field else None
@@ -315,7 +321,22 @@ def kpi_current(con: duckdb.DuckDBPyConnection, spec: query.KpiFilter) -> pl.Dat
         frame = with_split_communes(frame, split_destinations(con, agency_ids, spec.level))
     measures = (*query.COUNT_COLUMNS, *query.RATE_COLUMNS)
     frame = mark_comparability(con, frame, measures, unit, by_unit=by == "unit")
+    levels = _target_levels(frame, by, spec.level, unit)
+    keys = query.KEY_COLUMNS
     if by == "procedure":
         frame = frame.rename({"field_code": "procedure_code", "field_name": "procedure_name"})
-        return frame.select(*query.PROCEDURE_KEY_COLUMNS, *measures, "comparable", "note")
-    return frame.select(*query.KEY_COLUMNS, *measures, "comparable", "note")
+        keys = query.PROCEDURE_KEY_COLUMNS
+    frame = frame.select(*keys, *measures, "comparable", "note", *(query.PART_COLUMNS if parts else ()))
+    return with_targets(frame, targets, levels) if targets is not None else frame
+
+
+def _target_levels(frame: pl.DataFrame, by: str | None, level: str | None, unit: CurrentUnit | None) -> list[str]:
+    """Each row's target level (DESIGN §4) on today's units: a commune is the commune level;
+    a province-level agency its own; the province mixes levels (its totals hold the old
+    districts' own dossiers)."""
+    if level is not None or by not in ("unit", "level"):
+        one_level = unit is not None and (unit.level == "commune" or len(unit.agency_ids) == 1)
+        return [target_level(level, unit.level if unit else None, one_level=one_level)] * frame.height
+    if by == "level":
+        return [target_level(row_level, None) for row_level in frame["level"]]
+    return [target_level(None, row_level, one_level=row_level == "commune") for row_level in frame["level"]]

@@ -89,7 +89,7 @@ def kpi(
     if spec.units == "current":  # on today's units: same SQL, agencies placed on today's units
         from warehouse.current_units import kpi_current
 
-        return kpi_current(con, spec)
+        return kpi_current(con, spec, targets=targets, parts=parts)
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
     procedure_ids = lookups.procedure_ids(con, spec.procedure) if spec.procedure else None
