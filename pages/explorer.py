@@ -10,7 +10,7 @@ import streamlit as st
 from ui import formats
 from ui.data import choices, dossier_rows, kpi_rows, today
 from ui.i18n import lang, tr
-from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, kpi_label, label
+from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, kpi_label, label, note_text
 from ui.layout import empty_state, freshness_banner, reform_note
 from ui.tables import downloads, table
 from ui.text import md
@@ -31,6 +31,13 @@ PERIOD_LABELS = {
     "year": ("Năm nay", "This year"),
     "last_month": ("Tháng trước", "Last month"),
     "custom": ("Tuỳ chọn", "Custom"),
+}
+# a period before the reform, as recorded (the default: history is never relabelled
+# silently) or on today's units (DESIGN §5 "Across the reform")
+UNIT_VIEWS = ("recorded", "current")
+UNIT_VIEW_LABELS = {
+    "recorded": ("Như khi tiếp nhận", "As units were"),
+    "current": ("Theo địa giới mới", "Today's units"),
 }
 # a download's name says what its rows are, in the reader's language
 BY_NAMES = {"area": ("don-vi", "unit"), "field": ("linh-vuc", "field"), "procedure": ("thu-tuc", "procedure")}
@@ -89,9 +96,19 @@ with st.sidebar:
         placeholder=tr("Tất cả các cấp", "All levels"),
         format_func=lambda v: label(LEVELS, v, language),
     )
+    units_view = "recorded"
+    if period.start < REFORM_DAY:
+        units_view = st.segmented_control(
+            tr("Đơn vị hành chính", "Units"),
+            UNIT_VIEWS,
+            key=url.seed("units", default="recorded", options=UNIT_VIEWS),
+            required=True,
+            format_func=lambda v: label(UNIT_VIEW_LABELS, v, language),
+        )
+    on_today = units_view == "current"
     district = None
     district_names: dict[str, str] = {}
-    if period.start < REFORM_DAY:
+    if period.start < REFORM_DAY and not on_today:
         district_names = choices("units", "pre2025", "district", None)
         district = st.selectbox(
             tr("Huyện (đến 30/06/2025)", "District (until 30/06/2025)"),
@@ -101,7 +118,10 @@ with st.sidebar:
             placeholder=tr("Toàn tỉnh", "Whole province"),
             format_func=district_names.get,
         )
-    commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
+    if on_today:
+        commune_names = choices("current_units")
+    else:
+        commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
     commune = st.selectbox(
         tr("Xã, phường", "Commune"),
         list(commune_names),
@@ -147,6 +167,7 @@ base = dict(
     field=field,
     procedure=procedure,
     channel=channel,
+    units=units_view,
 )
 
 # ---------------------------------------------------------------- where we are
@@ -162,7 +183,17 @@ trail += [
     if name
 ]
 st.markdown(" › ".join(f"**{md(part)}**" if i == len(trail) - 1 else md(part) for i, part in enumerate(trail)))
-reform_note(period.spans_reform)
+if on_today:
+    st.caption(
+        tr(
+            "Số liệu trước 01/07/2025 được cộng lại theo xã, phường mới (bảng chuyển đổi chính thức); "
+            "xã có nguồn bị chia tách không so sánh được và hiển thị —.",
+            "Figures before 01/07/2025 are re-added on today's communes (the official conversion table); "
+            "a commune formed from a split one is not comparable and shows —.",
+        )
+    )
+else:
+    reform_note(period.spans_reform)
 
 summary = kpi_rows(KpiFilter(**base))
 if summary.empty or not state.has_data:
@@ -176,7 +207,9 @@ for column, kpi in zip(
     column.metric(item.label, item.value, border=True)
     if item.note:
         column.caption(item.note)
-if totals["received"] == 0 and totals["resolved"] == 0 and totals["pending"] == 0:
+if totals.get("note"):  # today's commune has no comparable past: say why, not 0
+    st.info(note_text(totals["note"], language), icon=":material/info:")
+elif totals["received"] == 0 and totals["resolved"] == 0 and totals["pending"] == 0:
     empty_state()
 
 
@@ -191,7 +224,7 @@ def drill(filter_key: str) -> None:
 if procedure is None:
     # (grouping, the filter a row narrows, its key column, the level a row must be to drill, heading)
     if commune is None:
-        child = "commune" if district is not None or period.start >= REFORM_DAY else "district"
+        child = "commune" if district is not None or period.start >= REFORM_DAY or on_today else "district"
         by, next_key, key_column, drillable = "area", child, "unit_code", child
         heading = tr("Theo xã, phường", "By commune") if child == "commune" else tr("Theo đơn vị", "By unit")
     elif field is None:
@@ -210,7 +243,7 @@ if procedure is None:
     if grouped.empty:
         empty_state(grouped.message)
     else:
-        rows = grouped.frame.sort("received", descending=True)
+        rows = grouped.frame.sort("received", descending=True, nulls_last=True)
         names = {
             "area": ["unit_name", "level"],
             "field": ["field_name"],
@@ -221,6 +254,7 @@ if procedure is None:
             *names,
             *TABLE_COLUMNS,
             *(registry.target_column(c) for c in TABLE_COLUMNS if registry.target_column(c) in rows.columns),
+            *(["note"] if "note" in rows.columns else []),  # on today's units: why a row has no figures
         )
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [
@@ -244,7 +278,7 @@ if procedure is None:
 # ---------------------------------------------------------------- the dossiers behind a number
 st.subheader(tr("Hồ sơ đằng sau con số", "The dossiers behind a number"))
 measure = st.selectbox(
-    tr("Chỉ tiêu", "Measure"),
+    tr("Số liệu", "Measure"),
     COUNT_MEASURES,
     key=url.seed("measure", default="pending_overdue", options=COUNT_MEASURES),
     format_func=lambda m: f"{kpi_label(m, language)} ({formats.count(totals.get(m), language)})",

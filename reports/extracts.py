@@ -29,7 +29,7 @@ import xlsxwriter
 
 from reports.data import ReportData
 from ui.formats import Lang
-from ui.labels import VALUE_LABELS, kpi_label, label
+from ui.labels import VALUE_LABELS, kpi_label, label, note_text
 from warehouse import registry
 from warehouse.query import COUNT_COLUMNS, KEY_COLUMNS, RATE_COLUMNS
 
@@ -115,6 +115,8 @@ def labelled(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
         if column in VALUE_LABELS:
             names = {code: label(VALUE_LABELS[column], code, lang) for code in VALUE_LABELS[column]}
             expression = expression.cast(pl.String).replace(names)
+        elif column == "note":
+            expression = expression.map_elements(lambda note: note_text(note, lang), return_dtype=pl.String)
         columns.append(expression.alias(header(column, lang)))
     return frame.select(columns)
 

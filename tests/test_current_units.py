@@ -334,6 +334,24 @@ def test_cli_units_current_with_targets_takes_the_level_of_todays_unit(wh: Wareh
     assert by_unit["05830"] == 0.5
 
 
+def test_the_dossiers_behind_a_number_on_todays_units(wh: WarehousePaths) -> None:
+    from datetime import date
+
+    from warehouse.lists import dossiers
+    from warehouse.query import KpiFilter
+
+    def listed(unit: str, measure: str, units: str) -> list[str]:
+        spec = KpiFilter(date.fromisoformat(H1[0]), date.fromisoformat(H1[1]), unit=unit, units=units)
+        with open_snapshot(wh) as (con, _info):
+            return sorted(dossiers(con, spec, measure)["dossier_code"])
+
+    # today's Xã Đại Từ in H1 2025 = its four old communes' dossiers (module docstring)
+    assert listed("05830", "received", "current") == ["BT1", "KK1", "KK2", "LB1"]
+    assert listed("05830", "pending_overdue", "current") == ["LB1"]
+    # as recorded, 05830 in H1 2025 is Xã Bình Thuận
+    assert listed("05830", "received", "recorded") == ["BT1"]
+
+
 # ------------------------------------------------------------------ agencies, other groupings
 
 
@@ -436,3 +454,43 @@ def test_the_writer_rereads_the_table_when_the_file_changes(tmp_path: Path, monk
     monkeypatch.undo()
     with open_writer(warehouse) as con:  # the shipped file again
         assert con.execute("select count(*) from ref_commune_conversion").fetchone()[0] == 10_565
+
+
+# ------------------------------------------------------------------ on screen
+
+
+def explorer(monkeypatch: pytest.MonkeyPatch, wh: WarehousePaths, **params: str):
+    from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("IOC_WAREHOUSE", str(wh.database))
+    monkeypatch.setenv("IOC_TODAY", "2025-09-30")
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    app.run()
+    app.switch_page("pages/explorer.py")
+    for name, value in {"period": "custom", "from": H1[0], "to": H1[1], **params}.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def test_explorer_switch_reads_the_past_on_todays_communes(monkeypatch: pytest.MonkeyPatch, wh: WarehousePaths):
+    app = explorer(monkeypatch, wh, units="current", commune="05830")
+    assert not app.exception
+    received = next(m.value for m in app.metric if m.label == "Tiếp nhận")
+    assert received == "4"  # KK1 KK2 BT1 LB1: today's Xã Đại Từ, not 1 (Bình Thuận as recorded)
+    assert app.query_params["units"] == ["current"] or app.query_params["units"] == "current"
+
+
+def test_explorer_switch_says_why_a_commune_is_not_comparable(monkeypatch: pytest.MonkeyPatch, wh: WarehousePaths):
+    app = explorer(monkeypatch, wh, units="current", commune="05908")
+    assert not app.exception
+    assert next(m.value for m in app.metric if m.label == "Tiếp nhận") == "—"
+    infos = [i.value for i in app.info]
+    assert any("bị chia tách vào" in text and "Thượng Đình" in text for text in infos), infos
+
+
+def test_explorer_as_recorded_stays_the_default(monkeypatch: pytest.MonkeyPatch, wh: WarehousePaths):
+    app = explorer(monkeypatch, wh, commune="05830")
+    assert not app.exception
+    assert next(m.value for m in app.metric if m.label == "Tiếp nhận") == "1"  # BT1 only: Xã Bình Thuận

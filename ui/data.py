@@ -21,6 +21,7 @@ import streamlit as st
 
 from warehouse import health
 from warehouse.errors import NoSnapshot, WarehouseError
+from warehouse.lookups import current_unit_choices
 from warehouse.paths import WarehousePaths
 from warehouse.periods import now_in_vietnam, today_in_vietnam
 from warehouse.query import (
@@ -91,6 +92,7 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "overdue": overdue_dossiers,
     "dossiers": dossiers,
     "units": lambda con, version, level, parent: unit_choices(con, version=version, level=level, parent_code=parent),
+    "current_units": current_unit_choices,
     "fields": field_choices,
     "procedures": procedure_choices,
     "quarantine": health.quarantine,

@@ -32,6 +32,8 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "due_soon": ("Sắp đến hạn", "Due soon"),
     "max_days_overdue": ("Quá hạn lâu nhất (ngày)", "Longest overdue (days)"),
     "group_by": ("Nhóm", "Group"),
+    "comparable": ("So sánh được", "Comparable"),
+    "note": ("Ghi chú", "Note"),
     # the data-health page's tables (warehouse/health.py, sql/queries/)
     "run_id": ("Mã lần nạp", "Run"),
     "source": ("Nguồn", "Source"),
@@ -119,3 +121,34 @@ def kpi_label(key: str, lang: Lang) -> str:
     if measure != key and measure in KPI_LABELS:  # `kpi(..., targets=)` columns
         return f"{registry.target_word(lang)}: {label(KPI_LABELS, measure, lang)}"
     return label(KPI_LABELS, key, lang) if key in KPI_LABELS else label(KEY_LABELS, key, lang)
+
+
+# The notes of figures on today's units (warehouse/current_units.py, warehouse/reference/
+# conversion.py) are written in English once; a Vietnamese reader gets them in Vietnamese.
+NOTE_PHRASES_VI = (
+    (
+        "the old districts' own one-stops: no successor commune, counted in the province's totals only",
+        "bộ phận một cửa của huyện cũ: không có xã kế thừa, chỉ tính vào tổng của tỉnh",
+    ),
+    (
+        "pre-reform communes split by the reform (or missing from the conversion table): "
+        "counted in the province's totals only",
+        "xã cũ bị chia tách khi sắp xếp (hoặc không có trong bảng chuyển đổi): chỉ tính vào tổng của tỉnh",
+    ),
+    (
+        "no pre-reform commune went into it (made from a district without communes)",
+        "không có xã cũ nào nhập vào (lập từ huyện không có xã)",
+    ),
+    (" was split between ", " bị chia tách vào "),
+)
+
+
+def note_text(note: str | None, lang: Lang) -> str:
+    """A comparability note in the reader's language ("" when there is none)."""
+    if not note:
+        return ""
+    if lang == "en":
+        return note
+    for english, vietnamese in NOTE_PHRASES_VI:
+        note = note.replace(english, vietnamese)
+    return note

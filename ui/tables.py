@@ -21,7 +21,7 @@ from ui import formats
 from ui.data import data_state
 from ui.formats import Lang
 from ui.i18n import lang
-from ui.labels import RATE_KPIS, VALUE_LABELS, kpi_label, label
+from ui.labels import RATE_KPIS, VALUE_LABELS, kpi_label, label, note_text
 from warehouse import kpi_targets, registry
 from warehouse.targets import Targets
 
@@ -61,6 +61,8 @@ def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[obje
     """How one column's cells are written, decided once per column rather than per cell."""
     if is_rate(column):
         return lambda v: formats.rate(v, language)  # type: ignore[arg-type]
+    if column == "note":
+        return lambda v: note_text(v, language)  # type: ignore[arg-type]
     if column in LABELLED:
         names = names_of(column, language)
         return lambda v: formats.MISSING if v is None else names.get(str(v), str(v))

@@ -33,15 +33,23 @@ def dossiers(
     """The dossiers a count of `kpi(spec)` is made of (dossier-level data only, never a 06a)."""
     if measure not in MEASURES:
         raise WarehouseError(f"no measure '{measure}': use one of {', '.join(MEASURES)}")
-    unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
     field = resolve_field(con, spec.field) if spec.field else None
+    if spec.units == "current" and spec.unit:
+        # on today's units: the agencies placed in today's unit, whenever they received
+        from warehouse.current_units import resolve_current_unit
+
+        ids, window = resolve_current_unit(con, spec.unit).agency_ids, (None, None)
+    else:
+        unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
+        ids = agency_ids(con, unit) if unit else None
+        window = (unit.valid_from, unit.valid_to) if unit else (None, None)
     params = {
         "date_from": spec.date_from,
         "date_to": spec.date_to,
-        "window_from": unit.valid_from if unit else None,
-        "window_to": unit.valid_to if unit else None,
+        "window_from": window[0],
+        "window_to": window[1],
         "measure": measure,
-        "agency_ids": agency_ids(con, unit) if unit else None,
+        "agency_ids": ids,
         "level": spec.level,
         "field_ids": list(field.field_ids) if field else None,
         "procedure_ids": procedure_ids(con, spec.procedure) if spec.procedure else None,

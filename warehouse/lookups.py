@@ -109,6 +109,11 @@ def unit_choices(
     return fetch_frame(con, query_sql("unit_choices"), {"version": version, "level": level, "parent_code": parent_code})
 
 
+def current_unit_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Today's communes that agencies' dossiers reach on today's units (DESIGN §5), for filters."""
+    return fetch_frame(con, query_sql("current_unit_choices"))
+
+
 def field_choices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return fetch_frame(
         con, "select field_code, field_name from dim_fields where field_code is not null order by field_name"
