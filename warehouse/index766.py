@@ -333,8 +333,7 @@ def unit_rows(con: duckdb.DuckDBPyConnection, spec: IndexSpec) -> pl.DataFrame:
     else:  # each district with its communes (before the reform)
         frame = rows("area").filter(pl.col("level") == "district")
         frame = frame.with_columns(published_agency=pl.lit(None, pl.String))
-    frame = frame.with_columns(published_unit=pl.when(pl.col("published_agency").is_null()).then(pl.col("unit_code")))
-    keys = ("unit_code", "unit_name", "level", "published_agency", "published_unit")
+    keys = ("unit_code", "unit_name", "level", "published_agency")
     measures = [c for c in frame.columns if c not in KEY_COLUMNS and c not in keys]
     return frame.select(*keys, *measures)
 
@@ -343,10 +342,13 @@ def has_feedback(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse ever held a PAKN: the snapshot's `index766_data_present`, or
     in the writer's own database `raw_feedback`."""
     if _has_table(con, "index766_data_present"):
-        row = con.execute("select bool_or(has_feedback) from index766_data_present").fetchone()
-        return bool(row and row[0])
+        [(present,)] = con.execute(
+            "select coalesce(bool_or(has_feedback), false) from index766_data_present"
+        ).fetchall()
+        return present
     if _has_table(con, "raw_feedback"):
-        return con.execute("select exists (select 1 from raw_feedback)").fetchone()[0]
+        [(present,)] = con.execute("select exists (select 1 from raw_feedback)").fetchall()
+        return present
     return False
 
 
@@ -388,9 +390,13 @@ _NO_PUBLISHED = pl.DataFrame(
 
 def _as_doubles(units: pl.DataFrame) -> pl.DataFrame:
     keys = ("unit_code", "unit_name", "level", "published_agency", "published_unit")
-    for key in keys:
+    for key in keys[:-1]:
         if key not in units.columns:
             units = units.with_columns(pl.lit(None, pl.String).alias(key))
+    if "published_unit" not in units.columns:  # an area's published figures carry its own code
+        units = units.with_columns(
+            published_unit=pl.when(pl.col("published_agency").is_null()).then(pl.col("unit_code"))
+        )
     measures = [c for c in units.columns if c not in keys]
     return units.select(
         pl.int_range(pl.len()).alias("unit_key"),
@@ -400,9 +406,10 @@ def _as_doubles(units: pl.DataFrame) -> pl.DataFrame:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute(
+    # fetchall: a result left unfinished would block the connection's next query
+    [(found,)] = con.execute(
         "select count(*) from duckdb_tables() where table_name = ? and not temporary", [name]
-    ).fetchone()[0]
+    ).fetchall()
     return found > 0
 
 
