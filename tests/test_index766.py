@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import FIXTURES, load, run_module
+from conftest import FIXTURES, kpi_rows, load, run_module
 
 from warehouse.__main__ import main
 from warehouse.index766 import (
@@ -582,6 +582,17 @@ def test_by_district_is_each_district_with_its_communes(wh):
     # Đại Từ with Cù Vân and Mỹ Yên: received 13, online 8 (test_kpi_exact) -> 3.3 at 8/13 -> 6
     assert {code for code, _ in rows} == {"171"}
     assert (rows[("171", "3.3")]["numerator"], rows[("171", "3.3")]["denominator"]) == (8, 13)
+
+
+def test_kpi_by_agency_gives_one_row_per_receiving_agency(wh):
+    # received in March: STP D10 D11 D19; HDT D06 D07 D08 D18; XCV D01 D02 D03 D09 D16; XMY D04 D05 D12 D26
+    rows = kpi_rows(wh, "2023-03-01", "2023-03-31", by="agency")
+    assert {r["unit_code"]: (r["unit_name"], r["level"], r["received"]) for r in rows} == {
+        "H56.STP": ("Sở Tư pháp", "province", 3),
+        "H56.DAITU": ("UBND huyện Đại Từ", "district", 4),
+        "H56.DAITU.CUVAN": ("UBND xã Cù Vân", "commune", 5),
+        "H56.DAITU.MYYEN": ("UBND xã Mỹ Yên", "commune", 4),
+    }
 
 
 def test_the_snapshot_knows_whether_feedback_was_ever_loaded(wh):
