@@ -1,4 +1,5 @@
 """`python -m warehouse kpi ...`: KPI rows from the published snapshot (DESIGN §7);
+`python -m warehouse index766 ...`: the Decision 766 index (DESIGN §10);
 `python -m warehouse calendar --year YYYY`: the working-day calendar's exceptions."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import polars as pl
 from warehouse import registry
 from warehouse.calendar import load_calendar
 from warehouse.errors import WarehouseError
+from warehouse.index766 import IndexSpec, scorecard
 from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, kpi
 from warehouse.snapshot import open_snapshot
@@ -38,6 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         default="recorded",
         help="units as recorded (default), or today's units: adds comparable and note",
     )
+    index_parser = commands.add_parser("index766", help="the Decision 766 index: indicators, groups, total")
+    index_parser.add_argument("--warehouse", help="warehouse file (default: $IOC_WAREHOUSE or data/warehouse.duckdb)")
+    index_parser.add_argument("--from", dest="date_from", required=True, type=_date, metavar="YYYY-MM-DD")
+    index_parser.add_argument("--to", dest="date_to", required=True, type=_date, metavar="YYYY-MM-DD")
+    index_parser.add_argument("--unit", help="unit or agency code or name (default: every agency)")
+    index_parser.add_argument(
+        "--by", choices=["agency", "district", "commune"], help="every unit of that kind inside it, ranked"
+    )
+    index_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
     calendar_parser = commands.add_parser("calendar", help="weekdays off and weekend days worked in a year")
     calendar_parser.add_argument("--warehouse", help="accepted like every subcommand's; the calendar needs none")
     calendar_parser.add_argument("--year", required=True, type=_year, metavar="YYYY")
@@ -50,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "calendar":
         return _calendar(args.year, args.format)
+    if args.command == "index766":
+        return _index766(args)
 
     try:
         spec = KpiFilter(args.date_from, args.date_to, args.unit, args.level, args.field, args.by, units=args.units)
@@ -61,6 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (OSError, ValueError) as error:  # an unreadable targets file (TOMLDecodeError is a ValueError)
         print(f"kpi: the targets file cannot be read: {error}", file=sys.stderr)
+        return 2
+    _write(frame, args.format)
+    return 0
+
+
+def _index766(args: argparse.Namespace) -> int:
+    try:
+        spec = IndexSpec(args.date_from, args.date_to, args.unit, args.by)
+        with open_snapshot(WarehousePaths.resolve(args.warehouse)) as (con, info):
+            frame = scorecard(con, spec)
+        print(f"data version {info.version} (published {info.published_at:%H:%M %d/%m/%Y})", file=sys.stderr)
+    except WarehouseError as error:  # an unknown unit, no snapshot, a wrong rules file
+        print(f"index766: {error}", file=sys.stderr)
         return 2
     _write(frame, args.format)
     return 0

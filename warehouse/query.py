@@ -39,7 +39,7 @@ from warehouse.models import mart, query_sql
 from warehouse.targets import Targets
 from warehouse.units import Resolution
 
-GroupBy = Literal["unit", "area", "field", "procedure", "month", "level"]
+GroupBy = Literal["unit", "area", "agency", "field", "procedure", "month", "level"]
 Units = Literal["recorded", "current"]  # as recorded (the default), or on today's units (DESIGN §5)
 
 KEY_COLUMNS = ("unit_code", "unit_name", "level", "field_code", "field_name", "period_start", "period_end")
@@ -142,13 +142,13 @@ def scope_target_level(unit: Resolution | None, level: Level | None = None) -> s
 
 def _target_levels(frame: pl.DataFrame, spec: KpiFilter, unit: Resolution | None) -> list[str]:
     """Each row's target level: that of the agencies its dossiers come from (DESIGN §4)."""
-    if spec.level is not None or spec.by not in ("unit", "area", "level"):
+    if spec.level is not None or spec.by not in ("unit", "area", "agency", "level"):
         # one figure of the filter's scope (by field, month or procedure: the same scope)
         return [scope_target_level(unit, spec.level)] * frame.height
     if spec.by == "level":
         return [target_level(level, None) for level in frame["level"]]
-    if spec.by == "unit":
-        # an agency's own unit: its agencies sit at that unit's level
+    if spec.by in ("unit", "agency"):
+        # an agency's own unit (or the agency itself): its agencies sit at that unit's level
         return [target_level(None, level, one_level=True) for level in frame["level"]]
     # by area: the parents' own agencies (the province's departments) are one level; a child
     # unit is a commune, or a district with its communes

@@ -1,6 +1,7 @@
 -- grain: one row per period (the whole range, or each month of it with $by = 'month')
--- and group ($by: 'none' | 'unit' | 'area' | 'field' | 'level' | 'month'), with every
--- measure and rate of DESIGN §4. 'area' groups by the units directly below $area_parents
+-- and group ($by: 'none' | 'unit' | 'area' | 'agency' | 'field' | 'level' | 'month'), with every
+-- measure and rate of DESIGN §4. 'agency' groups by receiving agency (MaDonVi: the
+-- Decision 766 index ranks province-level agencies one by one). 'area' groups by the units directly below $area_parents
 -- (the province's districts before the reform, its communes after): an agency counts in
 -- the child unit that contains it, or in the parent itself when it sits at that level.
 --
@@ -115,12 +116,14 @@ selected_agencies as (
         dim_agencies.agency_id,
         coalesce(agency_parts.received_after_reform, filter_part.received_after_reform) as received_after_reform,
         case when $by = 'unit' then coalesce(own_unit.unit_code, dim_agencies.unit_code)
-             when $by = 'area' then coalesce(agency_areas.unit_code, dim_agencies.unit_code) end as unit_code,
+             when $by = 'area' then coalesce(agency_areas.unit_code, dim_agencies.unit_code)
+             when $by = 'agency' then dim_agencies.agency_code end as unit_code,
         case when $by = 'unit' then coalesce(own_unit.unit_name, dim_agencies.unit_name)
-             when $by = 'area' then coalesce(agency_areas.unit_name, dim_agencies.unit_name) end as unit_name,
+             when $by = 'area' then coalesce(agency_areas.unit_name, dim_agencies.unit_name)
+             when $by = 'agency' then dim_agencies.agency_name end as unit_name,
         case when $by = 'unit' then coalesce(own_unit.unit_level, dim_agencies.unit_level)
              when $by = 'area' then coalesce(agency_areas.unit_level, dim_agencies.unit_level)
-             when $by = 'level' then dim_agencies.agency_level end as level
+             when $by in ('level', 'agency') then dim_agencies.agency_level end as level
     from dim_agencies
     inner join agency_parts using (agency_id)
     cross join filter_part
@@ -260,9 +263,13 @@ form06a_rows as (
         case when period_end = max(period_end) over subject then pending else 0 end as pending,
         case when period_end = max(period_end) over subject then pending_within_due else 0 end as pending_within_due,
         case when period_end = max(period_end) over subject then pending_overdue else 0 end as pending_overdue,
-        case when $by in ('unit', 'area') then unit_code end as unit_code,
-        case when $by in ('unit', 'area') then unit_name end as unit_name,
-        case when $by in ('unit', 'area', 'level') then level end as level
+        case when $by in ('unit', 'area') then unit_code
+             when $by = 'agency' then (select agency_code from dim_agencies where dim_agencies.agency_id = form06a_kept.agency_id)
+        end as unit_code,
+        case when $by in ('unit', 'area') then unit_name
+             when $by = 'agency' then (select agency_name from dim_agencies where dim_agencies.agency_id = form06a_kept.agency_id)
+        end as unit_name,
+        case when $by in ('unit', 'area', 'level', 'agency') then level end as level
     from form06a_kept
     window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
 ),
