@@ -1,13 +1,17 @@
 """The marts, kept materialised in the writer's database and refreshed after each ingest.
 
 A full build runs every mart's SQL over all the data. After a cycle that brought only
-dossiers (the worker's usual case), the build is incremental: the changed dossiers are
-re-derived, and the daily and monthly rollups are corrected by the difference between
+dossiers (the worker's usual case), the build is incremental: the changed dossiers (re-sent,
+or newly rated in a 'ratings' file) are re-derived, and the daily and monthly rollups are corrected by the difference between
 the changed dossiers' old and new KPI events (every rollup column is a sum, so this is
 exact). Both paths run the same SQL files (`Model.reading` points a mart at the changed
 rows only). A full build happens when nothing was built yet, when the SQL or DuckDB
 changed, when the procedure or field dimension changed (they colour every dossier), or
 when so many dossiers changed that re-deriving them all is cheaper.
+
+The PAKN marts (fct_feedback, fct_unhappy_dossiers) read the facts, so they are rebuilt
+after every change, a 'feedback' file included; their deadlines come from a lookup table
+the writer fills first (`warehouse.feedback_deadlines`).
 
 Publishing then only copies tables into the snapshot file (`warehouse.publish`).
 """
