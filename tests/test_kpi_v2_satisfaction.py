@@ -260,6 +260,19 @@ def test_dossier_satisfaction_with_a_procedure_filter(wh):
     assert (row["feedback"], row["feedback_on_time_rate"]) == (None, None)
 
 
+def test_a_channel_filter_keeps_dossier_satisfaction_and_nulls_feedback(wh):
+    # every fixture dossier was filed online: the same 4 / 9; a PAKN has no channel
+    row = kpi_one(wh, *APRIL, channel="online")
+    assert row["dossier_satisfaction_rate"] == pytest.approx(4 / 9)
+    assert (row["feedback"], row["feedback_satisfied_rate"]) == (None, None)
+
+
+def test_by_unit_every_pakn_counts_in_one_unit(wh):
+    # F1 F2 F5 F6 F7 F9, each in its agency's unit
+    rows = kpi_rows(wh, *APRIL, by="unit")
+    assert sum(r["feedback"] for r in rows) == 6
+
+
 def test_dossier_satisfaction_by_level(wh):
     # commune (XCV): resolved A1 A2 A3 A7 A9 + pending A4 A8 = 7, unhappy A1 A2 A4 A9 -> 3 / 7
     # province (STP): resolved A6 + pending A5 = 2, unhappy A5 (named by F2) -> 1 / 2
