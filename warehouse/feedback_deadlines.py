@@ -3,34 +3,25 @@
 SQL has no holiday calendar, so the writer computes the deadline of every day a PAKN was
 received with the one calendar of the product (`WorkingCalendar.nth_working_day_after`)
 and writes them as a lookup table, `feedback_deadlines` (received_date → deadline), which
-`sql/marts/fct_feedback.sql` joins. N comes from config/feedback.toml (`$IOC_FEEDBACK`).
+`sql/marts/fct_feedback.sql` joins. N is the Decision 766 rules' `[feedback] deadline_working_days`
+(config/index766.toml, `$IOC_INDEX766`): the index's 5.2 and the KPI read one rule.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tomllib
-from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from warehouse.calendar import WorkingCalendar, load_calendar
 
-DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "feedback.toml"
-DEFAULT_WORKING_DAYS = 15
 
+def handling_working_days() -> int:
+    """The handling deadline in working days after receipt (DESIGN §4: 15, configurable)."""
+    from warehouse.index766 import load_rules  # the rules read the registry, which needs no marts
 
-def handling_working_days(path: Path | None = None) -> int:
-    """The handling deadline in working days after receipt (15 unless the file says otherwise)."""
-    path = path or Path(os.environ.get("IOC_FEEDBACK") or DEFAULT_FILE)
-    if not path.exists():
-        return DEFAULT_WORKING_DAYS
-    days = tomllib.loads(path.read_text(encoding="utf-8")).get("handling_working_days", DEFAULT_WORKING_DAYS)
-    if not isinstance(days, int) or days < 1:
-        raise ValueError(f"{path}: handling_working_days must be a whole number of working days, 1 or more")
-    return days
+    return load_rules().feedback_deadline_working_days
 
 
 def rules_fingerprint(calendar: WorkingCalendar | None = None) -> str:

@@ -120,6 +120,7 @@ class Rules:
                     # the parts of its rate, by the registry (none for a measure it lacks yet)
                     "numerator_parts": list(known.numerator) if known else None,
                     "denominator_parts": list(known.denominator) if known else None,
+                    "numerator_less": list(known.less) if known else None,
                 }
             )
         return pl.DataFrame(rows, schema=_RULE_SCHEMA)
@@ -142,6 +143,7 @@ _RULE_SCHEMA = {
     "no_feedback_points": pl.Float64,
     "numerator_parts": pl.List(pl.String),
     "denominator_parts": pl.List(pl.String),
+    "numerator_less": pl.List(pl.String),
 }
 
 

@@ -201,7 +201,7 @@ MEASURES: tuple[Measure, ...] = (
     _rate(
         "feedback_on_time_rate",
         "Tỷ lệ PAKN xử lý đúng hạn",
-        "Feedback handled on time",
+        "Feedback on-time rate",
         ("feedback_on_time",),
         ("feedback",),
     ),

@@ -69,13 +69,18 @@ rates as (
         on measures.unit_key = unit_rules.unit_key and measures.measure = unit_rules.measure
 ),
 
--- a rate's numerator and denominator are the sums of its parts, when every part is there
+-- a rate's numerator and denominator are the sums of its parts, when every part is there;
+-- some numerators take parts off (5.4: resolved + pending less the unhappy dossiers)
 rate_parts as (
-    select unit_key, indicator, 'numerator' as side, unnest(numerator_parts) as measure,
-           len(numerator_parts) as wanted
+    select unit_key, indicator, 'numerator' as side, unnest(numerator_parts) as measure, 1 as sign,
+           len(numerator_parts) + len(coalesce(numerator_less, [])) as wanted
     from unit_rules
     union all
-    select unit_key, indicator, 'denominator' as side, unnest(denominator_parts) as measure,
+    select unit_key, indicator, 'numerator' as side, unnest(numerator_less) as measure, -1 as sign,
+           len(numerator_parts) + len(numerator_less) as wanted
+    from unit_rules
+    union all
+    select unit_key, indicator, 'denominator' as side, unnest(denominator_parts) as measure, 1 as sign,
            len(denominator_parts) as wanted
     from unit_rules
 ),
@@ -85,9 +90,9 @@ ratios as (
         rate_parts.unit_key,
         rate_parts.indicator,
         case when count(measures.value) filter (where side = 'numerator') = max(wanted) filter (where side = 'numerator')
-             then sum(measures.value) filter (where side = 'numerator') end     as numerator,
+             then sum(measures.value * sign) filter (where side = 'numerator') end     as numerator,
         case when count(measures.value) filter (where side = 'denominator') = max(wanted) filter (where side = 'denominator')
-             then sum(measures.value) filter (where side = 'denominator') end   as denominator
+             then sum(measures.value * sign) filter (where side = 'denominator') end   as denominator
     from rate_parts
     left join measures using (unit_key, measure)
     group by rate_parts.unit_key, rate_parts.indicator
