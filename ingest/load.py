@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contract import TABULAR_KINDS, ColumnMapping, Kind, detect_kind, map_columns
+from ingest.contract import FEEDBACK, RATINGS, TABULAR_KINDS, ColumnMapping, Kind, detect_kind, map_columns
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
 from ingest.form06a_load import load_form06a, lost_to_a_report_with_no_row
@@ -32,7 +32,7 @@ from ingest.readers import read_into_batch, release_batch, sniff_container
 from warehouse.catchup import unpublished
 from warehouse.crashpoints import crash_point
 from warehouse.errors import WarehouseError
-from warehouse.models import SQL_DIR
+from warehouse.models import SQL_DIR, query_sql
 from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
 from warehouse.writer import open_writer
@@ -199,6 +199,8 @@ def _load_contents(
             f"{kept_stored:,} row(s) older by {kind.latest_by} than the version already loaded: that one is kept"
         )
     _quarantine(con, kind, file_id, mapping, read.unparsable)
+    if kind in (RATINGS, FEEDBACK):
+        report.notes += _unknown_references(con, file_id)
 
     report.rows_loaded = con.execute("select count(*) from validated where _reason is null").fetchone()[0]
     reasons = con.execute(
@@ -281,6 +283,16 @@ def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> int:
     )
     con.execute("drop table if exists incoming")
     return kept_stored
+
+
+def _unknown_references(con: duckdb.DuckDBPyConnection, file_id: int) -> list[str]:
+    """The file's rows that name a dossier or agency not loaded: kept, and said (sql/queries/orphan_v2_rows.sql)."""
+    rows = con.execute(query_sql("orphan_v2_rows"), {"file_id": file_id}).fetchall()
+    return [
+        f"{count:,} row(s) name a{'n' if unknown[0] in 'aeiou' else ''} {unknown} not loaded (yet), e.g. {examples}: "
+        "kept, and counted once it is loaded (listed on the data-health page until then)"
+        for _kind, unknown, count, _codes, examples in rows
+    ]
 
 
 def _quarantine(
