@@ -289,9 +289,9 @@ def _unknown_references(con: duckdb.DuckDBPyConnection, file_id: int) -> list[st
     """The file's rows that name a dossier or agency not loaded: kept, and said (sql/queries/orphan_v2_rows.sql)."""
     rows = con.execute(query_sql("orphan_v2_rows"), {"file_id": file_id}).fetchall()
     return [
-        f"{count:,} row(s) name a{'n' if unknown[0] in 'aeiou' else ''} {unknown} not loaded (yet), e.g. {examples}: "
+        f"{count:,} row(s) name a{'n' if refers_to[0] in 'aeiou' else ''} {refers_to} not loaded (yet), e.g. {examples}: "
         "kept, and counted once it is loaded (listed on the data-health page until then)"
-        for _kind, unknown, count, _codes, examples in rows
+        for _kind, refers_to, count, _codes, examples in rows
     ]
 
 

@@ -34,7 +34,7 @@ UNKNOWN_REFERENCES = {"dossier": ("Hồ sơ", "Dossier"), "agency": ("Cơ quan",
 
 def readable(frame: pl.DataFrame) -> pl.DataFrame:
     """Codes the warehouse writes (a run's status, a row's kind) as words in the reader's language."""
-    words = {"status": RUN_STATUSES, "kind": ROW_KINDS, "reason": UNPLACED_REASONS, "unknown": UNKNOWN_REFERENCES}
+    words = {"status": RUN_STATUSES, "kind": ROW_KINDS, "reason": UNPLACED_REASONS, "refers_to": UNKNOWN_REFERENCES}
     return frame.with_columns(
         pl.col(column).replace({code: label(table, code, language) for code in table})
         for column, table in words.items()

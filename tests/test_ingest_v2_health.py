@@ -45,7 +45,7 @@ def open_health(monkeypatch: pytest.MonkeyPatch, warehouse: WarehousePaths, lang
 EXPECTED = {
     "vi": (
         "Đánh giá, phản ánh chưa khớp dữ liệu",
-        ["Loại", "Mã chưa có trong dữ liệu", "Số dòng", "Số mã", "Ví dụ"],
+        ["Loại", "Tham chiếu tới (chưa nạp)", "Số dòng", "Số mã", "Ví dụ"],
         [
             ["Đánh giá hài lòng", "Hồ sơ", "2", "2", "H1, H2"],
             ["Phản ánh, kiến nghị", "Hồ sơ", "1", "1", "H1"],
@@ -54,7 +54,7 @@ EXPECTED = {
     ),
     "en": (
         "Ratings and feedback naming what is not loaded",
-        ["Kind", "Code not loaded", "Rows", "Codes", "Examples"],
+        ["Kind", "Refers to (not loaded)", "Rows", "Codes", "Examples"],
         [
             ["Ratings", "Dossier", "2", "2", "H1, H2"],
             ["Feedback (PAKN)", "Dossier", "1", "1", "H1"],

@@ -53,7 +53,7 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "name": ("Tên", "Name"),
     "area_code": ("Mã đơn vị hành chính", "Area code"),
     "last_seen": ("Gặp lần cuối", "Last seen"),
-    "unknown": ("Mã chưa có trong dữ liệu", "Code not loaded"),
+    "refers_to": ("Tham chiếu tới (chưa nạp)", "Refers to (not loaded)"),
     "codes": ("Số mã", "Codes"),
     "examples": ("Ví dụ", "Examples"),
 }

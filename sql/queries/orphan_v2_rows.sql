@@ -24,19 +24,19 @@ agencies as (
 ),
 
 ratings_of_unknown_dossiers as (
-    select 'ratings' as kind, 'dossier' as unknown, ratings.MaHoSo as code
+    select 'ratings' as kind, 'dossier' as refers_to, ratings.MaHoSo as code
     from ratings
     anti join dossiers on dossiers.MaHoSo = ratings.MaHoSo
 ),
 
 feedback_of_unknown_agencies as (
-    select 'feedback' as kind, 'agency' as unknown, feedback.MaDonVi as code
+    select 'feedback' as kind, 'agency' as refers_to, feedback.MaDonVi as code
     from feedback
     anti join agencies on agencies.MaDonVi = feedback.MaDonVi
 ),
 
 feedback_about_unknown_dossiers as (
-    select 'feedback' as kind, 'dossier' as unknown, feedback.MaHoSo as code
+    select 'feedback' as kind, 'dossier' as refers_to, feedback.MaHoSo as code
     from feedback
     anti join dossiers on dossiers.MaHoSo = feedback.MaHoSo
     where feedback.MaHoSo is not null
@@ -53,13 +53,13 @@ missing as (
 final as (
     select
         kind,
-        unknown,
+        refers_to,
         count(*)                                                        as rows,
         count(distinct code)                                            as codes,
         array_to_string(list_slice(list(distinct code order by code), 1, 5), ', ') as examples
     from missing
-    group by kind, unknown
-    order by kind desc, unknown desc
+    group by kind, refers_to
+    order by kind desc, refers_to desc
 )
 
 select * from final
