@@ -8,6 +8,11 @@ whenever the database holds a file no snapshot has (this run's, or an interrupte
 
 What is stored of a quarantined row: its contract columns' values and the names of its
 other columns, never their values (no list of personal-data names is complete; DESIGN §3).
+A ratings or feedback file keeps no value outside its contract anywhere: no `_extra`, and
+its archived copy is redacted down to the contract's columns.
+
+A rating (the same dossier rated again) replaces the stored one only when it is not
+older (`Kind.latest_by`); every other kind's row replaces its key's stored version.
 
 Whatever goes wrong inside one file (even an error nobody foresaw) ends as that file's
 one-line error: its transaction is rolled back and the other files load and publish.
