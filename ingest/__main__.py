@@ -17,7 +17,10 @@ WAREHOUSE_HELP = "warehouse file (default: $IOC_WAREHOUSE or data/warehouse.duck
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Load portal exports into the IOC warehouse.")
     commands = parser.add_subparsers(dest="command", required=True)
-    load = commands.add_parser("load", help="load export files (dossiers, procedures, agencies, form 06a)")
+    load = commands.add_parser(
+        "load",
+        help="load export files (dossiers, procedures, agencies, ratings, feedback, the published 766 index, form 06a)",
+    )
     load.add_argument("--warehouse", help=WAREHOUSE_HELP)
     load.add_argument("paths", nargs="+", type=Path)
     pull = commands.add_parser("pull", help="one pull cycle from the configured portal(s), then publish")

@@ -1,6 +1,6 @@
 """Dữ liệu — data health: each source's last good pull and the age of its data, recent
 runs with their errors, quarantined rows with reasons, 06a problems, unplaced units,
-slips in the provincial working-day calendar."""
+ratings and feedback naming what is not loaded, slips in the provincial working-day calendar."""
 
 from __future__ import annotations
 
@@ -28,11 +28,13 @@ UNPLACED_REASONS = {
     ),
     "reporting unit not found": ("không tìm thấy đơn vị báo cáo", "reporting unit not found"),
 }
+# what a rating or PAKN names that is not loaded (sql/queries/orphan_v2_rows.sql)
+UNKNOWN_REFERENCES = {"dossier": ("Hồ sơ", "Dossier"), "agency": ("Cơ quan", "Agency")}
 
 
 def readable(frame: pl.DataFrame) -> pl.DataFrame:
     """Codes the warehouse writes (a run's status, a row's kind) as words in the reader's language."""
-    words = {"status": RUN_STATUSES, "kind": ROW_KINDS, "reason": UNPLACED_REASONS}
+    words = {"status": RUN_STATUSES, "kind": ROW_KINDS, "reason": UNPLACED_REASONS, "refers_to": UNKNOWN_REFERENCES}
     return frame.with_columns(
         pl.col(column).replace({code: label(table, code, language) for code in table})
         for column, table in words.items()
@@ -118,6 +120,25 @@ if state.has_data:
         )
     else:
         table(readable(unresolved.frame))
+
+    st.subheader(tr("Đánh giá, phản ánh chưa khớp dữ liệu", "Ratings and feedback naming what is not loaded"))
+    orphans = read("orphan_v2_rows")
+    if orphans.empty:
+        st.success(
+            tr(
+                "Mọi đánh giá và phản ánh, kiến nghị đều khớp hồ sơ, cơ quan đã nạp.",
+                "Every rating and PAKN names a loaded dossier and agency.",
+            ),
+            icon=":material/check_circle:",
+        )
+    else:
+        st.caption(
+            tr(
+                "Các dòng này được giữ lại nhưng chưa được tính vào chỉ số nào cho đến khi hồ sơ, cơ quan tương ứng được nạp.",
+                "These rows are kept but count in no figure until the dossier or agency they name is loaded.",
+            )
+        )
+        table(readable(orphans.frame))
 
 st.subheader(tr("Lịch ngày làm việc của tỉnh", "Provincial working-day calendar"))
 try:

@@ -99,6 +99,7 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "quarantine_reasons": health.quarantine_reasons,
     "form06a_violations": health.form06a_violations,
     "unresolved_units": health.unresolved_units,
+    "orphan_v2_rows": health.orphan_v2_rows,
     "backfill_progress": health.backfill_progress,
 }
 

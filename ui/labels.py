@@ -55,6 +55,9 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "name": ("Tên", "Name"),
     "area_code": ("Mã đơn vị hành chính", "Area code"),
     "last_seen": ("Gặp lần cuối", "Last seen"),
+    "refers_to": ("Tham chiếu tới (chưa nạp)", "Refers to (not loaded)"),
+    "codes": ("Số mã", "Codes"),
+    "examples": ("Ví dụ", "Examples"),
 }
 # an ingest run's outcome (warehouse/health.py) and the kinds of rows the health tables list
 RUN_STATUSES: dict[str, tuple[str, str]] = {
@@ -70,6 +73,9 @@ ROW_KINDS: dict[str, tuple[str, str]] = {
     "dossiers": ("Hồ sơ", "Dossiers"),
     "agencies": ("Cơ quan", "Agencies"),
     "procedures": ("Thủ tục", "Procedures"),
+    "ratings": ("Đánh giá hài lòng", "Ratings"),
+    "feedback": ("Phản ánh, kiến nghị", "Feedback (PAKN)"),
+    "index766": ("Chỉ số 766 công bố", "Published 766 index"),
 }
 LEVELS: dict[str, tuple[str, str]] = {
     "province": ("Cấp tỉnh", "Province"),

@@ -1,4 +1,5 @@
-"""What the data-health page reads: runs, sources' freshness, quarantine, 06a problems.
+"""What the data-health page reads: runs, sources' freshness, quarantine, 06a problems,
+ratings and feedback that name what is not loaded.
 
 Runs come from two places: the run log beside the warehouse (every run, failures
 included, readable while the writer works) and the snapshot's own `ingest_runs` (what
@@ -105,6 +106,11 @@ def form06a_violations(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 def unresolved_units(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return fetch_frame(con, query_sql("unresolved_units"))
+
+
+def orphan_v2_rows(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Ratings and PAKN naming a dossier or agency not loaded: computed at publish (raw is not in the snapshot)."""
+    return fetch_frame(con, "select * from orphan_v2_rows")
 
 
 def backfill_progress(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

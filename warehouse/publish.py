@@ -24,7 +24,7 @@ import duckdb
 
 from warehouse.crashpoints import crash_point
 from warehouse.marts import Refresh, refresh_marts
-from warehouse.models import mart_models
+from warehouse.models import mart_models, query_sql
 from warehouse.paths import WarehousePaths
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -33,6 +33,9 @@ KEEP_SNAPSHOTS = 3
 # Writer tables that readers need as they are (data health, unit resolution).
 COPIED_TABLES = ("ingest_files", "quarantine", "ingest_runs", "raw_form06a_reports", "raw_form06a_rows")
 SORTED_BY_DAY = frozenset({"kpi_daily", "kpi_monthly"})
+# Small reports over raw tables the snapshot does not carry (sql/queries/, with their
+# parameters for the whole warehouse), kept as tables of the same name.
+PUBLISHED_QUERIES = {"orphan_v2_rows": {"file_id": None}}
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ def publish(con: duckdb.DuckDBPyConnection, paths: WarehousePaths) -> PublishedS
             # Rollups are read by day ranges: sorted, their zone maps skip the other days.
             order = " order by day" if table in SORTED_BY_DAY else ""
             con.execute(f'create table snap.{table} as select * from "{writer_db}".main.{table}{order}')
+        for name, parameters in PUBLISHED_QUERIES.items():
+            con.execute(f"create table snap.{name} as {query_sql(name)}", parameters)
         con.execute(
             f"""
             create table snap.snapshot_info as
