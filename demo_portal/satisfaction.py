@@ -190,8 +190,8 @@ def feedback_events(lifecycles: pl.DataFrame, seed: int, year: int, slow: frozen
     return pl.DataFrame(
         {
             "MaDonVi": pl.Series(agency, dtype=pl.String),
-            "MaHoSo": pl.Series(
-                np.where(rng.random(n) < NAMES_DOSSIER_SHARE, source["MaHoSo"].to_numpy(), None), dtype=pl.String
+            "MaHoSo": source["MaHoSo"].zip_with(
+                pl.Series(rng.random(n) < NAMES_DOSSIER_SHARE), pl.Series([None] * n, dtype=pl.String)
             ),
             "PhanLoai": rng.choice([1, 2, 3], size=n, p=[0.55, 0.15, 0.30]).astype(np.int8),
             "SoThich": likes.astype(np.int32),
