@@ -41,6 +41,7 @@ FEEDBACK_COLUMNS = (
     "SoKhongThich",
     "PhanAnhLai",
 )
+FEEDBACK_EVENTS = ("received_at", "started_at", "asked_at", "answered_at", "handled_at", "published_at")
 RATING_STREAM, FEEDBACK_STREAM, SLOW_AGENCY_STREAM = 21, 22, 23
 
 # Ratings (the shares the README's demo section quotes).
@@ -187,26 +188,30 @@ def feedback_events(lifecycles: pl.DataFrame, seed: int, year: int, slow: frozen
         values = values if keep is None else np.where(keep, values, nat)
         return pl.Series(values.astype("datetime64[us]"))
 
-    return pl.DataFrame(
-        {
-            "MaDonVi": pl.Series(agency, dtype=pl.String),
-            "MaHoSo": source["MaHoSo"].zip_with(
-                pl.Series(rng.random(n) < NAMES_DOSSIER_SHARE), pl.Series([None] * n, dtype=pl.String)
-            ),
-            "PhanLoai": rng.choice([1, 2, 3], size=n, p=[0.55, 0.15, 0.30]).astype(np.int8),
-            "SoThich": likes.astype(np.int32),
-            "SoKhongThich": dislikes.astype(np.int32),
-            "PhanAnhLai": (~refused & (rng.random(n) < RAISED_AGAIN_SHARE)).astype(np.int8),
-            "refused": refused,
-            "received_at": times(received),
-            "started_at": times(started, ~refused),
-            "asked_at": times(asked, supplement),
-            "answered_at": times(answered, supplement),
-            "handled_at": times(handled),
-            "published_at": times(published_at, published),
-        }
-    ).sort("received_at", "MaDonVi", maintain_order=True).with_columns(
-        MaPAKN=pl.format("PAKN-{}-{}", pl.lit(year), (pl.int_range(pl.len()) + 1).cast(pl.String).str.zfill(6))
+    return (
+        pl.DataFrame(
+            {
+                "MaDonVi": pl.Series(agency, dtype=pl.String),
+                "MaHoSo": source["MaHoSo"].zip_with(
+                    pl.Series(rng.random(n) < NAMES_DOSSIER_SHARE), pl.Series([None] * n, dtype=pl.String)
+                ),
+                "PhanLoai": rng.choice([1, 2, 3], size=n, p=[0.55, 0.15, 0.30]).astype(np.int8),
+                "SoThich": likes.astype(np.int32),
+                "SoKhongThich": dislikes.astype(np.int32),
+                "PhanAnhLai": (~refused & (rng.random(n) < RAISED_AGAIN_SHARE)).astype(np.int8),
+                "refused": refused,
+                "received_at": times(received),
+                "started_at": times(started, ~refused),
+                "asked_at": times(asked, supplement),
+                "answered_at": times(answered, supplement),
+                "handled_at": times(handled),
+                "published_at": times(published_at, published),
+            }
+        )
+        .sort("received_at", "MaDonVi", maintain_order=True)
+        .with_columns(
+            MaPAKN=pl.format("PAKN-{}-{}", pl.lit(year), (pl.int_range(pl.len()) + 1).cast(pl.String).str.zfill(6))
+        )
     )
 
 
@@ -237,7 +242,7 @@ def feedback_at(events: pl.DataFrame, now: datetime) -> pl.DataFrame:
         .otherwise(1)
     )
     handled = happened("handled_at")
-    events_so_far = (pl.when(happened(c)).then(pl.col(c)) for c in _FEEDBACK_EVENTS)
+    events_so_far = (pl.when(happened(c)).then(pl.col(c)) for c in FEEDBACK_EVENTS)
     return (
         events.lazy()
         .filter(pl.col("received_at") <= moment)
@@ -256,9 +261,6 @@ def feedback_at(events: pl.DataFrame, now: datetime) -> pl.DataFrame:
         )
         .collect()
     )
-
-
-_FEEDBACK_EVENTS = ("received_at", "started_at", "asked_at", "answered_at", "handled_at", "published_at")
 
 
 def default_events(year: int, seed: int = DEFAULT_SEED) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -1003,12 +1003,7 @@ def _assemble(
 
 
 def _work_off_stuck(
-    frame: pl.DataFrame,
-    seed: int,
-    year: int,
-    agencies: Agencies,
-    calibration: Calibration,
-    calendar: np.busdaycalendar,
+    frame: pl.DataFrame, seed: int, year: int, agencies: Agencies, calibration: Calibration, calendar: np.busdaycalendar
 ) -> pl.DataFrame:
     """All but FOREVER_STUCK_PER_YEAR of the stuck dossiers finish, late. Đại Từ's 2023
     ones finish after the published window, so its figures stay as allocated."""
@@ -1057,8 +1052,7 @@ def _with_v2_flags(frame: pl.DataFrame, seed: int, year: int) -> pl.DataFrame:
     store = online & (rng.random(n) < 0.10 + 0.40 * growth)
     vneid = online & (rng.random(n) < 0.30 + 0.60 * growth)
     return frame.with_columns(
-        pl.Series(name, values.astype(np.int8))
-        for name, values in zip(V2_FLAGS, (reuse, store, vneid), strict=True)
+        pl.Series(name, values.astype(np.int8)) for name, values in zip(V2_FLAGS, (reuse, store, vneid), strict=True)
     )
 
 
