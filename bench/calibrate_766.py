@@ -12,7 +12,7 @@ calibration aid, not the product's index (that is `warehouse index766`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import polars as pl
 
