@@ -50,9 +50,14 @@ PROCEDURE_COLUMNS = (
     "MucDo",
     "YeuCauKetQuaGiay",
     "CoPhiLePhi",
+    "DuDieuKienToanTrinh",
 )
 LEVELS = ("TINH", "HUYEN", "XA")
 FULLY_ONLINE_LOCAL_PROCEDURES = 163  # DESIGN §6: "Đại Từ offers 163 procedures fully online"
+# Contract v2: eligible to be offered fully online (national TTHC database). Most fully online
+# procedures are, some partly online ones are too (not yet offered so: the 766 gap to close).
+ELIGIBLE_FULL_SHARE = {4: 0.95, 3: 0.2, 2: 0.0}
+ELIGIBILITY_STREAM = 12  # its own random stream: the v1 columns' draws stay as they were
 
 _PROVINCE_CODES = {THAI_NGUYEN: "H56", BAC_KAN: "H04"}
 _PROVINCE_NAMES = {THAI_NGUYEN: "Thái Nguyên", BAC_KAN: "Bắc Kạn"}
@@ -1039,12 +1044,15 @@ def _procedure_table(seed: int) -> pl.DataFrame:
     fee = rng.random(n) < table["fee_share"].to_numpy()
     paper = rng.random(n) < 0.8
     mucdo = _mucdo(rng, table)
+    eligibility = np.random.default_rng(np.random.SeedSequence([seed, 1, ELIGIBILITY_STREAM])).random(n)
+    eligible = eligibility < np.vectorize(ELIGIBLE_FULL_SHARE.get)(mucdo)
 
     return table.with_columns(
         MaTTHC=pl.Series(codes),
         MucDo=pl.Series(mucdo.astype(str)),
         YeuCauKetQuaGiay=pl.Series(np.where(paper, "1", "0")),
         CoPhiLePhi=pl.Series(np.where(fee, "1", "0")),
+        DuDieuKienToanTrinh=pl.Series(np.where(eligible, "1", "0")),
         SoNgayGiaiQuyet=pl.Series(days, nan_to_null=True).cast(pl.Int32),
     ).select(*PROCEDURE_COLUMNS, "SoNgayGiaiQuyet", "popularity", "online_affinity")
 

@@ -9,6 +9,10 @@ Three ways out, as a provincial one-door system offers them:
   stable order (change time, then code), resumed with an opaque cursor;
 - form 06a of one agency for a period, as XLSX, counted from its dossiers as of now.
 
+Contract v2 adds ratings and PAKN (feed and monthly exports, like dossiers: a rating by
+the month of its current ThoiGianDanhGia, a PAKN by its month of receipt) and the
+published 766 index (one file, a row per province, month and national-only indicator).
+
 A dossier's "change time" is its latest lifecycle event at the clock's time, so a dossier
 that moves from processing to done re-appears in the feed, as re-sent records do.
 """
@@ -25,11 +29,16 @@ from datetime import date, datetime, time, timedelta
 
 import polars as pl
 
-from demo_portal import catalogue, simulation
+from demo_portal import catalogue, satisfaction, simulation
 from demo_portal.clock import LOCAL, SimClock
 from demo_portal.form06a import form06a_rows, write_form06a
+from demo_portal.index766 import DEMO_NOTE, published_index
 
-ENTITIES = ("agencies", "procedures", "dossiers")
+ENTITIES = ("agencies", "procedures", "dossiers", "ratings", "feedback")
+MONTHLY = ("dossiers", "ratings", "feedback")  # exported per month (the others whole)
+KEYS = {"agencies": "MaDonVi", "procedures": "MaTTHC", "dossiers": "MaHoSo", "ratings": "MaHoSo", "feedback": "MaPAKN"}
+# The month a monthly export files a record under (its column, as the portal sends it).
+MONTH_OF = {"dossiers": "NgayTiepNhan", "ratings": "ThoiGianDanhGia", "feedback": "NgayTiepNhan"}
 MAX_PAGE = 5000
 DEFAULT_PAGE = 1000
 HISTORY_START = date(2023, 1, 1)
@@ -72,6 +81,8 @@ class DemoPortal:
         self.clock = clock or SimClock()
         self._lock = threading.Lock()
         self._years: dict[int, pl.DataFrame] = {}
+        self._ratings: dict[int, pl.DataFrame] = {}
+        self._feedback: dict[int, pl.DataFrame] = {}
         self._exports: dict[tuple, Export] = {}
 
     # ------------------------------------------------------------------ catalogues
@@ -107,6 +118,42 @@ class DemoPortal:
             state = state.filter(pl.col("updated_at") > since)
         return state
 
+    # ------------------------------------------------------------------ ratings and PAKN
+
+    def _events(self, until: datetime) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """Rating and PAKN events of every dossier year up to `until` (some in its future)."""
+        self.lifecycles(until)  # the years' dossiers, generated once
+        slow = satisfaction.slow_agencies(self.seed, tuple(catalogue.agencies(self.seed)["MaDonVi"].to_list()))
+        with self._lock:
+            for year in range(HISTORY_START.year, until.year + 1):
+                if year not in self._ratings:
+                    dossiers = self._years[year]
+                    self._ratings[year] = satisfaction.rating_events(dossiers, self.seed, year).with_columns(
+                        last_event_at=pl.max_horizontal("rated_at", "rerated_at")
+                    )
+                    self._feedback[year] = satisfaction.feedback_events(dossiers, self.seed, year, slow).with_columns(
+                        last_event_at=pl.max_horizontal(*satisfaction.FEEDBACK_EVENTS)
+                    )
+            years = range(HISTORY_START.year, until.year + 1)
+            return (
+                pl.concat([self._ratings[y] for y in years], how="vertical"),
+                pl.concat([self._feedback[y] for y in years], how="vertical"),
+            )
+
+    def ratings_changed(self, since: datetime | None, until: datetime) -> pl.DataFrame:
+        events = self._events(until)[0]
+        if since is not None:
+            events = events.filter(pl.col("last_event_at") > since)
+        state = satisfaction.ratings_at(events, until)
+        return state.filter(pl.col("updated_at") > since) if since is not None else state
+
+    def feedback_changed(self, since: datetime | None, until: datetime) -> pl.DataFrame:
+        events = self._events(until)[1]
+        if since is not None:
+            events = events.filter(pl.col("last_event_at") > since)
+        state = satisfaction.feedback_at(events, until)
+        return state.filter(pl.col("updated_at") > since) if since is not None else state
+
     # ------------------------------------------------------------------ change feed
 
     def page(self, entity: str, since: datetime | None, cursor: str | None, limit: int) -> Page:
@@ -138,6 +185,10 @@ class DemoPortal:
     def _changed(self, entity: str, since: datetime | None, until: datetime) -> pl.DataFrame:
         if entity == "dossiers":
             return self.dossiers_changed(since, until)
+        if entity == "ratings":
+            return self.ratings_changed(since, until)
+        if entity == "feedback":
+            return self.feedback_changed(since, until)
         frame = self.agencies(until) if entity == "agencies" else self.procedures(until)
         return frame.filter(pl.col("updated_at") > since) if since is not None else frame
 
@@ -157,11 +208,32 @@ class DemoPortal:
         )
         return [{"month": m, "rows": n} for m, n in counts.iter_rows()]
 
+    def export_index(self) -> dict:
+        """What `/api/v1/export/index.json` answers: the nightly export's moment and files."""
+        return {
+            "as_of": self.export_as_of().isoformat(),
+            "months": self.export_months(),
+            "ratings": {"months": self._months_of("ratings")},
+            "feedback": {"months": self._months_of("feedback")},
+            "index766": {"path": "/api/v1/export/index766.csv", "note": DEMO_NOTE},
+        }
+
+    def _months_of(self, entity: str) -> list[dict]:
+        counts = (
+            self._changed(entity, None, self.export_as_of())
+            .group_by(month=pl.col(MONTH_OF[entity]).str.slice(0, 6))
+            .len()
+            .sort("month", descending=True)
+        )
+        return [{"month": f"{m[:4]}-{m[4:]}", "rows": n} for m, n in counts.iter_rows()]
+
     def export(self, entity: str, month: str | None = None) -> Export:
         as_of = self.export_as_of()
-        if entity == "dossiers":
+        if entity == "index766":
+            return self._index_export(as_of)
+        if entity in MONTHLY:
             if month is None:
-                raise BadRequest("the dossier export is per month of receipt: add ?month=YYYY-MM")
+                raise BadRequest(f"the {entity} export is per month: add ?month=YYYY-MM")
             try:
                 first = datetime.strptime(month, "%Y-%m")
             except ValueError:
@@ -177,6 +249,13 @@ class DemoPortal:
             following = (first + timedelta(days=32)).replace(day=1)
             rows = self.lifecycles(as_of).filter((pl.col("received_at") >= first) & (pl.col("received_at") < following))
             frame = simulation.state_at(rows, as_of).select(simulation.DOSSIER_COLUMNS)
+        elif entity in MONTHLY:
+            frame = (
+                self._changed(entity, None, as_of)
+                .filter(pl.col(MONTH_OF[entity]).str.slice(0, 6) == first.strftime("%Y%m"))
+                .sort(KEYS[entity])
+                .drop("updated_at")
+            )
         else:
             frame = self._changed(entity, None, as_of).drop("updated_at")
         body = frame.write_csv().encode("utf-8")
@@ -187,6 +266,14 @@ class DemoPortal:
                 self._exports.clear()
             self._exports[cache_key] = export
         return export
+
+    def _index_export(self, as_of: datetime) -> Export:
+        """The published index, whole; its ETag changes when a month is added."""
+        frame = published_index(self.seed, as_of.date())
+        last = frame["DenNgay"].max() if frame.height else None
+        digest = hashlib.sha1(f"{self.seed}:index766:{last}".encode()).hexdigest()
+        last_moment = datetime.fromisoformat(last) + timedelta(days=1) if last else as_of
+        return Export(frame.write_csv().encode("utf-8"), f'"{digest}"', last_moment, frame.height)
 
     # ------------------------------------------------------------------ form 06a
 
@@ -215,7 +302,7 @@ class DemoPortal:
 
 
 def _code_column(entity: str) -> str:
-    return {"agencies": "MaDonVi", "procedures": "MaTTHC", "dossiers": "MaHoSo"}[entity]
+    return KEYS[entity]
 
 
 def _encode_cursor(until: datetime, after_time: datetime, after_code: str, since: datetime | None) -> str:

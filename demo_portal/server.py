@@ -1,11 +1,14 @@
 """The demo portal over HTTP on 127.0.0.1 (standard library server, one thread per request).
 
     GET  /api/v1/health                          {"status": "ok", "now": ...}
-    GET  /api/v1/{agencies|procedures|dossiers}  change feed: ?updated_since=ISO&limit=N&cursor=C
+    GET  /api/v1/{agencies|procedures|dossiers|ratings|feedback}
+         change feed: ?updated_since=ISO&limit=N&cursor=C
          -> {"data": [...], "next_cursor": "..." or null, "until": ISO}
-    GET  /api/v1/export/index.json               the nightly export: as_of and months
+    GET  /api/v1/export/index.json               the nightly export: as_of, months (dossiers),
+         ratings.months, feedback.months, index766 (its path and a note that it is demo data)
     GET  /api/v1/export/{agencies|procedures}.csv
-    GET  /api/v1/export/dossiers.csv?month=YYYY-MM
+    GET  /api/v1/export/{dossiers|ratings|feedback}.csv?month=YYYY-MM
+    GET  /api/v1/export/index766.csv             the published 766 index (national-only indicators)
          ETag / Last-Modified / X-As-Of; If-None-Match answers 304
     GET  /api/v1/reports/form06a.xlsx?agency=MaDonVi&from=YYYY-MM-DD&to=YYYY-MM-DD
          form 06a of one agency by field for the period (ending today at the latest),
@@ -136,7 +139,7 @@ class PortalHandler(BaseHTTPRequestHandler):
         if path == "/api/v1/health":
             return self._json({"status": "ok", "now": portal.clock.now().isoformat(), "seed": portal.seed})
         if path == "/api/v1/export/index.json":
-            return self._json({"as_of": portal.export_as_of().isoformat(), "months": portal.export_months()})
+            return self._json(portal.export_index())
         if path == "/api/v1/reports/form06a.xlsx":
             return self._form06a(query)
         if path.startswith("/api/v1/export/") and path.endswith(".csv"):

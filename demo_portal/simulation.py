@@ -80,7 +80,11 @@ DOSSIER_COLUMNS: tuple[str, ...] = (
     "HoSoCoThanhPhanSoHoa",
     "CoKetQuaDienTu",
     "SoLanBoSung",
+    "CoTaiSuDungDuLieuSoHoa",
+    "DuocLayTuKhoDMQG",
+    "TaiKhoanDuocXacThucVoiVNeID",
 )
+V2_FLAGS: tuple[str, ...] = DOSSIER_COLUMNS[-3:]
 EVENT_COLUMNS: tuple[str, ...] = (
     "received_at",
     "accepted_at",
@@ -105,6 +109,7 @@ LIFECYCLE_COLUMNS: tuple[str, ...] = (
     "DuocThanhToanTrucTuyen",
     "HoSoCoThanhPhanSoHoa",
     "CoKetQuaDienTu",
+    *V2_FLAGS,
 )
 PORTAL_TIMESTAMP = "%Y%m%d%H%M%S"
 
@@ -162,6 +167,19 @@ STUCK, WITHDRAWN, STOPPED = 0.0015, 0.004, 0.0015
 RETURNED = 0.88
 SUPPLEMENT = 0.07
 TWO_SUPPLEMENTS_OF_LATE = 0.15
+
+# Stuck dossiers are worked off late (working days past due: geometric, mean ~17), but
+# for a couple a year, which stay open for good: a handful province-wide, as in real data.
+FOREVER_STUCK_PER_YEAR = 2
+STUCK_DELAY_P = 0.06
+# Later steps draw from streams of their own, so adding them changed no earlier draw.
+STUCK_STREAM, V2_STREAM, PAYMENT_STREAM = 31, 32, 33
+# Online payment (766 item 3.4): some agencies lag (a unit's character); Bắc Kạn's
+# gateway took most fees, in person too, as its published 2024 figures show.
+LOW_PAYMENT_AGENCY_SHARE, LOW_PAYMENT_FACTOR = 0.22, 0.35
+BAC_KAN_PAID_ONLINE, BAC_KAN_PAID_LATER = 0.98, 0.70
+# Bắc Kạn filed less online than Thái Nguyên before the merger (its July 2024 figures).
+BAC_KAN_ONLINE_OFFSET = -1.2
 
 
 @dataclass(frozen=True)
@@ -267,6 +285,7 @@ class Agencies:
     online_offset: np.ndarray  # logit offset against the level's online curve
     late_rate: np.ndarray
     pace: np.ndarray  # mean share of the legal time used
+    seed: int
 
 
 @dataclass(frozen=True)
@@ -367,6 +386,7 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
     pace = np.where(level == "HUYEN", rng.uniform(0.45, 0.75, n), rng.uniform(0.25, 0.6, n))
 
     calibration = _calibrate_dai_tu(rng, role, district, unit_code, volume, online_offset, late_rate, pace)
+    online_offset[bk] += BAC_KAN_ONLINE_OFFSET
 
     # The new communes take over what districts and old communes of both provinces did.
     new = role == "new_commune"
@@ -386,6 +406,7 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
         online_offset=online_offset,
         late_rate=late_rate,
         pace=pace,
+        seed=seed,
     )
     return agencies, calibration
 
@@ -897,6 +918,8 @@ def _flags(
     proc: np.ndarray,
     procedures: Procedures,
     refused: np.ndarray,
+    payment_factor: np.ndarray,
+    province: np.ndarray,
 ) -> dict[str, np.ndarray]:
     """Online payment, digitised components and electronic results, all rising over the years."""
     n = life.received.size
@@ -908,8 +931,10 @@ def _flags(
     done = ~np.isnat(life.finished) & (life.outcome == 0)
     electronic = procedures.paper[proc] & done & (rng.random(n) < np.clip(0.25 + 0.6 * growth + 0.1 * online, 0, 1))
     fee = procedures.fee[proc] & ~refused
-    paid_online = fee & online & (rng.random(n) < 0.30 + 0.6 * growth)
-    paid_later = fee & ~online & (rng.random(n) < 0.03)
+    bac_kan = province == BAC_KAN
+    pays_online = np.where(bac_kan, BAC_KAN_PAID_ONLINE, (0.30 + 0.6 * growth) * payment_factor)
+    paid_online = fee & online & (rng.random(n) < pays_online)
+    paid_later = fee & ~online & (rng.random(n) < np.where(bac_kan, BAC_KAN_PAID_LATER, 0.03))
     gateway = np.where(rng.random(n) < 0.35, 1, 2)  # 1 DVCQG, 2 the provincial gateway
     payment = np.where(paid_online, gateway, np.where(paid_later, 2, 0))
     return {
@@ -917,6 +942,17 @@ def _flags(
         "HoSoCoThanhPhanSoHoa": digitised.astype(np.int8),
         "CoKetQuaDienTu": electronic.astype(np.int8),
     }
+
+
+@lru_cache(maxsize=8)
+def _payment_factors(seed: int, count: int) -> np.ndarray:
+    rng = np.random.default_rng(np.random.SeedSequence([seed, PAYMENT_STREAM]))
+    return np.where(rng.random(count) < LOW_PAYMENT_AGENCY_SHARE, LOW_PAYMENT_FACTOR, 1.0)
+
+
+def _payment_factor(agencies: Agencies) -> np.ndarray:
+    """Per agency, its online-payment propensity against the province's curve."""
+    return _payment_factors(agencies.seed, agencies.codes.len())
 
 
 def _sequence_in_day(agency: np.ndarray, received: np.ndarray) -> np.ndarray:
@@ -951,7 +987,9 @@ def _assemble(
     final_status = np.select(
         [refused, life.outcome == -1, life.outcome == 7, life.outcome == 8, ~np.isnat(returned)], [3, -1, 7, 8, 10], 9
     )
-    flags = _flags(rng, life, channel, proc, procedures, refused)
+    flags = _flags(
+        rng, life, channel, proc, procedures, refused, _payment_factor(agencies)[agency], agencies.province[agency]
+    )
     catalogue = procedures.table
     frame = pl.DataFrame(
         [
@@ -985,8 +1023,62 @@ def _assemble(
             ),
             final_status=pl.when(pl.col("final_status") >= 0).then("final_status"),
         )
-        .select(LIFECYCLE_COLUMNS)
+        .select(c for c in LIFECYCLE_COLUMNS if c not in V2_FLAGS)
         .sort("received_at", "MaHoSo")
+    )
+
+
+def _work_off_stuck(
+    frame: pl.DataFrame, seed: int, year: int, agencies: Agencies, calibration: Calibration, calendar: np.busdaycalendar
+) -> pl.DataFrame:
+    """All but FOREVER_STUCK_PER_YEAR of the stuck dossiers finish, late. Đại Từ's 2023
+    ones finish after the published window, so its figures stay as allocated."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, year, STUCK_STREAM]))
+    stuck = np.flatnonzero(frame["final_status"].is_null().to_numpy())
+    forever = rng.choice(stuck, size=min(FOREVER_STUCK_PER_YEAR, stuck.size), replace=False)
+    freed = np.setdiff1d(stuck, forever)
+    if freed.size == 0:
+        return frame
+    due = frame["due_at"].to_numpy().astype("datetime64[s]")[freed]
+    processing = frame["processing_at"].to_numpy().astype("datetime64[s]")[freed]
+    base = np.where(np.isnat(due), _day_of(processing) + 10, _day_of(due))
+    finish_day = np.busday_offset(base, rng.geometric(STUCK_DELAY_P, freed.size), roll="forward", busdaycal=calendar)
+    if year == FIRST_YEAR:
+        dai_tu = agencies.codes.gather(np.concatenate([[calibration.district], calibration.communes])).to_list()
+        held = np.isin(frame["MaDonVi"].to_numpy()[freed], dai_tu)
+        _, _, first_after = _window_bounds(calendar)
+        finish_day[held] = np.maximum(finish_day[held], first_after + rng.integers(0, 30, int(held.sum())))
+        finish_day[held] = np.busday_offset(finish_day[held], 0, roll="forward", busdaycal=calendar)
+    finished = _office_time(rng, finish_day)
+    returned = finished + rng.integers(600, 4 * 3600, freed.size).astype("timedelta64[s]")
+    gets_result = rng.random(freed.size) < RETURNED
+
+    def put(column: str, values: np.ndarray) -> pl.Series:
+        if values.dtype.kind == "M":
+            values = values.astype("datetime64[us]")
+        return frame[column].clone().scatter(freed, pl.Series(values).cast(frame.schema[column]))
+
+    return frame.with_columns(
+        put("finished_at", finished),
+        put("returned_at", np.where(gets_result, returned, NAT)),
+        put("final_status", np.where(gets_result, 10, 9)),
+    )
+
+
+def _with_v2_flags(frame: pl.DataFrame, seed: int, year: int) -> pl.DataFrame:
+    """Contract v2 flags, rising over the years: re-used digitised data (766 item 4.3, any
+    channel), a component from the citizen's store on DVCQG (4.4) and a VNeID-verified
+    account (4.5), the last two only for online filings (they need an account)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, year, V2_STREAM]))
+    n = frame.height
+    years = _years_since_epoch(_day_of(frame["received_at"].to_numpy().astype("datetime64[s]")))
+    growth = 1 - np.exp(-years / 1.5)
+    online = frame["KenhThucHien"].to_numpy() == ONLINE + 1
+    reuse = rng.random(n) < np.clip(0.15 + 0.45 * growth + 0.10 * online, 0, 1)
+    store = online & (rng.random(n) < 0.10 + 0.40 * growth)
+    vneid = online & (rng.random(n) < 0.30 + 0.60 * growth)
+    return frame.with_columns(
+        pl.Series(name, values.astype(np.int8)) for name, values in zip(V2_FLAGS, (reuse, store, vneid), strict=True)
     )
 
 
@@ -1003,7 +1095,8 @@ def lifecycles(year: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
     supplement_at, supplement_done_at, finished_at, returned_at, due_at (Datetime[us],
     naive local time, null = never); final_status (Int8: 9, 10, 7, 8, 3 refused; null
     for a stuck dossier that never finishes); SoLanBoSung, DuocThanhToanTrucTuyen,
-    HoSoCoThanhPhanSoHoa, CoKetQuaDienTu (Int8).
+    HoSoCoThanhPhanSoHoa, CoKetQuaDienTu, CoTaiSuDungDuLieuSoHoa, DuocLayTuKhoDMQG,
+    TaiKhoanDuocXacThucVoiVNeID (Int8).
     """
     if year < FIRST_YEAR:
         raise ValueError(f"the demo portal starts in {FIRST_YEAR}, not {year}")
@@ -1041,7 +1134,9 @@ def lifecycles(year: int, seed: int = DEFAULT_SEED) -> pl.DataFrame:
     life = _lifecycle(rng, agencies, procedures, agency, proc, channel, received, refused, calendar)
     if calibrated:
         _settle_published_figures(rng, life, agency, refused, agencies, calibration, calendar)
-    return _assemble(rng, life, agency, proc, channel, refused, agencies, procedures, calendar)
+    frame = _assemble(rng, life, agency, proc, channel, refused, agencies, procedures, calendar)
+    frame = _work_off_stuck(frame, seed, year, agencies, calibration, calendar)
+    return _with_v2_flags(frame, seed, year)
 
 
 def state_at(lifecycles: pl.DataFrame, now: datetime) -> pl.DataFrame:
@@ -1104,6 +1199,7 @@ def state_at(lifecycles: pl.DataFrame, now: datetime) -> pl.DataFrame:
             pl.col("HoSoCoThanhPhanSoHoa").cast(pl.String),
             pl.when(happened("finished_at")).then(pl.col("CoKetQuaDienTu").cast(pl.String)).alias("CoKetQuaDienTu"),
             supplements.cast(pl.String).alias("SoLanBoSung"),
+            *(pl.col(flag).cast(pl.String) for flag in V2_FLAGS),
             pl.max_horizontal(*(pl.when(happened(c)).then(pl.col(c)) for c in EVENT_COLUMNS)).alias("updated_at"),
         )
         .collect()

@@ -6,7 +6,12 @@
    month by month, newest first, publishing complete snapshots as it goes (so the
    dashboard has the recent months within seconds); then the change feed from the stored
    watermark up to the portal's clock.
-3. Publish.
+3. Ratings and PAKN (contract v2) the same way, each from its own watermark
+   (`updated_since:ratings`, `updated_since:feedback`): their monthly bulk exports on
+   the first pull, then their change feeds; then the published 766 index, downloaded
+   when its ETag changed. A portal whose export index lists none of them (a v1 portal)
+   is pulled as before.
+4. Publish.
 
 Every cycle is a row of `ingest_runs` (source, start, end, rows, status, error, progress).
 A failed cycle publishes nothing and leaves the watermark where it was, so the next one
@@ -54,6 +59,28 @@ from warehouse.writer import open_writer
 
 CATALOGUES = ("agencies", "procedures")
 FEED_WATERMARK = "updated_since:dossiers"
+V2_FEEDS = ("ratings", "feedback")  # contract v2: pulled like dossiers, when the portal lists them
+INDEX766 = "index766"
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A change feed: its records' key, its watermark, and the table of versions taken."""
+
+    entity: str
+    key: str
+    versions: str
+
+    @property
+    def watermark(self) -> str:
+        return f"updated_since:{self.entity}"
+
+
+FEEDS = {
+    "dossiers": Feed("dossiers", "MaHoSo", "feed_versions"),
+    "ratings": Feed("ratings", "MaHoSo", "feed_versions_ratings"),
+    "feedback": Feed("feedback", "MaPAKN", "feed_versions_feedback"),
+}
 # Backfill publishes after these many months, then every PUBLISH_EVERY months.
 EARLY_PUBLISHES = (1, 3)
 PUBLISH_EVERY = 6
@@ -147,9 +174,12 @@ class _Cycle:
             self.incoming.mkdir(parents=True, exist_ok=True)
             for entity in CATALOGUES:
                 self._catalogue(entity)
+            index = None
             if self._mark(FEED_WATERMARK) is None:
-                self._backfill()
-            self._change_feed()
+                index = self.client.export_index()
+                self._backfill(index)
+            self._change_feed(FEEDS["dossiers"])
+            self._v2(index)
         except Stopped:
             return self._end_run(
                 "stopped", "stopped before the cycle finished; the next one resumes from the watermark"
@@ -173,8 +203,44 @@ class _Cycle:
     def _catalogue(self, entity: str) -> None:
         self._export(entity, f"export:{entity}", f"{entity}.csv")
 
-    def _backfill(self) -> None:
-        months = self._export_months(self.client.export_index())
+    def _v2(self, index: object | None) -> None:
+        """Ratings, PAKN and the published index, when the portal offers them. The export
+        index is asked for only while one of them has never been pulled."""
+        offered = {entity for entity in (*V2_FEEDS, INDEX766) if self._mark(self._v2_mark(entity)) is not None}
+        if len(offered) < len(V2_FEEDS) + 1:
+            index = index if index is not None else self.client.export_index()
+            if isinstance(index, dict):
+                offered |= {entity for entity in (*V2_FEEDS, INDEX766) if entity in index}
+        for entity in V2_FEEDS:
+            if entity not in offered:
+                continue
+            feed = FEEDS[entity]
+            if self._mark(feed.watermark) is None:
+                self._backfill_feed(feed, index)
+            self._change_feed(feed)
+        if INDEX766 in offered:
+            self._export(INDEX766, f"export:{INDEX766}", f"{INDEX766}.csv")
+
+    def _v2_mark(self, entity: str) -> str:
+        return f"export:{INDEX766}" if entity == INDEX766 else FEEDS[entity].watermark
+
+    def _backfill_feed(self, feed: Feed, index: object) -> None:
+        """A v2 kind's monthly exports, newest first; its feed then takes over."""
+        listed = index.get(feed.entity) if isinstance(index, dict) else None
+        months = self._export_months(listed if isinstance(listed, dict) else {})
+        as_ofs = []
+        for month in months:
+            self._check_stop()
+            as_ofs.append(
+                self._export(
+                    feed.entity, f"export:{feed.entity}:{month}", f"{feed.entity}-{month}.csv", {"month": month}
+                )
+            )
+        self.say(f"{self.source.name}: {feed.entity}: {len(months)} monthly exports loaded")
+        self._set_mark(feed.watermark, _iso(min(as_ofs) if as_ofs else self.started))
+
+    def _backfill(self, index: object) -> None:
+        months = self._export_months(index)
         as_ofs: list[datetime] = []
         self.say(f"{self.source.name}: backfill of {len(months)} months, newest first")
         for done, month in enumerate(months, start=1):
@@ -231,63 +297,68 @@ class _Cycle:
         self._set_mark(key, json.dumps({"etag": download.etag, "as_of": _iso(as_of)}))
         return as_of
 
-    def _change_feed(self) -> None:
-        since = _local(datetime.fromisoformat(self._mark(FEED_WATERMARK)))
+    def _change_feed(self, feed: Feed) -> None:
+        since = _local(datetime.fromisoformat(self._mark(feed.watermark)))
         # Each page becomes a compact text frame at once: a long feed is not held as dicts.
         pages: list[pl.DataFrame] = []
         until = since
-        for page in self.client.pages("dossiers", since, self.source.page_size):
+        for page in self.client.pages(feed.entity, since, self.source.page_size):
             self._check_stop()
             pages.append(records_to_frame(page.records, keep=FEED_COLUMNS))
             until = _local(page.until)
         received = pl.concat(pages, how="diagonal") if pages else pl.DataFrame()
-        frame = self._newer_than_taken(newest_versions(received, "MaHoSo"))
+        frame = self._newer_than_taken(feed, newest_versions(received, feed.key))
         if frame.height:
-            target = self._incoming_file(f"{self.source.name}-dossiers-changes-{max(since, until):%Y%m%dT%H%M%S}.csv")
+            stamp = f"{max(since, until):%Y%m%dT%H%M%S}"
+            target = self._incoming_file(f"{self.source.name}-{feed.entity}-changes-{stamp}.csv")
             frame.drop([c for c in (*FEED_COLUMNS, VERSION) if c in frame.columns]).write_csv(target)
-            self._load(target, "dossiers", clock=until)
-            self._take_versions(frame)
+            self._load(target, feed.entity, clock=until)
+            self._take_versions(feed, frame)
         older = received.height - frame.height
         note = f" ({older:,} older or repeated versions dropped)" if older else ""
-        self.say(f"{self.source.name}: {frame.height:,} changed dossiers since {since:%Y-%m-%d %H:%M:%S}{note}")
+        self.say(f"{self.source.name}: {frame.height:,} changed {feed.entity} since {since:%Y-%m-%d %H:%M:%S}{note}")
         if until < since:
             self.say(
                 f"{self.source.name}: the feed's until {until:%Y-%m-%d %H:%M:%S} is earlier than the watermark; "
                 "the watermark stays"
             )
-        self._set_mark(FEED_WATERMARK, _iso(max(since, until)))
+        self._set_mark(feed.watermark, _iso(max(since, until)))
 
-    def _newer_than_taken(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """Drop records older than the version of the same dossier taken by an earlier feed."""
-        if frame.is_empty() or "MaHoSo" not in frame.columns:
+    def _newer_than_taken(self, feed: Feed, frame: pl.DataFrame) -> pl.DataFrame:
+        """Drop records older than the version of the same record taken by an earlier feed."""
+        if frame.is_empty() or feed.key not in frame.columns:
             return frame
-        self._ensure_versions_table()
+        self._ensure_versions_table(feed)
+        # Table and column names come from FEEDS, never from the portal.
         rows = self.con.execute(
-            "select MaHoSo, updated_at from feed_versions where MaHoSo in (select unnest(?::varchar[]))",
-            [frame["MaHoSo"].drop_nulls().to_list()],
+            f"select {feed.key}, updated_at from {feed.versions} where {feed.key} in (select unnest(?::varchar[]))",
+            [frame[feed.key].drop_nulls().to_list()],
         ).fetchall()
         if not rows:
             return frame
-        taken = pl.DataFrame(rows, schema={"MaHoSo": pl.String, "updated_at": pl.Datetime("us")}, orient="row")
-        joined = frame.join(taken.rename({"updated_at": "_taken"}), on="MaHoSo", how="left")
+        taken = pl.DataFrame(rows, schema={feed.key: pl.String, "updated_at": pl.Datetime("us")}, orient="row")
+        joined = frame.join(taken.rename({"updated_at": "_taken"}), on=feed.key, how="left")
         keep = pl.col(VERSION).is_null() | pl.col("_taken").is_null() | (pl.col(VERSION) >= pl.col("_taken"))
         return joined.filter(keep).drop("_taken")
 
-    def _take_versions(self, frame: pl.DataFrame) -> None:
-        versions = frame.select("MaHoSo", pl.col(VERSION).alias("updated_at")).drop_nulls()
+    def _take_versions(self, feed: Feed, frame: pl.DataFrame) -> None:
+        versions = frame.select(feed.key, pl.col(VERSION).alias("updated_at")).drop_nulls()
         if versions.is_empty():
             return
-        self._ensure_versions_table()
+        self._ensure_versions_table(feed)
         self.con.register("taken_versions", versions.to_arrow())
         try:
-            self.con.execute("insert or replace into feed_versions select MaHoSo, updated_at from taken_versions")
+            self.con.execute(
+                f"insert or replace into {feed.versions} select {feed.key}, updated_at from taken_versions"
+            )
         finally:
             self.con.unregister("taken_versions")
 
-    def _ensure_versions_table(self) -> None:
-        # The pull path's own bookkeeping: the newest change time taken per dossier.
+    def _ensure_versions_table(self, feed: Feed) -> None:
+        # The pull path's own bookkeeping: the newest change time taken per record.
         self.con.execute(
-            "create table if not exists feed_versions (MaHoSo varchar primary key, updated_at timestamp not null)"
+            f"create table if not exists {feed.versions} "
+            f"({feed.key} varchar primary key, updated_at timestamp not null)"
         )
 
     def _incoming_file(self, name: str) -> Path:

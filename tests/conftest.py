@@ -40,6 +40,7 @@ SLOW_MODULES = frozenset(
         "test_demo_figures.py",
         "test_demo_simulation.py",
         "test_demo_form06a.py",
+        "test_demo_v2_pull.py",
     }
 )
 

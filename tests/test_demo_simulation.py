@@ -262,6 +262,9 @@ def lifecycle(code: str, **events: datetime | int | None) -> dict:
         DuocThanhToanTrucTuyen=0,
         HoSoCoThanhPhanSoHoa=1,
         CoKetQuaDienTu=1,
+        CoTaiSuDungDuLieuSoHoa=1,
+        DuocLayTuKhoDMQG=0,
+        TaiKhoanDuocXacThucVoiVNeID=1,
     )
     row.update(events)
     return row
@@ -285,7 +288,17 @@ SCHEMA = {
         pl.Datetime("us"),
     ),
     **dict.fromkeys(
-        ("final_status", "SoLanBoSung", "DuocThanhToanTrucTuyen", "HoSoCoThanhPhanSoHoa", "CoKetQuaDienTu"), pl.Int8
+        (
+            "final_status",
+            "SoLanBoSung",
+            "DuocThanhToanTrucTuyen",
+            "HoSoCoThanhPhanSoHoa",
+            "CoKetQuaDienTu",
+            "CoTaiSuDungDuLieuSoHoa",
+            "DuocLayTuKhoDMQG",
+            "TaiKhoanDuocXacThucVoiVNeID",
+        ),
+        pl.Int8,
     ),
 }
 
