@@ -23,7 +23,7 @@ from warehouse.models import query_sql
 if TYPE_CHECKING:
     from warehouse.query import KpiFilter
 
-MEASURES = registry.COUNTS
+MEASURES = registry.DOSSIER_COUNTS
 DOSSIER_LIST_LIMIT = 5000
 
 

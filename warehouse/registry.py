@@ -29,6 +29,7 @@ class Measure:
     target: str | None = None  # its key in the targets file, when it has one
     shown: bool = True  # False: a part of a rate only, not a `kpi` column
     rankable: bool = False  # offered for ranking units on the overview
+    of_dossiers: bool = True  # a count of dossiers (whose list the explorer offers); False: of procedures
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
@@ -45,6 +46,11 @@ class Measure:
 
 def _count(key: str, vi: str, en: str, **options: object) -> Measure:
     return Measure(key, vi, en, "count", **options)  # type: ignore[arg-type]
+
+
+def _procedure_count(key: str, vi: str, en: str, **options: object) -> Measure:
+    # a count of procedures or of agency × procedure pairs, not of dossiers
+    return _count(key, vi, en, of_dossiers=False, **options)
 
 
 def _rate(
@@ -151,6 +157,62 @@ MEASURES: tuple[Measure, ...] = (
     _count(
         "resolved_with_e_result", "Đã giải quyết, có kết quả điện tử", "Resolved with an electronic result", shown=False
     ),
+    # Online services (DESIGN §4 v2): procedures and agency × procedure pairs in competence.
+    _procedure_count("procedures", "TTHC thuộc thẩm quyền", "Procedures in competence"),
+    _procedure_count("procedures_full", "TTHC trực tuyến toàn trình", "Procedures fully online", better="higher"),
+    _procedure_count("procedures_partial", "TTHC trực tuyến một phần", "Procedures partly online"),
+    _procedure_count(
+        "procedures_eligible_full", "TTHC đủ điều kiện toàn trình", "Procedures eligible to be fully online"
+    ),
+    _procedure_count("online_services", "Dịch vụ công trực tuyến", "Online services"),
+    _procedure_count(
+        "online_services_used", "Dịch vụ công trực tuyến có phát sinh hồ sơ", "Online services used", better="higher"
+    ),
+    _rate(
+        "online_service_rate",
+        "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến",
+        "Procedures offered online",
+        ("procedures_full", "procedures_partial"),
+        ("procedures",),
+        rankable=True,
+    ),
+    _rate(
+        "full_online_rate",
+        "Tỷ lệ TTHC đủ điều kiện đã cung cấp toàn trình",
+        "Eligible procedures fully online",
+        ("procedures_full_eligible",),
+        ("procedures_eligible_full",),
+    ),
+    _rate(
+        "online_service_use_rate",
+        "Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ",
+        "Online services in use",
+        ("online_services_used",),
+        ("online_services",),
+        rankable=True,
+    ),
+    _rate(
+        "fee_procedures_paid_rate",
+        "Tỷ lệ TTHC có phí được thanh toán trực tuyến",
+        "Fee-bearing procedures paid online",
+        ("fee_procedures_paid",),
+        ("fee_procedures",),
+    ),
+    _procedure_count(
+        "procedures_full_eligible",
+        "TTHC đủ điều kiện, đã cung cấp toàn trình",
+        "Eligible procedures offered fully online",
+        shown=False,
+    ),
+    _procedure_count(
+        "fee_procedures", "TTHC có phí, lệ phí thuộc thẩm quyền", "Fee-bearing procedures in competence", shown=False
+    ),
+    _procedure_count(
+        "fee_procedures_paid",
+        "TTHC có phí có hồ sơ thanh toán trực tuyến",
+        "Fee-bearing procedures with a dossier paid online",
+        shown=False,
+    ),
 )
 
 BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
@@ -158,6 +220,8 @@ BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 COUNTS: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.kind == "count")
 RATES: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.kind == "rate")
 PARTS: tuple[str, ...] = tuple(m.key for m in MEASURES if not m.shown)
+# the counts whose dossiers can be listed (`warehouse.lists.dossiers`)
+DOSSIER_COUNTS: tuple[str, ...] = tuple(key for key in COUNTS if BY_KEY[key].of_dossiers)
 WITH_TARGETS: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.target)
 # rates first: the overview offers them in this order
 RANKABLE: tuple[str, ...] = tuple(m.key for m in sorted(MEASURES, key=lambda m: not m.is_rate) if m.rankable)

@@ -30,6 +30,31 @@
 -- area, an agency whose area code is in both registry versions counts in the old unit
 -- with the dossiers it received until 30 June 2025 and in the new one with the others
 -- (the rollups keep `received_after_reform`); a unit filter keeps those of its version.
+--
+-- Online services (DESIGN §4 v2) are counts of procedures and of (agency, procedure) pairs
+-- in the competence of the group's agencies on each period's last day (`to`; by month,
+-- each month's own), from dim_agency_procedures and fct_agency_field_spans, and of the
+-- dossiers received in the period per agency and procedure (kpi_procedure_daily/monthly).
+-- Rules chosen here:
+--   * An agency part (by unit or area, or under a unit filter: the dossiers of one registry
+--     version) is in scope for a period when its version is valid on a day of it: the part
+--     received before the reform for a period starting before 1 July 2025, the part after
+--     it for one ending on or after that day; an agency counted whole, always. Competence
+--     is the agency's own (a province-level agency's fields from all its dossiers); the
+--     dossiers that make a pair used or a procedure paid are those of the part.
+--   * `procedures...` count each procedure once per group, whichever of its agencies has it
+--     in competence; `online_services...` count pairs (an agency in two parts of one group
+--     is one agency). The level filter keeps agencies of that level, as for dossiers; with
+--     a field filter or by field a procedure counts in its own field (MaLinhVuc).
+--   * A fee-bearing procedure in scope is paid when a dossier of it received in the period
+--     by one of the group's agencies was paid online (DuocThanhToanTrucTuyen 1 or 2).
+--   * full_online_rate = procedures fully online and eligible / procedures eligible
+--     (DuDieuKienToanTrinh = 1): a procedure whose file lacked the column is in neither, and
+--     `procedures_eligible_full` is null when no procedure in scope carries it.
+--   * `$channel`: these measures describe procedures and agencies, not a slice of dossiers,
+--     so a channel filter makes them null. `$dossiers_only` changes nothing here: a procedure
+--     filter (the dossier path of warehouse/query.py) narrows the pairs to that procedure,
+--     and by procedure each procedure's row carries its own figures.
 with periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
@@ -267,6 +292,143 @@ form06a_rows as (
     window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
 ),
 
+-- the selected agency parts in scope for each period (rules in the header)
+online_agency_parts as (
+    select
+        periods.period_start, periods.period_end,
+        selected_agencies.agency_id, selected_agencies.received_after_reform,
+        selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level
+    from periods
+    cross join selected_agencies
+    where $channel is null
+      and (selected_agencies.received_after_reform is null
+           or (selected_agencies.received_after_reform and periods.period_end >= date '2025-07-01')
+           or (not selected_agencies.received_after_reform and periods.period_start < date '2025-07-01'))
+),
+
+-- the pairs in competence on the period's last day: every pair of a commune or district, a
+-- province-level agency's pairs in the fields it received dossiers in over the year before
+online_competence as (
+    select online_agency_parts.*, pairs.* exclude (agency_id, by_field)
+    from online_agency_parts
+    inner join dim_agency_procedures as pairs
+        on pairs.agency_id = online_agency_parts.agency_id and not pairs.by_field
+    union all by name
+    select online_agency_parts.*, pairs.* exclude (agency_id, by_field)
+    from online_agency_parts
+    inner join fct_agency_field_spans as spans
+        on spans.agency_id = online_agency_parts.agency_id
+        and online_agency_parts.period_end between spans.competent_from and spans.competent_until
+    inner join dim_agency_procedures as pairs
+        on pairs.agency_id = spans.agency_id and pairs.field_id = spans.field_id and pairs.by_field
+),
+
+online_scope as (
+    select online_competence.* exclude (field_id), selected_fields.group_field_id as field_id
+    from online_competence
+    inner join selected_fields using (field_id)
+),
+
+-- dossiers received in each period by agency, registry version and procedure: whole months
+-- from kpi_procedure_monthly, the days of a month the range cuts from kpi_procedure_daily
+online_usage as (
+    select
+        periods.period_start, usage.agency_id, usage.received_after_reform, usage.procedure_id,
+        sum(usage.received_online) as received_online,
+        sum(usage.received_paid_online) as received_paid_online
+    from (
+        select * from kpi_procedure_monthly
+        where day >= $date_from::date and last_day(day) <= $date_to::date
+        union all by name
+        select * from kpi_procedure_daily
+        where day between $date_from::date and $date_to::date
+          and (date_trunc('month', day) < $date_from::date or last_day(day) > $date_to::date)
+    ) as usage
+    inner join periods on usage.day between periods.period_start and periods.period_end
+    where $channel is null
+    group by all
+),
+
+online_usage_by_part as (
+    select
+        online_agency_parts.period_start, online_agency_parts.unit_code, online_agency_parts.unit_name,
+        online_agency_parts.level, online_agency_parts.agency_id, online_agency_parts.received_after_reform,
+        online_usage.procedure_id,
+        sum(online_usage.received_online) as received_online,
+        sum(online_usage.received_paid_online) as received_paid_online
+    from online_usage
+    inner join online_agency_parts
+        on online_agency_parts.period_start = online_usage.period_start
+        and online_agency_parts.agency_id = online_usage.agency_id
+        and online_usage.received_after_reform
+            = coalesce(online_agency_parts.received_after_reform, online_usage.received_after_reform)
+    group by all
+),
+
+-- one row per pair and group; used when one of its parts received a dossier online
+online_pairs as (
+    select
+        online_scope.period_start, online_scope.period_end, online_scope.unit_code, online_scope.unit_name,
+        online_scope.level, online_scope.field_id, online_scope.agency_id, online_scope.procedure_id,
+        any_value(online_scope.online_level)         as online_level,
+        any_value(online_scope.full_online_eligible) as full_online_eligible,
+        any_value(online_scope.has_fees)             as has_fees,
+        coalesce(sum(online_usage_by_part.received_online), 0) > 0 as used_online
+    from online_scope
+    left join online_usage_by_part
+        on online_usage_by_part.period_start = online_scope.period_start
+        and online_usage_by_part.agency_id = online_scope.agency_id
+        and online_usage_by_part.received_after_reform is not distinct from online_scope.received_after_reform
+        and online_usage_by_part.procedure_id = online_scope.procedure_id
+    group by
+        online_scope.period_start, online_scope.period_end, online_scope.unit_code, online_scope.unit_name,
+        online_scope.level, online_scope.field_id, online_scope.agency_id, online_scope.procedure_id
+),
+
+online_paid as (
+    select distinct period_start, unit_code, unit_name, level, procedure_id
+    from online_usage_by_part
+    where received_paid_online > 0
+),
+
+-- one row per procedure in scope and group
+online_procedures as (
+    select
+        period_start, period_end, unit_code, unit_name, level, field_id, procedure_id,
+        any_value(online_level)         as online_level,
+        any_value(full_online_eligible) as full_online_eligible,
+        any_value(has_fees)             as has_fees,
+        count_if(online_level in (3, 4))                 as online_services,
+        count_if(online_level in (3, 4) and used_online) as online_services_used
+    from online_pairs
+    group by all
+),
+
+online_rows as (
+    select
+        online_procedures.period_start, online_procedures.period_end, online_procedures.unit_code,
+        online_procedures.unit_name, online_procedures.level, online_procedures.field_id,
+        count(*)                                                        as procedures,
+        count_if(online_procedures.online_level = 4)                    as procedures_full,
+        count_if(online_procedures.online_level = 3)                    as procedures_partial,
+        case when count(online_procedures.full_online_eligible) > 0
+             then count_if(online_procedures.full_online_eligible = 1) end as procedures_eligible_full,
+        count_if(online_procedures.online_level = 4 and online_procedures.full_online_eligible = 1)
+                                                                        as procedures_full_eligible,
+        sum(online_procedures.online_services)                          as online_services,
+        sum(online_procedures.online_services_used)                     as online_services_used,
+        count_if(online_procedures.has_fees = 1)                        as fee_procedures,
+        count_if(online_procedures.has_fees = 1 and online_paid.procedure_id is not null) as fee_procedures_paid
+    from online_procedures
+    left join online_paid
+        on online_paid.period_start = online_procedures.period_start
+        and online_paid.procedure_id = online_procedures.procedure_id
+        and online_paid.unit_code is not distinct from online_procedures.unit_code
+        and online_paid.unit_name is not distinct from online_procedures.unit_name
+        and online_paid.level is not distinct from online_procedures.level
+    group by all
+),
+
 -- every source of figures, by column name: a branch names only the measures it has (the
 -- others are NULL), so a new source of measures is one more branch here
 combined as (
@@ -288,6 +450,12 @@ combined as (
         carried_over, pending, pending_within_due, pending_overdue,
         0 as from_dossiers
     from form06a_rows
+    union all by name
+    select
+        period_start, period_end, field_id, unit_code, unit_name, level,
+        procedures, procedures_full, procedures_partial, procedures_eligible_full, procedures_full_eligible,
+        online_services, online_services_used, fee_procedures, fee_procedures_paid
+    from online_rows
 ),
 
 grouped as (
@@ -319,7 +487,18 @@ grouped as (
         coalesce(sum(combined.received_with_fees), 0)             as received_with_fees,
         coalesce(sum(combined.received_paid_online), 0)           as received_paid_online,
         coalesce(sum(combined.resolved_needing_paper), 0)         as resolved_needing_paper,
-        coalesce(sum(combined.resolved_with_e_result), 0)         as resolved_with_e_result
+        coalesce(sum(combined.resolved_with_e_result), 0)         as resolved_with_e_result,
+        -- online services: null under a channel filter (header)
+        case when $channel is null then coalesce(sum(combined.procedures), 0) end::bigint           as procedures,
+        case when $channel is null then coalesce(sum(combined.procedures_full), 0) end::bigint      as procedures_full,
+        case when $channel is null then coalesce(sum(combined.procedures_partial), 0) end::bigint   as procedures_partial,
+        sum(combined.procedures_eligible_full)::bigint                                             as procedures_eligible_full,
+        case when $channel is null then coalesce(sum(combined.procedures_full_eligible), 0) end::bigint
+                                                                                                    as procedures_full_eligible,
+        case when $channel is null then coalesce(sum(combined.online_services), 0) end::bigint      as online_services,
+        case when $channel is null then coalesce(sum(combined.online_services_used), 0) end::bigint as online_services_used,
+        case when $channel is null then coalesce(sum(combined.fee_procedures), 0) end::bigint       as fee_procedures,
+        case when $channel is null then coalesce(sum(combined.fee_procedures_paid), 0) end::bigint  as fee_procedures_paid
     from periods
     left join combined using (period_start, period_end)
     group by all
@@ -366,7 +545,21 @@ final as (
         grouped.received_with_fees::bigint as received_with_fees,
         grouped.received_paid_online::bigint as received_paid_online,
         grouped.resolved_needing_paper::bigint as resolved_needing_paper,
-        grouped.resolved_with_e_result::bigint as resolved_with_e_result
+        grouped.resolved_with_e_result::bigint as resolved_with_e_result,
+        -- online services (DESIGN §4 v2; rules in the header)
+        grouped.procedures,
+        grouped.procedures_full,
+        grouped.procedures_partial,
+        grouped.procedures_eligible_full,
+        grouped.online_services,
+        grouped.online_services_used,
+        (grouped.procedures_full + grouped.procedures_partial) / nullif(grouped.procedures, 0) as online_service_rate,
+        grouped.procedures_full_eligible / nullif(grouped.procedures_eligible_full, 0)         as full_online_rate,
+        grouped.online_services_used / nullif(grouped.online_services, 0)                     as online_service_use_rate,
+        grouped.fee_procedures_paid / nullif(grouped.fee_procedures, 0)                       as fee_procedures_paid_rate,
+        grouped.procedures_full_eligible,
+        grouped.fee_procedures,
+        grouped.fee_procedures_paid
     from grouped
     left join dim_fields on dim_fields.field_id = grouped.field_id
     order by grouped.period_start, grouped.unit_code, grouped.level, dim_fields.field_code, dim_fields.field_name
