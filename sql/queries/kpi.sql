@@ -33,7 +33,7 @@
 --
 -- Online services (DESIGN §4 v2) are counts of procedures and of (agency, procedure) pairs
 -- in the competence of the group's agencies on each period's last day (`to`; by month,
--- each month's own), from dim_agency_procedures and fct_agency_field_spans, and of the
+-- each month's own), from dim_procedure_levels and fct_agency_field_spans, and of the
 -- dossiers received in the period per agency and procedure (kpi_procedure_daily/monthly).
 -- Rules chosen here:
 --   * An agency part (by unit or area, or under a unit filter: the dossiers of one registry
@@ -306,36 +306,75 @@ online_agency_parts as (
            or (not selected_agencies.received_after_reform and periods.period_start < date '2025-07-01'))
 ),
 
--- the pairs in competence on the period's last day: every pair of a commune or district, a
--- province-level agency's pairs in the fields it received dossiers in over the year before
-online_competence as (
-    select online_agency_parts.*, pairs.* exclude (agency_id, by_field)
+-- each agency once per period and group, with the fields it handles on the period's last
+-- day: every field of its level for a commune or district (field_id NULL), and for a
+-- province-level agency those it received dossiers in over the year before
+online_agency_fields as (
+    select distinct
+        online_agency_parts.period_start, online_agency_parts.period_end, online_agency_parts.unit_code,
+        online_agency_parts.unit_name, online_agency_parts.level, online_agency_parts.agency_id,
+        dim_agencies.agency_level, spans.field_id
     from online_agency_parts
-    inner join dim_agency_procedures as pairs
-        on pairs.agency_id = online_agency_parts.agency_id and not pairs.by_field
-    union all by name
-    select online_agency_parts.*, pairs.* exclude (agency_id, by_field)
-    from online_agency_parts
-    inner join fct_agency_field_spans as spans
+    inner join dim_agencies using (agency_id)
+    left join fct_agency_field_spans as spans
         on spans.agency_id = online_agency_parts.agency_id
         and online_agency_parts.period_end between spans.competent_from and spans.competent_until
-    inner join dim_agency_procedures as pairs
-        on pairs.agency_id = spans.agency_id and pairs.field_id = spans.field_id and pairs.by_field
+    where dim_agencies.agency_level in ('commune', 'district')
+       or (dim_agencies.agency_level = 'province' and spans.field_id is not null)
 ),
 
+-- the procedures in scope of each group: those of a level and field one of its agencies handles
 online_scope as (
-    select online_competence.* exclude (field_id), selected_fields.group_field_id as field_id
-    from online_competence
-    inner join selected_fields using (field_id)
+    select distinct
+        online_agency_fields.period_start, online_agency_fields.period_end, online_agency_fields.unit_code,
+        online_agency_fields.unit_name, online_agency_fields.level, selected_fields.group_field_id as field_id,
+        procedure_levels.procedure_id, procedure_levels.online_level, procedure_levels.full_online_eligible,
+        procedure_levels.has_fees
+    from (
+        select distinct period_start, period_end, unit_code, unit_name, level, agency_level, field_id
+        from online_agency_fields
+    ) as online_agency_fields
+    inner join dim_procedure_levels as procedure_levels
+        on procedure_levels.level = online_agency_fields.agency_level
+        and (online_agency_fields.field_id is null or procedure_levels.field_id = online_agency_fields.field_id)
+    inner join selected_fields on selected_fields.field_id = procedure_levels.field_id
 ),
 
--- dossiers received in each period by agency, registry version and procedure: whole months
--- from kpi_procedure_monthly, the days of a month the range cuts from kpi_procedure_daily
+-- online services (pairs agency × procedure with MucDo 3 or 4), counted by level and field
+-- rather than expanded: every agency of a level has the same procedures
+online_level_fields as (
+    select level, field_id, count_if(online_level in (3, 4)) as online_procedures
+    from dim_procedure_levels
+    group by all
+),
+
+online_service_counts as (
+    select
+        online_agency_fields.period_start, online_agency_fields.period_end, online_agency_fields.unit_code,
+        online_agency_fields.unit_name, online_agency_fields.level, selected_fields.group_field_id as field_id,
+        sum(online_level_fields.online_procedures) as online_services
+    from online_agency_fields
+    inner join online_level_fields
+        on online_level_fields.level = online_agency_fields.agency_level
+        and (online_agency_fields.field_id is null or online_level_fields.field_id = online_agency_fields.field_id)
+    inner join selected_fields on selected_fields.field_id = online_level_fields.field_id
+    group by all
+),
+
+-- dossiers received online or paid online in each period, by agency and procedure, apart
+-- by the registry version of the day received: whole months from kpi_procedure_monthly,
+-- the days of a month the range cuts from kpi_procedure_daily; each row falls in one
+-- period (by month, its month's)
 online_usage as (
     select
-        periods.period_start, usage.agency_id, usage.received_after_reform, usage.procedure_id,
-        sum(usage.received_online) as received_online,
-        sum(usage.received_paid_online) as received_paid_online
+        case when $by = 'month' then greatest(date_trunc('month', usage.day)::date, $date_from::date)
+             else $date_from::date end as period_start,
+        usage.agency_id,
+        usage.procedure_id,
+        sum(case when usage.received_after_reform then 0 else usage.received_online end)      as online_before,
+        sum(case when usage.received_after_reform then usage.received_online else 0 end)      as online_after,
+        sum(case when usage.received_after_reform then 0 else usage.received_paid_online end) as paid_before,
+        sum(case when usage.received_after_reform then usage.received_paid_online else 0 end) as paid_after
     from (
         select * from kpi_procedure_monthly
         where day >= $date_from::date and last_day(day) <= $date_to::date
@@ -344,89 +383,89 @@ online_usage as (
         where day between $date_from::date and $date_to::date
           and (date_trunc('month', day) < $date_from::date or last_day(day) > $date_to::date)
     ) as usage
-    inner join periods on usage.day between periods.period_start and periods.period_end
-    where $channel is null
+    where $channel is null and (usage.received_online > 0 or usage.received_paid_online > 0)
     group by all
 ),
 
-online_usage_by_part as (
+-- each agency once per period and group, with the registry versions its parts there take
+online_agency_groups as (
     select
-        online_agency_parts.period_start, online_agency_parts.unit_code, online_agency_parts.unit_name,
-        online_agency_parts.level, online_agency_parts.agency_id, online_agency_parts.received_after_reform,
+        period_start, period_end, unit_code, unit_name, level, agency_id,
+        bool_or(received_after_reform is null or not received_after_reform) as takes_before,
+        bool_or(received_after_reform is null or received_after_reform)     as takes_after
+    from online_agency_parts
+    group by all
+),
+
+online_usage_by_group as (
+    select
+        online_agency_groups.period_start, online_agency_groups.period_end, online_agency_groups.unit_code,
+        online_agency_groups.unit_name, online_agency_groups.level, online_agency_groups.agency_id,
         online_usage.procedure_id,
-        sum(online_usage.received_online) as received_online,
-        sum(online_usage.received_paid_online) as received_paid_online
+        case when takes_before then online_before else 0 end + case when takes_after then online_after else 0 end
+            as received_online,
+        case when takes_before then paid_before else 0 end + case when takes_after then paid_after else 0 end
+            as received_paid_online
     from online_usage
-    inner join online_agency_parts
-        on online_agency_parts.period_start = online_usage.period_start
-        and online_agency_parts.agency_id = online_usage.agency_id
-        and online_usage.received_after_reform
-            = coalesce(online_agency_parts.received_after_reform, online_usage.received_after_reform)
-    group by all
+    inner join online_agency_groups using (period_start, agency_id)
 ),
 
--- one row per pair and group; used when one of its parts received a dossier online
-online_pairs as (
+-- the online services used: pairs in competence with a dossier received online
+online_services_used as (
     select
-        online_scope.period_start, online_scope.period_end, online_scope.unit_code, online_scope.unit_name,
-        online_scope.level, online_scope.field_id, online_scope.agency_id, online_scope.procedure_id,
-        any_value(online_scope.online_level)         as online_level,
-        any_value(online_scope.full_online_eligible) as full_online_eligible,
-        any_value(online_scope.has_fees)             as has_fees,
-        coalesce(sum(online_usage_by_part.received_online), 0) > 0 as used_online
-    from online_scope
-    left join online_usage_by_part
-        on online_usage_by_part.period_start = online_scope.period_start
-        and online_usage_by_part.agency_id = online_scope.agency_id
-        and online_usage_by_part.received_after_reform is not distinct from online_scope.received_after_reform
-        and online_usage_by_part.procedure_id = online_scope.procedure_id
-    group by
-        online_scope.period_start, online_scope.period_end, online_scope.unit_code, online_scope.unit_name,
-        online_scope.level, online_scope.field_id, online_scope.agency_id, online_scope.procedure_id
+        usage.period_start, usage.period_end, usage.unit_code, usage.unit_name, usage.level,
+        selected_fields.group_field_id as field_id,
+        count(*) as online_services_used
+    from online_usage_by_group as usage
+    inner join dim_agencies using (agency_id)
+    inner join dim_procedure_levels as procedure_levels
+        on procedure_levels.procedure_id = usage.procedure_id and procedure_levels.level = dim_agencies.agency_level
+    inner join selected_fields on selected_fields.field_id = procedure_levels.field_id
+    left join fct_agency_field_spans as spans
+        on spans.agency_id = usage.agency_id
+        and spans.field_id = procedure_levels.field_id
+        and usage.period_end between spans.competent_from and spans.competent_until
+    where usage.received_online > 0
+      and procedure_levels.online_level in (3, 4)
+      and (dim_agencies.agency_level <> 'province' or spans.agency_id is not null)
+    group by all
 ),
 
 online_paid as (
     select distinct period_start, unit_code, unit_name, level, procedure_id
-    from online_usage_by_part
+    from online_usage_by_group
     where received_paid_online > 0
 ),
 
--- one row per procedure in scope and group
-online_procedures as (
+online_procedure_counts as (
     select
-        period_start, period_end, unit_code, unit_name, level, field_id, procedure_id,
-        any_value(online_level)         as online_level,
-        any_value(full_online_eligible) as full_online_eligible,
-        any_value(has_fees)             as has_fees,
-        count_if(online_level in (3, 4))                 as online_services,
-        count_if(online_level in (3, 4) and used_online) as online_services_used
-    from online_pairs
+        online_scope.period_start, online_scope.period_end, online_scope.unit_code,
+        online_scope.unit_name, online_scope.level, online_scope.field_id,
+        count(*)                                                       as procedures,
+        count_if(online_scope.online_level = 4)                        as procedures_full,
+        count_if(online_scope.online_level = 3)                        as procedures_partial,
+        case when count(online_scope.full_online_eligible) > 0
+             then count_if(online_scope.full_online_eligible = 1) end   as procedures_eligible_full,
+        count_if(online_scope.online_level = 4 and online_scope.full_online_eligible = 1)
+                                                                       as procedures_full_eligible,
+        count_if(online_scope.has_fees = 1)                            as fee_procedures,
+        count_if(online_scope.has_fees = 1 and online_paid.procedure_id is not null) as fee_procedures_paid
+    from online_scope
+    left join online_paid
+        on online_paid.period_start = online_scope.period_start
+        and online_paid.procedure_id = online_scope.procedure_id
+        and online_paid.unit_code is not distinct from online_scope.unit_code
+        and online_paid.unit_name is not distinct from online_scope.unit_name
+        and online_paid.level is not distinct from online_scope.level
     group by all
 ),
 
 online_rows as (
-    select
-        online_procedures.period_start, online_procedures.period_end, online_procedures.unit_code,
-        online_procedures.unit_name, online_procedures.level, online_procedures.field_id,
-        count(*)                                                        as procedures,
-        count_if(online_procedures.online_level = 4)                    as procedures_full,
-        count_if(online_procedures.online_level = 3)                    as procedures_partial,
-        case when count(online_procedures.full_online_eligible) > 0
-             then count_if(online_procedures.full_online_eligible = 1) end as procedures_eligible_full,
-        count_if(online_procedures.online_level = 4 and online_procedures.full_online_eligible = 1)
-                                                                        as procedures_full_eligible,
-        sum(online_procedures.online_services)                          as online_services,
-        sum(online_procedures.online_services_used)                     as online_services_used,
-        count_if(online_procedures.has_fees = 1)                        as fee_procedures,
-        count_if(online_procedures.has_fees = 1 and online_paid.procedure_id is not null) as fee_procedures_paid
-    from online_procedures
-    left join online_paid
-        on online_paid.period_start = online_procedures.period_start
-        and online_paid.procedure_id = online_procedures.procedure_id
-        and online_paid.unit_code is not distinct from online_procedures.unit_code
-        and online_paid.unit_name is not distinct from online_procedures.unit_name
-        and online_paid.level is not distinct from online_procedures.level
-    group by all
+    select * from online_procedure_counts
+    union all by name
+    select * from online_service_counts
+    union all by name
+    select * from online_services_used
 ),
 
 -- every source of figures, by column name: a branch names only the measures it has (the

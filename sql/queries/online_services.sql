@@ -36,14 +36,14 @@ procedures as (
 ),
 
 competence as (
-    select pairs.agency_id, pairs.procedure_id
-    from dim_agency_procedures as pairs
-    inner join agencies using (agency_id)
-    where not pairs.by_field
+    select agencies.agency_id, procedure_levels.procedure_id
+    from agencies
+    inner join dim_procedure_levels as procedure_levels on procedure_levels.level = agencies.agency_level
+    where agencies.agency_level <> 'province'
        or exists (
            select 1 from fct_agency_field_spans as spans
-           where spans.agency_id = pairs.agency_id
-             and spans.field_id = pairs.field_id
+           where spans.agency_id = agencies.agency_id
+             and spans.field_id = procedure_levels.field_id
              and $date_to::date between spans.competent_from and spans.competent_until
        )
 ),
