@@ -425,3 +425,14 @@ def test_unused_list_takes_the_level_and_field_filters(wh):
     assert set(zip(hotich["agency_code"], hotich["procedure_code"])) == {("XMY", "C1")}
     # Đại Từ's scope: B1 D1 D2 C1 C2 C3 (not STP's T1 T2 T3)
     assert sorted(daitu["procedure_code"]) == ["B1", "C1", "C2", "C3", "D1", "D2"]
+
+
+def test_with_targets_carries_the_online_service_targets(wh):
+    from warehouse.query import KpiFilter, kpi
+    from warehouse.targets import load_targets
+
+    with open_snapshot(wh) as (con, _info):
+        row = kpi(con, KpiFilter(date(2024, 3, 1), date(2024, 3, 31)), targets=load_targets()).row(0, named=True)
+    # config/targets.toml: 3.1 and 3.5 take full marks from 80%; every service in use counts for 3.2
+    assert (row["online_service_rate_target"], row["fee_procedures_paid_rate_target"]) == (0.8, 0.8)
+    assert row["online_service_use_rate_target"] == 0.8
