@@ -73,10 +73,13 @@ def generate(out: Path, dossiers: int) -> dict[str, Path]:
         select '1.' || lpad(i::varchar, 6, '0') as MaTTHC,
                'Thủ tục ' || i as TenTTHC,
                f.code as MaLinhVuc, f.name as TenLinhVuc,
-               case i % 3 when 0 then 'XA' when 1 then 'HUYEN' else 'TINH' end as CapThucHien,
+               -- every seventh procedure is carried out at two levels (codes or names, as portals write them)
+               case when i % 7 = 0 then 'Cấp Huyện; Cấp Xã'
+                    else case i % 3 when 0 then 'XA' when 1 then 'HUYEN' else 'TINH' end end as CapThucHien,
                (2 + hash(i, 'level') % 3)::int as MucDo,
                (hash(i, 'paper') % 2)::int as YeuCauKetQuaGiay,
-               (hash(i, 'fee') % 3 = 0)::int as CoPhiLePhi
+               (hash(i, 'fee') % 3 = 0)::int as CoPhiLePhi,
+               (MucDo = 4 or hash(i, 'eligible') % 4 = 0)::int as DuDieuKienToanTrinh
         from range(1, 401) t(i)
         join (select row_number() over () - 1 as k, * from fields) f on f.k = i % (select count(*) from fields)
         """

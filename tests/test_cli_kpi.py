@@ -49,7 +49,14 @@ COUNT_FIELDS = {
     "feedback",
     "feedback_on_time",
     "feedback_overdue",
+    "procedures",
+    "procedures_full",
+    "procedures_partial",
+    "online_services",
+    "online_services_used",
 }
+# a count that is null when no procedure in scope says whether it is eligible (DESIGN §4 v2)
+UNKNOWN_COUNT_FIELDS = {"procedures_eligible_full"}
 RATE_FIELDS = {
     "online_rate",
     "online_rate_eligible",
@@ -66,6 +73,10 @@ RATE_FIELDS = {
     "dossier_satisfaction_rate",
     "feedback_on_time_rate",
     "feedback_satisfied_rate",
+    "online_service_rate",
+    "full_online_rate",
+    "online_service_use_rate",
+    "fee_procedures_paid_rate",
 }
 DOSSIERS = (
     "MaHoSo,MaTTHC,MaLinhVuc,TenLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",
@@ -125,7 +136,7 @@ def test_without_by_exactly_one_row(json_run) -> None:
 
 
 def test_field_names_are_the_documented_ones(json_row: dict) -> None:
-    assert set(json_row) == KEY_FIELDS | COUNT_FIELDS | RATE_FIELDS
+    assert set(json_row) == KEY_FIELDS | COUNT_FIELDS | UNKNOWN_COUNT_FIELDS | RATE_FIELDS
 
 
 def test_counts_are_integers(json_row: dict) -> None:
@@ -199,7 +210,7 @@ def test_csv_format_has_a_header(cli_warehouse: WarehousePaths) -> None:
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert len(rows) == 1
-    assert set(rows[0]) == KEY_FIELDS | COUNT_FIELDS | RATE_FIELDS
+    assert set(rows[0]) == KEY_FIELDS | COUNT_FIELDS | UNKNOWN_COUNT_FIELDS | RATE_FIELDS
     assert rows[0]["received"] == "3"
 
 

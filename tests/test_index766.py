@@ -544,28 +544,52 @@ def test_published_figures_stand_beside_ours(province):
     assert province[("19", "TDGQ")]["published_points"] == 13.0
 
 
+# Online services of the fixture in March 2023 (DESIGN §4 v2). Procedures: P1 1.001193
+# (Xã, MucDo 4, no fee), P2 1.000894 (Xã, 3, fee), P3 2.000815 (Tỉnh; Huyện; Xã, 2, fee),
+# P4 1.004227 (Huyện, 3, fee), P5 1.003003 (Huyện, 2, no fee). Competence: the communes
+# P1 P2 P3, the district P3 P4 P5, STP (TINH) P3 (it received Chứng thực: D10 D11 D19 D23).
+# Used online in March (received, so not status 1 or 3, on channel 2): Cù Vân P1 (D01), not
+# P2 (D03 in person, D13 status 1); Mỹ Yên P1 (D12), P2 (D04); the district P4 (D07). D26 (P4
+# at Mỹ Yên) is outside Mỹ Yên's competence. Paid online in March: P2 (D04), P3 (D10), P4 (D06).
+# 5.4 (dossier satisfaction) = the on-time share of resolved + pending here, as there are no
+# ratings or PAKN: min(6, 6 × r / 0.9).
+
+
 def test_province_total_and_max_available(province):
-    # 240/19 + 6 + 10/3 + 3.75 + 1.75 (computed) + 5.5 + 4 (published) = 36.9649...
-    # of 20 + 6 + 6 + 6 + 4 + 6 + 4 = 52 available; 48 unavailable
+    # v1: 240/19 + 6 + 10/3 + 3.75 + 1.75 (computed) + 5.5 + 4 (published) = 36.9649
+    # 3.1: P1..P5 in scope, full P1 + partial P2 P4 = 3/5 -> 2 × min(1, 0.6 / 0.8) = 1.5
+    # 3.2: services Cù Vân P1 P2, Mỹ Yên P1 P2, district P4 = 5; used 4 -> 4 × 0.8 = 3.2
+    # 3.5: fee-bearing P2 P3 P4, all paid online -> min(2, 2.5 × 1) = 2
+    # 5.4: 12/19 -> 6 × (12/19) / 0.9 = 4.2105
+    # of 52 + 2 + 4 + 2 + 6 = 66 available (3.6, 4.3-4.7, 5.2, 5.3 and 1.3, 1.4 unavailable)
     total = province[("19", "total")]
     assert (total["points"], total["max_points"], total["max_available"]) == (
-        pytest.approx(240 / 19 + 6 + 10 / 3 + 3.75 + 1.75 + 5.5 + 4),
+        pytest.approx(240 / 19 + 6 + 10 / 3 + 3.75 + 1.75 + 5.5 + 4 + 1.5 + 3.2 + 2 + 6 * (12 / 19) / 0.9),
         100.0,
-        52.0,
+        66.0,
     )
+
+
+def test_dossier_satisfaction_numerator_takes_the_unhappy_dossiers_off(province):
+    # 5.4 = (resolved + pending - late - overdue - rated 3 - named by PAKN) / (resolved + pending):
+    # 19 - 7 late or overdue (no ratings, no PAKN) = 12 of 19
+    row = province[("19", "5.4")]
+    assert (row["numerator"], row["denominator"], row["source"]) == (12, 19, "computed")
 
 
 def test_by_commune_ranks_the_communes(wh):
     rows = card(wh, by="commune")
-    # Cù Vân: 2.1 20 × 4/6, 3.3 6 (3/5), 3.4 0 (0/1), 4.1 6 × 4/6, 4.2 4 × 3/5 -> 25.7333 / 42
+    # Cù Vân: 2.1 20 × 4/6, 3.3 6 (3/5), 3.4 0 (0/1), 4.1 6 × 4/6, 4.2 4 × 3/5 -> 25.7333; 5.4 6 × (4/6) / 0.9;
+    #   3.1 P1 P2 of P1 P2 P3: 2 × (2/3) / 0.8; 3.2 P1 of P1 P2: 4 × 1/2; 3.5 P2 P3 none paid: 0 -> of 56
     # Mỹ Yên: 2.1 20 × 2/4 (D05 on time, D12 pending within due of D04 D05 D26 D12),
-    #   3.3 6 (3/4), 3.4 6 × 1/3 (D04 of D04 D05 D26), 4.1 6 × 1/2 (D04 of D04 D26), 4.2 4 × 1/4 (D04) -> 22 / 42
+    #   3.3 6 (3/4), 3.4 6 × 1/3 (D04 of D04 D05 D26), 4.1 6 × 1/2 (D04 of D04 D26), 4.2 4 × 1/4 (D04) -> 22;
+    #   5.4 6 × (2/4) / 0.9; 3.1 2 × (2/3) / 0.8; 3.2 4 × 2/2; 3.5 P2 paid (D04), P3 not (D05): 2.5 × 1/2 -> of 56
     totals = {
         code: (row["points"], row["max_available"], row["rank"]) for (code, i), row in rows.items() if i == "total"
     }
     assert totals == {
-        "05809": (pytest.approx(40 / 3 + 6 + 0 + 4 + 2.4), 42.0, 1),
-        "05836": (pytest.approx(22.0), 42.0, 2),
+        "05809": (pytest.approx(40 / 3 + 6 + 0 + 4 + 2.4 + 6 * (4 / 6) / 0.9 + 2 * (2 / 3) / 0.8 + 2 + 0), 56.0, 1),
+        "05836": (pytest.approx(22.0 + 6 * 0.5 / 0.9 + 2 * (2 / 3) / 0.8 + 4 + 1.25), 56.0, 2),
     }
 
 

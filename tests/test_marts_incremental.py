@@ -21,6 +21,9 @@ MATERIALISED = {
     "fct_dossiers": "dossier_code",
     "kpi_daily": "agency_id, field_id, channel, received_after_reform, day",
     "kpi_monthly": "agency_id, field_id, channel, received_after_reform, day",
+    "kpi_procedure_daily": "agency_id, procedure_id, received_after_reform, day",
+    "kpi_procedure_monthly": "agency_id, procedure_id, received_after_reform, day",
+    "fct_agency_field_spans": "agency_id, field_id, competent_from",
 }
 
 

@@ -29,10 +29,18 @@ from warehouse.models import Model, mart, mart_models, models_fingerprint
 # Above this share of changed dossiers a full build is the faster one.
 FULL_BUILD_SHARE = 0.2
 # The marts maintained by difference; every other mart is small and simply rebuilt.
-INCREMENTAL = ("fct_dossiers", "fct_kpi_events", "kpi_daily", "kpi_monthly")
+INCREMENTAL = (
+    "fct_dossiers",
+    "fct_kpi_events",
+    "kpi_daily",
+    "kpi_monthly",
+    "kpi_procedure_daily",
+    "kpi_procedure_monthly",
+)
 # The dimensions whose content decides the columns of fct_dossiers.
 DOSSIER_DIMENSIONS = ("dim_procedures", "dim_fields")
 ROLLUP_KEY = ("agency_id", "field_id", "channel", "received_after_reform", "day")
+PROCEDURE_ROLLUP_KEY = ("agency_id", "procedure_id", "received_after_reform", "day")
 EVENT_KEY = ("agency_id", "field_id", "procedure_id", "channel", "received_after_reform", "day")
 
 
@@ -112,7 +120,15 @@ def _incremental(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> Refre
     for model in mart_models():
         if model.name not in INCREMENTAL and _reads_facts(model):
             _rebuild(con, model)
-    for table in ("changed_dossiers", "old_facts", "new_facts", "delta_daily", "delta_monthly"):
+    for table in (
+        "changed_dossiers",
+        "old_facts",
+        "new_facts",
+        "delta_daily",
+        "delta_monthly",
+        "delta_procedure_daily",
+        "delta_procedure_monthly",
+    ):
         con.execute(f"drop table if exists temp.{table}")
     con.execute("drop view if exists temp.delta_events")
     return Refresh("incremental", changed)
@@ -151,12 +167,25 @@ def _apply_changed_dossiers(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace temp table delta_monthly as " + mart("kpi_monthly").reading(kpi_daily="delta_daily"))
     _add_into(con, "kpi_daily", "delta_daily")
     _add_into(con, "kpi_monthly", "delta_monthly")
+    # the same differences by procedure (the online-service measures)
+    con.execute(
+        "create or replace temp table delta_procedure_daily as "
+        + mart("kpi_procedure_daily").reading(fct_kpi_events="delta_events")
+    )
+    con.execute(
+        "create or replace temp table delta_procedure_monthly as "
+        + mart("kpi_procedure_monthly").reading(kpi_procedure_daily="delta_procedure_daily")
+    )
+    _add_into(con, "kpi_procedure_daily", "delta_procedure_daily", PROCEDURE_ROLLUP_KEY)
+    _add_into(con, "kpi_procedure_monthly", "delta_procedure_monthly", PROCEDURE_ROLLUP_KEY)
 
 
-def _add_into(con: duckdb.DuckDBPyConnection, rollup: str, delta: str) -> None:
+def _add_into(
+    con: duckdb.DuckDBPyConnection, rollup: str, delta: str, rollup_key: tuple[str, ...] = ROLLUP_KEY
+) -> None:
     """rollup += delta, row by row on the rollup's key (rows absent on one side count 0)."""
-    key = ", ".join(ROLLUP_KEY)
-    matches = " and ".join(f"{rollup}.{column} = {delta}.{column}" for column in ROLLUP_KEY)
+    key = ", ".join(rollup_key)
+    matches = " and ".join(f"{rollup}.{column} = {delta}.{column}" for column in rollup_key)
     con.execute(
         f"""
         create or replace temp table merged as

@@ -195,8 +195,43 @@ def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
             "dim_fields as (select procedure_id as field_id, procedure_code as field_code,"
             " procedure_name as field_name from dim_procedures)"
         )
+    ctes += _online_tables_of_dossier_path(by_procedure)
     body = re.sub(r"^with\s", ",\n", kpi_sql, count=1, flags=re.MULTILINE)
+    # the query reads the catalogue narrowed above (a CTE cannot shadow the table it reads)
+    for table, narrowed in ONLINE_TABLES.items():
+        body = re.sub(rf"\b{table}\b", narrowed, body)
     return "with " + ",\n".join(ctes) + body
+
+
+ONLINE_TABLES = {"dim_procedure_levels": "procedure_levels_matching", "fct_agency_field_spans": "field_spans_matching"}
+
+
+def _online_tables_of_dossier_path(by_procedure: bool) -> list[str]:
+    """The catalogue the online-service measures read on the dossier path: the procedures
+    of the procedure filter and of the field filter (the procedure's own field). By
+    procedure, procedures stand in for fields here too, and only the procedures that have
+    a row of dossiers get one (as before: no row for every procedure in scope)."""
+    levels = """select * from dim_procedure_levels
+        where ($procedure_ids is null or procedure_id in (select unnest($procedure_ids::bigint[])))
+          and ($dossier_field_ids is null or field_id in (select unnest($dossier_field_ids::bigint[])))"""
+    if not by_procedure:
+        return [
+            f"procedure_levels_matching as ({levels})",
+            "field_spans_matching as (select * from fct_agency_field_spans)",
+        ]
+    return [
+        f"""procedure_levels_matching as (
+            select * replace (procedure_id as field_id) from ({levels})
+            where procedure_id in (select field_id from kpi_daily)
+        )""",
+        # a province-level agency's span of a field holds for each procedure of that field
+        """field_spans_matching as (
+            select distinct spans.agency_id, levels.procedure_id as field_id, spans.competent_from, spans.competent_until
+            from fct_agency_field_spans as spans
+            inner join dim_procedure_levels as levels
+                on levels.field_id = spans.field_id and levels.level = 'province'
+        )""",
+    ]
 
 
 __all__ = [

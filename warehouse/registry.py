@@ -30,7 +30,8 @@ class Measure:
     shown: bool = True  # False: a part of a rate only, not a `kpi` column
     rankable: bool = False  # offered for ranking units on the overview
     less: tuple[str, ...] = ()  # counts taken off the numerator (1 - unsatisfied / rated)
-    counts: Literal["dossiers", "feedback"] = "dossiers"  # what a count counts (the dossiers list has the first)
+    # what a count counts: only counts of dossiers have a list of them (`warehouse.lists.dossiers`)
+    counts: Literal["dossiers", "feedback", "procedures"] = "dossiers"
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
@@ -47,6 +48,11 @@ class Measure:
 
 def _count(key: str, vi: str, en: str, **options: object) -> Measure:
     return Measure(key, vi, en, "count", **options)  # type: ignore[arg-type]
+
+
+def _procedure_count(key: str, vi: str, en: str, **options: object) -> Measure:
+    # a count of procedures or of agency × procedure pairs, not of dossiers
+    return _count(key, vi, en, counts="procedures", **options)
 
 
 def _rate(
@@ -239,6 +245,62 @@ MEASURES: tuple[Measure, ...] = (
         "Feedback on time and not disputed",
         shown=False,
         counts="feedback",
+    ),
+    # Online services (DESIGN §4 v2): procedures and agency × procedure pairs in competence.
+    _procedure_count("procedures", "TTHC thuộc thẩm quyền", "Procedures in competence"),
+    _procedure_count("procedures_full", "TTHC trực tuyến toàn trình", "Procedures fully online", better="higher"),
+    _procedure_count("procedures_partial", "TTHC trực tuyến một phần", "Procedures partly online"),
+    _procedure_count(
+        "procedures_eligible_full", "TTHC đủ điều kiện toàn trình", "Procedures eligible to be fully online"
+    ),
+    _procedure_count("online_services", "Dịch vụ công trực tuyến", "Online services"),
+    _procedure_count(
+        "online_services_used", "Dịch vụ công trực tuyến có phát sinh hồ sơ", "Online services used", better="higher"
+    ),
+    _rate(
+        "online_service_rate",
+        "Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến",
+        "Procedures offered online",
+        ("procedures_full", "procedures_partial"),
+        ("procedures",),
+        rankable=True,
+    ),
+    _rate(
+        "full_online_rate",
+        "Tỷ lệ TTHC đủ điều kiện đã cung cấp toàn trình",
+        "Eligible procedures fully online",
+        ("procedures_full_eligible",),
+        ("procedures_eligible_full",),
+    ),
+    _rate(
+        "online_service_use_rate",
+        "Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ",
+        "Online services in use",
+        ("online_services_used",),
+        ("online_services",),
+        rankable=True,
+    ),
+    _rate(
+        "fee_procedures_paid_rate",
+        "Tỷ lệ TTHC có phí được thanh toán trực tuyến",
+        "Fee-bearing procedures paid online",
+        ("fee_procedures_paid",),
+        ("fee_procedures",),
+    ),
+    _procedure_count(
+        "procedures_full_eligible",
+        "TTHC đủ điều kiện, đã cung cấp toàn trình",
+        "Eligible procedures offered fully online",
+        shown=False,
+    ),
+    _procedure_count(
+        "fee_procedures", "TTHC có phí, lệ phí thuộc thẩm quyền", "Fee-bearing procedures in competence", shown=False
+    ),
+    _procedure_count(
+        "fee_procedures_paid",
+        "TTHC có phí có hồ sơ thanh toán trực tuyến",
+        "Fee-bearing procedures with a dossier paid online",
+        shown=False,
     ),
 )
 

@@ -31,6 +31,31 @@
 -- area, an agency whose area code is in both registry versions counts in the old unit
 -- with the dossiers it received until 30 June 2025 and in the new one with the others
 -- (the rollups keep `received_after_reform`); a unit filter keeps those of its version.
+--
+-- Online services (DESIGN §4 v2) are counts of procedures and of (agency, procedure) pairs
+-- in the competence of the group's agencies on each period's last day (`to`; by month,
+-- each month's own), from dim_procedure_levels and fct_agency_field_spans, and of the
+-- dossiers received in the period per agency and procedure (kpi_procedure_daily/monthly).
+-- Rules chosen here:
+--   * An agency part (by unit or area, or under a unit filter: the dossiers of one registry
+--     version) is in scope for a period when its version is valid on a day of it: the part
+--     received before the reform for a period starting before 1 July 2025, the part after
+--     it for one ending on or after that day; an agency counted whole, always. Competence
+--     is the agency's own (a province-level agency's fields from all its dossiers); the
+--     dossiers that make a pair used or a procedure paid are those of the part.
+--   * `procedures...` count each procedure once per group, whichever of its agencies has it
+--     in competence; `online_services...` count pairs (an agency in two parts of one group
+--     is one agency). The level filter keeps agencies of that level, as for dossiers; with
+--     a field filter or by field a procedure counts in its own field (MaLinhVuc).
+--   * A fee-bearing procedure in scope is paid when a dossier of it received in the period
+--     by one of the group's agencies was paid online (DuocThanhToanTrucTuyen 1 or 2).
+--   * full_online_rate = procedures fully online and eligible / procedures eligible
+--     (DuDieuKienToanTrinh = 1): a procedure whose file lacked the column is in neither, and
+--     `procedures_eligible_full` is null when no procedure in scope carries it.
+--   * `$channel`: these measures describe procedures and agencies, not a slice of dossiers,
+--     so a channel filter makes them null. `$dossiers_only` changes nothing here: a procedure
+--     filter (the dossier path of warehouse/query.py) narrows the pairs to that procedure,
+--     and by procedure each procedure's row carries its own figures.
 with periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
@@ -352,6 +377,182 @@ feedback_rows as (
     group by all
 ),
 
+-- the selected agency parts in scope for each period (rules in the header)
+online_agency_parts as (
+    select
+        periods.period_start, periods.period_end,
+        selected_agencies.agency_id, selected_agencies.received_after_reform,
+        selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level
+    from periods
+    cross join selected_agencies
+    where $channel is null
+      and (selected_agencies.received_after_reform is null
+           or (selected_agencies.received_after_reform and periods.period_end >= date '2025-07-01')
+           or (not selected_agencies.received_after_reform and periods.period_start < date '2025-07-01'))
+),
+
+-- each agency once per period and group, with the fields it handles on the period's last
+-- day: every field of its level for a commune or district (field_id NULL), and for a
+-- province-level agency those it received dossiers in over the year before
+online_agency_fields as (
+    select distinct
+        online_agency_parts.period_start, online_agency_parts.period_end, online_agency_parts.unit_code,
+        online_agency_parts.unit_name, online_agency_parts.level, online_agency_parts.agency_id,
+        dim_agencies.agency_level, spans.field_id
+    from online_agency_parts
+    inner join dim_agencies using (agency_id)
+    left join fct_agency_field_spans as spans
+        on spans.agency_id = online_agency_parts.agency_id
+        and online_agency_parts.period_end between spans.competent_from and spans.competent_until
+    where dim_agencies.agency_level in ('commune', 'district')
+       or (dim_agencies.agency_level = 'province' and spans.field_id is not null)
+),
+
+-- the procedures in scope of each group: those of a level and field one of its agencies handles
+online_scope as (
+    select distinct
+        online_agency_fields.period_start, online_agency_fields.period_end, online_agency_fields.unit_code,
+        online_agency_fields.unit_name, online_agency_fields.level, selected_fields.group_field_id as field_id,
+        procedure_levels.procedure_id, procedure_levels.online_level, procedure_levels.full_online_eligible,
+        procedure_levels.has_fees
+    from (
+        select distinct period_start, period_end, unit_code, unit_name, level, agency_level, field_id
+        from online_agency_fields
+    ) as online_agency_fields
+    inner join dim_procedure_levels as procedure_levels
+        on procedure_levels.level = online_agency_fields.agency_level
+        and (online_agency_fields.field_id is null or procedure_levels.field_id = online_agency_fields.field_id)
+    inner join selected_fields on selected_fields.field_id = procedure_levels.field_id
+),
+
+-- online services (pairs agency × procedure with MucDo 3 or 4), counted by level and field
+-- rather than expanded: every agency of a level has the same procedures
+online_level_fields as (
+    select level, field_id, count_if(online_level in (3, 4)) as online_procedures
+    from dim_procedure_levels
+    group by all
+),
+
+online_service_counts as (
+    select
+        online_agency_fields.period_start, online_agency_fields.period_end, online_agency_fields.unit_code,
+        online_agency_fields.unit_name, online_agency_fields.level, selected_fields.group_field_id as field_id,
+        sum(online_level_fields.online_procedures) as online_services
+    from online_agency_fields
+    inner join online_level_fields
+        on online_level_fields.level = online_agency_fields.agency_level
+        and (online_agency_fields.field_id is null or online_level_fields.field_id = online_agency_fields.field_id)
+    inner join selected_fields on selected_fields.field_id = online_level_fields.field_id
+    group by all
+),
+
+-- dossiers received online or paid online in each period, by agency and procedure, apart
+-- by the registry version of the day received: whole months from kpi_procedure_monthly,
+-- the days of a month the range cuts from kpi_procedure_daily; each row falls in one
+-- period (by month, its month's)
+online_usage as (
+    select
+        case when $by = 'month' then greatest(date_trunc('month', usage.day)::date, $date_from::date)
+             else $date_from::date end as period_start,
+        usage.agency_id,
+        usage.procedure_id,
+        sum(case when usage.received_after_reform then 0 else usage.received_online end)      as online_before,
+        sum(case when usage.received_after_reform then usage.received_online else 0 end)      as online_after,
+        sum(case when usage.received_after_reform then 0 else usage.received_paid_online end) as paid_before,
+        sum(case when usage.received_after_reform then usage.received_paid_online else 0 end) as paid_after
+    from (
+        select * from kpi_procedure_monthly
+        where day >= $date_from::date and last_day(day) <= $date_to::date
+        union all by name
+        select * from kpi_procedure_daily
+        where day between $date_from::date and $date_to::date
+          and (date_trunc('month', day) < $date_from::date or last_day(day) > $date_to::date)
+    ) as usage
+    where $channel is null and (usage.received_online > 0 or usage.received_paid_online > 0)
+    group by all
+),
+
+-- each agency once per period and group, with the registry versions its parts there take
+online_agency_groups as (
+    select
+        period_start, period_end, unit_code, unit_name, level, agency_id,
+        bool_or(received_after_reform is null or not received_after_reform) as takes_before,
+        bool_or(received_after_reform is null or received_after_reform)     as takes_after
+    from online_agency_parts
+    group by all
+),
+
+online_usage_by_group as (
+    select
+        online_agency_groups.period_start, online_agency_groups.period_end, online_agency_groups.unit_code,
+        online_agency_groups.unit_name, online_agency_groups.level, online_agency_groups.agency_id,
+        online_usage.procedure_id,
+        case when takes_before then online_before else 0 end + case when takes_after then online_after else 0 end
+            as received_online,
+        case when takes_before then paid_before else 0 end + case when takes_after then paid_after else 0 end
+            as received_paid_online
+    from online_usage
+    inner join online_agency_groups using (period_start, agency_id)
+),
+
+-- the online services used: pairs in competence with a dossier received online
+online_services_used as (
+    select
+        usage.period_start, usage.period_end, usage.unit_code, usage.unit_name, usage.level,
+        selected_fields.group_field_id as field_id,
+        count(*) as online_services_used
+    from online_usage_by_group as usage
+    inner join dim_agencies using (agency_id)
+    inner join dim_procedure_levels as procedure_levels
+        on procedure_levels.procedure_id = usage.procedure_id and procedure_levels.level = dim_agencies.agency_level
+    inner join selected_fields on selected_fields.field_id = procedure_levels.field_id
+    left join fct_agency_field_spans as spans
+        on spans.agency_id = usage.agency_id
+        and spans.field_id = procedure_levels.field_id
+        and usage.period_end between spans.competent_from and spans.competent_until
+    where usage.received_online > 0
+      and procedure_levels.online_level in (3, 4)
+      and (dim_agencies.agency_level <> 'province' or spans.agency_id is not null)
+    group by all
+),
+
+online_paid as (
+    select distinct period_start, unit_code, unit_name, level, procedure_id
+    from online_usage_by_group
+    where received_paid_online > 0
+),
+
+online_procedure_counts as (
+    select
+        online_scope.period_start, online_scope.period_end, online_scope.unit_code,
+        online_scope.unit_name, online_scope.level, online_scope.field_id,
+        count(*)                                                       as procedures,
+        count_if(online_scope.online_level = 4)                        as procedures_full,
+        count_if(online_scope.online_level = 3)                        as procedures_partial,
+        case when count(online_scope.full_online_eligible) > 0
+             then count_if(online_scope.full_online_eligible = 1) end   as procedures_eligible_full,
+        count_if(online_scope.online_level = 4 and online_scope.full_online_eligible = 1)
+                                                                       as procedures_full_eligible,
+        count_if(online_scope.has_fees = 1)                            as fee_procedures,
+        count_if(online_scope.has_fees = 1 and online_paid.procedure_id is not null) as fee_procedures_paid
+    from online_scope
+    left join online_paid
+        on online_paid.period_start = online_scope.period_start
+        and online_paid.procedure_id = online_scope.procedure_id
+        and online_paid.unit_code is not distinct from online_scope.unit_code
+        and online_paid.unit_name is not distinct from online_scope.unit_name
+        and online_paid.level is not distinct from online_scope.level
+    group by all
+),
+
+online_rows as (
+    select * from online_procedure_counts
+    union all by name
+    select * from online_service_counts
+    union all by name
+    select * from online_services_used
+),
+
 -- every source of figures, by column name: a branch names only the measures it has (the
 -- others are NULL), so a new source of measures is one more branch here
 combined as (
@@ -383,6 +584,12 @@ combined as (
     select * from unhappy_extra_rows
     union all by name
     select * from feedback_rows
+    union all by name
+    select
+        period_start, period_end, field_id, unit_code, unit_name, level,
+        procedures, procedures_full, procedures_partial, procedures_eligible_full, procedures_full_eligible,
+        online_services, online_services_used, fee_procedures, fee_procedures_paid
+    from online_rows
 ),
 
 grouped as (
@@ -428,7 +635,18 @@ grouped as (
         case when not $dossiers_only then coalesce(sum(combined.feedback), 0) end           as feedback,
         case when not $dossiers_only then coalesce(sum(combined.feedback_on_time), 0) end   as feedback_on_time,
         case when not $dossiers_only then coalesce(sum(combined.feedback_overdue), 0) end   as feedback_overdue,
-        case when not $dossiers_only then coalesce(sum(combined.feedback_satisfied), 0) end as feedback_satisfied
+        case when not $dossiers_only then coalesce(sum(combined.feedback_satisfied), 0) end as feedback_satisfied,
+        -- online services: null under a channel filter (header)
+        case when $channel is null then coalesce(sum(combined.procedures), 0) end::bigint           as procedures,
+        case when $channel is null then coalesce(sum(combined.procedures_full), 0) end::bigint      as procedures_full,
+        case when $channel is null then coalesce(sum(combined.procedures_partial), 0) end::bigint   as procedures_partial,
+        sum(combined.procedures_eligible_full)::bigint                                             as procedures_eligible_full,
+        case when $channel is null then coalesce(sum(combined.procedures_full_eligible), 0) end::bigint
+                                                                                                    as procedures_full_eligible,
+        case when $channel is null then coalesce(sum(combined.online_services), 0) end::bigint      as online_services,
+        case when $channel is null then coalesce(sum(combined.online_services_used), 0) end::bigint as online_services_used,
+        case when $channel is null then coalesce(sum(combined.fee_procedures), 0) end::bigint       as fee_procedures,
+        case when $channel is null then coalesce(sum(combined.fee_procedures_paid), 0) end::bigint  as fee_procedures_paid
     from periods
     left join combined using (period_start, period_end)
     group by all
@@ -497,7 +715,21 @@ final as (
         grouped.received_citizen_data_known::bigint as received_citizen_data_known,
         grouped.received_citizen_data::bigint as received_citizen_data,
         grouped.dossiers_unhappy::bigint as dossiers_unhappy,
-        grouped.feedback_satisfied::bigint as feedback_satisfied
+        grouped.feedback_satisfied::bigint as feedback_satisfied,
+        -- online services (DESIGN §4 v2; rules in the header)
+        grouped.procedures,
+        grouped.procedures_full,
+        grouped.procedures_partial,
+        grouped.procedures_eligible_full,
+        grouped.online_services,
+        grouped.online_services_used,
+        (grouped.procedures_full + grouped.procedures_partial) / nullif(grouped.procedures, 0) as online_service_rate,
+        grouped.procedures_full_eligible / nullif(grouped.procedures_eligible_full, 0)         as full_online_rate,
+        grouped.online_services_used / nullif(grouped.online_services, 0)                     as online_service_use_rate,
+        grouped.fee_procedures_paid / nullif(grouped.fee_procedures, 0)                       as fee_procedures_paid_rate,
+        grouped.procedures_full_eligible,
+        grouped.fee_procedures,
+        grouped.fee_procedures_paid
     from grouped
     left join dim_fields on dim_fields.field_id = grouped.field_id
     order by grouped.period_start, grouped.unit_code, grouped.level, dim_fields.field_code, dim_fields.field_name

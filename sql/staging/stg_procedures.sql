@@ -12,7 +12,8 @@ renamed as (
         CapThucHien       as service_levels,
         MucDo             as online_level,
         YeuCauKetQuaGiay  as paper_result_required,
-        CoPhiLePhi        as has_fees
+        CoPhiLePhi        as has_fees,
+        DuDieuKienToanTrinh as full_online_eligible
     from source
 )
 
