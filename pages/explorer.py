@@ -11,11 +11,10 @@ from ui.filters import field_filter, level_filter, period_filter, place_filter
 from ui.i18n import lang, tr
 from ui.labels import CHANNELS, COUNT_MEASURES, kpi_label, label
 from ui.layout import empty_state, freshness_banner, reform_note
-from ui.tables import downloads, table
+from ui.tables import downloads, table, target_columns
 from ui.text import md
 from ui.tiles import tile
 from ui.url_state import UrlState
-from warehouse import registry
 from warehouse.periods import REFORM_DAY
 from warehouse.query import KpiFilter
 
@@ -143,7 +142,7 @@ if procedure is None:
         heat = rows.select(
             *names,
             *TABLE_COLUMNS,
-            *(registry.target_column(c) for c in TABLE_COLUMNS if registry.target_column(c) in rows.columns),
+            *target_columns(rows, TABLE_COLUMNS),
         )
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [

@@ -21,6 +21,7 @@ import streamlit as st
 
 from warehouse import health
 from warehouse.errors import NoSnapshot, WarehouseError
+from warehouse.lists import open_feedback
 from warehouse.paths import WarehousePaths
 from warehouse.periods import now_in_vietnam, today_in_vietnam
 from warehouse.query import (
@@ -89,6 +90,7 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     # every KPI row a page reads carries its targets and the parts of its rates
     "kpi": lambda con, spec, _targets_version: kpi(con, spec, targets=load_targets(), parts=True),
     "overdue": overdue_dossiers,
+    "open_feedback": open_feedback,
     "dossiers": dossiers,
     "units": lambda con, version, level, parent: unit_choices(con, version=version, level=level, parent_code=parent),
     "fields": field_choices,
@@ -157,6 +159,11 @@ def overdue_rows(spec: OverdueFilter) -> Result:
 
 def dossier_rows(spec: KpiFilter, measure: str) -> Result:
     return read("dossiers", spec, measure)
+
+
+def open_feedback_rows(spec: KpiFilter) -> Result:
+    """The PAKN open at the period's end or handled late in it, with working days left or late."""
+    return read("open_feedback", spec)
 
 
 def runs(limit: int = 200) -> pl.DataFrame:

@@ -32,6 +32,12 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "due_soon": ("Sắp đến hạn", "Due soon"),
     "max_days_overdue": ("Quá hạn lâu nhất (ngày)", "Longest overdue (days)"),
     "group_by": ("Nhóm", "Group"),
+    # the satisfaction page's open feedback (PAKN) list (warehouse/lists.py open_feedback)
+    "feedback_code": ("Mã PAKN", "Feedback code"),
+    "deadline": ("Hạn xử lý", "Deadline"),
+    "handled_date": ("Ngày xử lý xong", "Date handled"),
+    "days_left": ("Số ngày làm việc còn lại", "Working days left"),
+    "days_late": ("Số ngày làm việc trễ hạn", "Working days late"),
     # the data-health page's tables (warehouse/health.py, sql/queries/)
     "run_id": ("Mã lần nạp", "Run"),
     "source": ("Nguồn", "Source"),
@@ -85,6 +91,10 @@ STATES: dict[str, tuple[str, str]] = {
     "early": ("Trước hạn", "Early"),
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Quá hạn", "Late"),
+    # a feedback (PAKN) of the open list
+    "open": ("Đang xử lý, trong hạn", "Open, within the deadline"),
+    "open_overdue": ("Đang xử lý, quá hạn", "Open, overdue"),
+    "handled_late": ("Đã xử lý, trễ hạn", "Handled late"),
 }
 # the rows of a snapshot's KPI extract (reports/extracts.py)
 GROUPS: dict[str, tuple[str, str]] = {
