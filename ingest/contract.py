@@ -1,8 +1,10 @@
-"""The portal export contract (v1): the columns of each kind of file.
+"""The portal export contract (v2, DESIGN §3): the columns of each kind of file.
 
 Column names are matched loosely (case, diacritics, spaces and underscores ignored),
 so `ma_ho_so` and `MaHoSo` are the same column; anything else is an unknown column,
-kept in raw as `_extra` unless it carries personal data (`ingest.personal`), which is dropped.
+kept in raw as `_extra` unless it carries personal data (`ingest.personal`), which is
+dropped, or the kind keeps nothing outside its contract (ratings, feedback: a PAKN's
+content and a rater's identity are free text about a person, whatever the column's name).
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from ingest.personal import is_personal_data
 __all__ = [
     "AGENCIES",
     "DOSSIERS",
+    "FEEDBACK",
+    "INDEX766",
     "PROCEDURES",
+    "RATINGS",
     "Kind",
     "detect_kind",
     "is_personal_data",
@@ -27,24 +32,45 @@ __all__ = [
 @dataclass(frozen=True)
 class Kind:
     name: str
-    key: str
+    key: str  # the column naming what a row is about (weighs double in detection)
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    # The row's identity when it is more than `key`: SQL expressions over the contract's columns.
+    identity: tuple[str, ...] = ()
+    # Which version of a row is the latest, before the load order (NULL never wins).
+    latest_by: str | None = None
+    # Groups of optional columns of which a file must have at least one.
+    one_of: tuple[tuple[str, ...], ...] = ()
+    # A v2 kind is a candidate only when the file has one of these: the columns it shares
+    # with a dossier export (MaHoSo, MaDonVi, NgayTiepNhan) must not make it one.
+    signature: tuple[str, ...] = ()
+    # False: no column outside the contract is kept anywhere (raw, archive, quarantine values).
+    keeps_other_columns: bool = True
+    label: str = ""  # how the "not a portal export" message names it
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
 
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        return self.identity or (self.key,)
+
 
 AGENCIES = Kind(
-    name="agencies", key="MaDonVi", required=("MaDonVi", "TenDonVi", "Cap", "MaDVHC"), optional=("MaDonViCha",)
+    name="agencies",
+    key="MaDonVi",
+    required=("MaDonVi", "TenDonVi", "Cap", "MaDVHC"),
+    optional=("MaDonViCha",),
+    label="agencies (MaDonVi, TenDonVi, Cap...)",
 )
 
 PROCEDURES = Kind(
     name="procedures",
     key="MaTTHC",
     required=("MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "MucDo"),
-    optional=("CapThucHien", "YeuCauKetQuaGiay", "CoPhiLePhi"),
+    optional=("CapThucHien", "YeuCauKetQuaGiay", "CoPhiLePhi", "DuDieuKienToanTrinh"),
+    label="procedures (MaTTHC, TenTTHC...)",
 )
 
 DOSSIERS = Kind(
@@ -70,10 +96,49 @@ DOSSIERS = Kind(
         "HoSoCoThanhPhanSoHoa",
         "CoKetQuaDienTu",
         "SoLanBoSung",
+        "CoTaiSuDungDuLieuSoHoa",
+        "DuocLayTuKhoDMQG",
+        "TaiKhoanDuocXacThucVoiVNeID",
     ),
+    label="dossiers (MaHoSo...)",
 )
 
-TABULAR_KINDS = (DOSSIERS, PROCEDURES, AGENCIES)
+RATINGS = Kind(
+    name="ratings",
+    key="MaHoSo",
+    required=("MaHoSo", "ThoiGianDanhGia", "MucDoHaiLong"),
+    optional=("KenhDanhGia",),
+    # a dossier rated again keeps its latest rating, whichever file came last
+    latest_by="ThoiGianDanhGia",
+    signature=("ThoiGianDanhGia", "MucDoHaiLong", "KenhDanhGia"),
+    keeps_other_columns=False,
+    label="ratings (MaHoSo, ThoiGianDanhGia, MucDoHaiLong)",
+)
+
+FEEDBACK = Kind(
+    name="feedback",
+    key="MaPAKN",
+    # Without the agency, the dates or the status, every feedback measure would be wrong
+    # without a word; the others only refine it (5.3) and are unknown when absent.
+    required=("MaPAKN", "MaDonVi", "NgayTiepNhan", "NgayXuLyXong", "TrangThaiPAKN"),
+    optional=("PhanLoai", "MaHoSo", "SoThich", "SoKhongThich", "PhanAnhLai"),
+    signature=("MaPAKN", "NgayXuLyXong", "TrangThaiPAKN", "PhanLoai", "SoThich", "SoKhongThich", "PhanAnhLai"),
+    keeps_other_columns=False,
+    label="feedback (MaPAKN, TrangThaiPAKN...)",
+)
+
+INDEX766 = Kind(
+    name="index766",
+    key="MaChiSo",
+    required=("MaChiSo", "TuNgay", "DenNgay", "Diem"),
+    optional=("MaDonVi", "MaDVHC", "TuSo", "MauSo"),
+    identity=("coalesce(MaDonVi, MaDVHC)", "TuNgay", "DenNgay", "MaChiSo"),
+    one_of=(("MaDonVi", "MaDVHC"),),
+    signature=("MaChiSo", "Diem", "TuSo", "MauSo", "TuNgay", "DenNgay"),
+    label="the published 766 index (MaChiSo, TuNgay, DenNgay, Diem)",
+)
+
+TABULAR_KINDS = (DOSSIERS, PROCEDURES, AGENCIES, RATINGS, FEEDBACK, INDEX766)
 
 
 @dataclass(frozen=True)
@@ -87,7 +152,19 @@ class ColumnMapping:
 
     @property
     def missing(self) -> tuple[str, ...]:
-        return tuple(c for c in self.kind.required if c not in self.contract_to_file)
+        absent = [c for c in self.kind.required if c not in self.contract_to_file]
+        absent += [" or ".join(group) for group in self.kind.one_of if not set(group) & set(self.contract_to_file)]
+        return tuple(absent)
+
+    @property
+    def kept_extra(self) -> tuple[str, ...]:
+        """The unknown columns whose values raw keeps (`_extra`)."""
+        return self.extra if self.kind.keeps_other_columns else ()
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        """Every column of the file none of whose values is stored anywhere."""
+        return self.personal + (() if self.kind.keeps_other_columns else self.extra)
 
 
 def map_columns(kind: Kind, file_columns: list[str]) -> ColumnMapping:
@@ -107,12 +184,28 @@ def map_columns(kind: Kind, file_columns: list[str]) -> ColumnMapping:
 
 
 def detect_kind(file_columns: list[str]) -> Kind | None:
-    """The kind whose columns the file shares most of (its key column weighs double)."""
+    """The kind the file is an export of, or None.
+
+    Among the v1 kinds, the one whose columns the file shares most of (its key column
+    weighs double; a tie goes to the earlier one), as in v1, so a v1 file is read as it
+    always was. A v2 kind competes only when the file has one of its own columns
+    (`signature`), and then a kind whose required columns the file all has beats one it
+    lacks some of, before the count: a ratings export that also names the agency is not
+    an incomplete dossier export, and a dossier export carrying its rating stays one.
+    """
     normal = {normalize_column(c) for c in file_columns}
-    best: tuple[int, Kind] | None = None
-    for kind in TABULAR_KINDS:
-        score = sum(normalize_column(c) in normal for c in kind.columns)
-        score += normalize_column(kind.key) in normal
-        if score >= 3 and (best is None or score > best[0]):
-            best = (score, kind)
-    return best[1] if best else None
+
+    def has(column: str) -> bool:
+        return normalize_column(column) in normal
+
+    def score(kind: Kind) -> int:
+        return sum(has(c) for c in kind.columns) + has(kind.key)
+
+    def complete(kind: Kind) -> bool:
+        return all(has(c) for c in kind.required) and all(any(has(c) for c in group) for group in kind.one_of)
+
+    v1 = [kind for kind in TABULAR_KINDS if not kind.signature]
+    v2 = [kind for kind in TABULAR_KINDS if kind.signature and any(has(c) for c in kind.signature)]
+    candidates = [max(v1, key=score)] + v2  # max keeps the first of equal scores
+    best = max(candidates, key=lambda kind: (complete(kind), score(kind)))
+    return best if score(best) >= 3 else None

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.contract import AGENCIES, DOSSIERS, PROCEDURES, ColumnMapping, Kind, detect_kind, map_columns
+from ingest.contract import TABULAR_KINDS, ColumnMapping, Kind, detect_kind, map_columns
 from ingest.errors import IngestError, MissingColumns, UnrecognisedExport
 from ingest.form06a import Form06aError, looks_like_form06a
 from ingest.form06a_load import load_form06a, lost_to_a_report_with_no_row
@@ -37,7 +37,7 @@ from warehouse.paths import WarehousePaths
 from warehouse.publish import LOCAL, PublishedSnapshot, publish
 from warehouse.writer import open_writer
 
-RAW_TABLES = {DOSSIERS.name: "raw_dossiers", PROCEDURES.name: "raw_procedures", AGENCIES.name: "raw_agencies"}
+RAW_TABLES = {kind.name: f"raw_{kind.name}" for kind in TABULAR_KINDS}
 
 
 @dataclass
@@ -171,9 +171,10 @@ def _load_contents(
     report.notes += read.notes
     kind = detect_kind(read.columns)
     if kind is None:
+        kinds = [kind.label for kind in TABULAR_KINDS]
         raise UnrecognisedExport(
-            "it is not a portal export: none of the columns of dossiers (MaHoSo...), procedures (MaTTHC, TenTTHC...) "
-            f"or agencies (MaDonVi, TenDonVi, Cap...) were found (columns: {', '.join(read.columns[:12])})"
+            f"it is not a portal export: none of the columns of {', '.join(kinds[:-1])} or {kinds[-1]} were found "
+            f"(columns: {', '.join(read.columns[:12])})"
         )
     report.kind = kind.name
     mapping = map_columns(kind, read.columns)
@@ -183,12 +184,20 @@ def _load_contents(
         report.notes.append("the file holds a header but no rows")
     if mapping.personal:
         report.notes.append(f"dropped personal-data columns: {', '.join(mapping.personal)}")
-    report.archived = _archive(paths, path, file_id, con if mapping.personal else None, mapping.personal)
+    if mapping.extra and not kind.keeps_other_columns:
+        report.notes.append(
+            f"dropped columns outside the contract (a {kind.name} export keeps none): {', '.join(mapping.extra)}"
+        )
+    report.archived = _archive(paths, path, file_id, con if mapping.dropped else None, mapping.dropped)
 
-    _create_mapped_view(con, kind, mapping.contract_to_file, list(mapping.extra))
+    _create_mapped_view(con, kind, mapping.contract_to_file, list(mapping.kept_extra))
     con.execute((SQL_DIR / "ingest" / f"validate_{kind.name}.sql").read_text(encoding="utf-8"))
-    con.execute((SQL_DIR / "ingest" / "mark_duplicates.sql").read_text(encoding="utf-8").replace("{key}", kind.key))
-    _upsert(con, kind, file_id)
+    con.execute(_mark_duplicates_sql(kind))
+    kept_stored = _upsert(con, kind, file_id)
+    if kept_stored:
+        report.notes.append(
+            f"{kept_stored:,} row(s) older by {kind.latest_by} than the version already loaded: that one is kept"
+        )
     _quarantine(con, kind, file_id, mapping, read.unparsable)
 
     report.rows_loaded = con.execute("select count(*) from validated where _reason is null").fetchone()[0]
@@ -222,17 +231,56 @@ def _create_mapped_view(
     con.execute(f"create or replace temp view mapped as select {', '.join(select)} from batch")
 
 
-def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> None:
+def _mark_duplicates_sql(kind: Kind) -> str:
+    """mark_duplicates.sql for this kind: its key, and which of a key's rows is its latest."""
+    key = ", ".join(kind.key_columns)
+    if kind.identity:
+        key_text = f"'the key (' || concat_ws(', ', {key}) || ')'"
+    else:
+        key_text = f"'{kind.key} ' || {kind.key}"
+    latest = f"{kind.latest_by} desc, _line desc" if kind.latest_by else "_line desc"
+    winner = f"row with the latest {kind.latest_by}" if kind.latest_by else "later row"
+    template = (SQL_DIR / "ingest" / "mark_duplicates.sql").read_text(encoding="utf-8")
+    return (
+        template.replace("{key_text}", key_text)
+        .replace("{key}", key)
+        .replace("{latest}", latest)
+        .replace("{winner}", winner)
+    )
+
+
+def _upsert(con: duckdb.DuckDBPyConnection, kind: Kind, file_id: int) -> int:
+    """Good rows replace the stored version of their key; returns how many were older than it (kept stored)."""
     table = RAW_TABLES[kind.name]
     columns = ", ".join(kind.columns)
+    key = ", ".join(kind.key_columns)
+    incoming = "validated where _reason is null"
+    kept_stored = 0
     has_rows = con.execute(f"select exists (select 1 from {table})").fetchone()[0]
+    if has_rows and kind.latest_by:
+        # The stored version stays when it is later than the file's (equal: the later load wins).
+        con.execute(
+            f"""
+            create or replace temp table incoming as
+            select * from validated as v
+            where _reason is null and not exists (
+                select 1 from {table} as stored
+                where stored.{kind.key} = v.{kind.key} and stored.{kind.latest_by} > v.{kind.latest_by}
+            )
+            """
+        )
+        kept_stored = con.execute(
+            "select (select count(*) from validated where _reason is null) - (select count(*) from incoming)"
+        ).fetchone()[0]
+        incoming = "incoming"
     if has_rows:
-        con.execute(f"delete from {table} where {kind.key} in (select {kind.key} from validated where _reason is null)")
+        con.execute(f"delete from {table} where ({key}) in (select {key} from {incoming})")
     con.execute(
-        f"insert into {table} ({columns}, _extra, _file_id, _line) "
-        f"select {columns}, _extra, ?, _line from validated where _reason is null",
+        f"insert into {table} ({columns}, _extra, _file_id, _line) select {columns}, _extra, ?, _line from {incoming}",
         [file_id],
     )
+    con.execute("drop table if exists incoming")
+    return kept_stored
 
 
 def _quarantine(
@@ -315,7 +363,8 @@ def _missing_message(kind: Kind, missing: tuple[str, ...], unknown: list[str]) -
     for column in missing:
         close = difflib.get_close_matches(column, unknown, n=1, cutoff=0.5)
         parts.append(f"{column} (found '{close[0]}' instead?)" if close else column)
-    return f"a {kind.name} export must have the column(s) {', '.join(parts)}"
+    article = "an" if kind.name[0] in "aeiou" else "a"
+    return f"{article} {kind.name} export must have the column(s) {', '.join(parts)}"
 
 
 def _short(text: str, limit: int = 300) -> str:

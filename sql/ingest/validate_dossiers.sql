@@ -28,11 +28,17 @@ with typed as (
         case when _has_DuocThanhToanTrucTuyen then coalesce(parse_int(DuocThanhToanTrucTuyen), case when blank_to_null(DuocThanhToanTrucTuyen) is null then 0 end) end as DuocThanhToanTrucTuyen,
         case when _has_HoSoCoThanhPhanSoHoa then coalesce(parse_int(HoSoCoThanhPhanSoHoa), case when blank_to_null(HoSoCoThanhPhanSoHoa) is null then 0 end) end as HoSoCoThanhPhanSoHoa,
         case when _has_CoKetQuaDienTu then coalesce(parse_int(CoKetQuaDienTu), case when blank_to_null(CoKetQuaDienTu) is null then 0 end) end as CoKetQuaDienTu,
+        case when _has_CoTaiSuDungDuLieuSoHoa then coalesce(parse_int(CoTaiSuDungDuLieuSoHoa), case when blank_to_null(CoTaiSuDungDuLieuSoHoa) is null then 0 end) end as CoTaiSuDungDuLieuSoHoa,
+        case when _has_DuocLayTuKhoDMQG then coalesce(parse_int(DuocLayTuKhoDMQG), case when blank_to_null(DuocLayTuKhoDMQG) is null then 0 end) end as DuocLayTuKhoDMQG,
+        case when _has_TaiKhoanDuocXacThucVoiVNeID then coalesce(parse_int(TaiKhoanDuocXacThucVoiVNeID), case when blank_to_null(TaiKhoanDuocXacThucVoiVNeID) is null then 0 end) end as TaiKhoanDuocXacThucVoiVNeID,
         blank_to_null(SoLanBoSung)              as supplements_text,
         coalesce(parse_int(SoLanBoSung), case when blank_to_null(SoLanBoSung) is null then 0 end) as SoLanBoSung,
         DuocThanhToanTrucTuyen                  as paid_text,
         HoSoCoThanhPhanSoHoa                    as digitised_text,
         CoKetQuaDienTu                          as e_result_text,
+        CoTaiSuDungDuLieuSoHoa                  as reuse_text,
+        DuocLayTuKhoDMQG                        as store_text,
+        TaiKhoanDuocXacThucVoiVNeID             as vneid_text,
         _extra
     from mapped
 ),
@@ -72,7 +78,16 @@ checked as (
                  then 'HoSoCoThanhPhanSoHoa ''' || digitised_text || ''' is not 0 or 1' end,
             case when CoKetQuaDienTu is null and blank_to_null(e_result_text) is not null
                    or CoKetQuaDienTu not in (0, 1)
-                 then 'CoKetQuaDienTu ''' || e_result_text || ''' is not 0 or 1' end
+                 then 'CoKetQuaDienTu ''' || e_result_text || ''' is not 0 or 1' end,
+            case when CoTaiSuDungDuLieuSoHoa is null and blank_to_null(reuse_text) is not null
+                   or CoTaiSuDungDuLieuSoHoa not in (0, 1)
+                 then 'CoTaiSuDungDuLieuSoHoa ''' || reuse_text || ''' is not 0 or 1' end,
+            case when DuocLayTuKhoDMQG is null and blank_to_null(store_text) is not null
+                   or DuocLayTuKhoDMQG not in (0, 1)
+                 then 'DuocLayTuKhoDMQG ''' || store_text || ''' is not 0 or 1' end,
+            case when TaiKhoanDuocXacThucVoiVNeID is null and blank_to_null(vneid_text) is not null
+                   or TaiKhoanDuocXacThucVoiVNeID not in (0, 1)
+                 then 'TaiKhoanDuocXacThucVoiVNeID ''' || vneid_text || ''' is not 0 or 1' end
         ), '') as _reason
     from typed
 ),
@@ -86,6 +101,9 @@ final as (
         try_cast(DuocThanhToanTrucTuyen as tinyint) as DuocThanhToanTrucTuyen,
         try_cast(HoSoCoThanhPhanSoHoa as tinyint) as HoSoCoThanhPhanSoHoa,
         try_cast(CoKetQuaDienTu as tinyint) as CoKetQuaDienTu,
+        try_cast(CoTaiSuDungDuLieuSoHoa as tinyint) as CoTaiSuDungDuLieuSoHoa,
+        try_cast(DuocLayTuKhoDMQG as tinyint) as DuocLayTuKhoDMQG,
+        try_cast(TaiKhoanDuocXacThucVoiVNeID as tinyint) as TaiKhoanDuocXacThucVoiVNeID,
         try_cast(SoLanBoSung as integer) as SoLanBoSung,
         _extra,
         _line,
