@@ -43,6 +43,12 @@ COUNT_FIELDS = {
     "pending_within_due",
     "pending_overdue",
     "refused",
+    # v2: satisfaction and feedback (DESIGN §4)
+    "rated",
+    "rated_unsatisfied",
+    "feedback",
+    "feedback_on_time",
+    "feedback_overdue",
 }
 RATE_FIELDS = {
     "online_rate",
@@ -52,6 +58,14 @@ RATE_FIELDS = {
     "digitised_rate",
     "e_result_rate",
     "online_payment_rate",
+    # v2: dossier flags, satisfaction and feedback (DESIGN §4)
+    "reuse_rate",
+    "personal_store_rate",
+    "citizen_data_rate",
+    "satisfaction_rate",
+    "dossier_satisfaction_rate",
+    "feedback_on_time_rate",
+    "feedback_satisfied_rate",
 }
 DOSSIERS = (
     "MaHoSo,MaTTHC,MaLinhVuc,TenLinhVuc,MaDonVi,KenhThucHien,TrangThaiHoSo,NgayTiepNhan,NgayHenTra,NgayKetThucXuLy",

@@ -139,7 +139,7 @@ def test_cli_table_format_heads_columns_with_registry_labels(wh: WarehousePaths)
 def test_the_dossiers_behind_a_number_know_every_count() -> None:
     # the explorer offers every count measure's dossiers: dossiers.sql must select each one
     listed = set(re.findall(r"when '(\w+)'\s+then", query_sql("dossiers")))
-    assert listed == set(registry.COUNTS)
+    assert listed == set(registry.DOSSIER_COUNTS)
 
 
 def test_ranking_counts_the_dossiers_behind_a_rate_from_its_denominator() -> None:

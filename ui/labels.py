@@ -110,7 +110,7 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "resolution_class": STATES,
     "group_by": GROUPS,
 }
-COUNT_MEASURES = registry.COUNTS
+COUNT_MEASURES = registry.DOSSIER_COUNTS
 RATE_KPIS = registry.RATES
 # the KPIs a unit can be ranked on, and those a lower value is better for
 RANKABLE = registry.RANKABLE

@@ -1,5 +1,6 @@
 """Lists of dossiers: those a KPI count is made of (`dossiers`), the overdue watchlist
-(`overdue_dossiers`) and its counts by agency or field (`overdue_summary`).
+(`overdue_dossiers`) and its counts by agency or field (`overdue_summary`); and the PAKN
+(feedback) still open or handled late (`open_feedback`).
 
 Filters are resolved by `warehouse.lookups`; the rows come from `sql/queries/`.
 `warehouse.query` re-exports these names for its callers.
@@ -23,7 +24,7 @@ from warehouse.models import query_sql
 if TYPE_CHECKING:
     from warehouse.query import KpiFilter
 
-MEASURES = registry.COUNTS
+MEASURES = registry.DOSSIER_COUNTS
 DOSSIER_LIST_LIMIT = 5000
 
 
@@ -104,4 +105,52 @@ def overdue_summary(frame: pl.DataFrame, by: Literal["agency", "field"]) -> pl.D
             pl.col("days_overdue").max().alias("max_days_overdue"),
         )
         .sort(["overdue", "due_soon"], descending=True)
+    )
+
+
+def open_feedback(
+    con: duckdb.DuckDBPyConnection, spec: KpiFilter, calendar: WorkingCalendar | None = None
+) -> pl.DataFrame:
+    """The PAKN open at `spec.date_to` and those handled late in the period, latest deadline last.
+
+    `state` is `open` (within its deadline), `open_overdue` or `handled_late`; `days_left`
+    counts the working days from `date_to` to the deadline (0: due today) and `days_late`
+    those past it, up to `date_to` or, handled late, to the day handled (one of them is null).
+    A PAKN has no procedure or channel: such a filter is an error, not an empty list.
+    """
+    if spec.procedure is not None or spec.channel is not None:
+        raise WarehouseError("feedback (PAKN) has no procedure or channel: leave those filters out")
+    calendar = calendar or load_calendar()
+    unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
+    field = resolve_field(con, spec.field) if spec.field else None
+    frame = fetch_frame(
+        con,
+        query_sql("open_feedback"),
+        {
+            "date_from": spec.date_from,
+            "date_to": spec.date_to,
+            "agency_ids": agency_ids(con, unit) if unit else None,
+            "window_from": unit.valid_from if unit else None,
+            "window_to": unit.valid_to if unit else None,
+            "level": spec.level,
+            "field_ids": list(field.field_ids) if field else None,
+        },
+    )
+    deadlines = frame["deadline"].to_numpy()
+    # working days in (deadline, end]: past the deadline when positive
+    late_at_end = calendar.between_many(deadlines, spec.date_to)
+    handled = frame["state"] == "handled_late"
+    late_handled = [
+        calendar.between(deadline, day) if late else 0
+        for deadline, day, late in zip(frame["deadline"], frame["handled_date"], handled)
+    ]
+    late = pl.Series(late_handled, dtype=pl.Int32).zip_with(handled, pl.Series(late_at_end, dtype=pl.Int32))
+    within = pl.col("state") == "open"
+    return (
+        frame.with_columns(late.alias("late"))
+        .with_columns(
+            pl.when(within).then(-pl.col("late")).cast(pl.Int32).alias("days_left"),
+            pl.when(within).then(None).otherwise(pl.col("late")).cast(pl.Int32).alias("days_late"),
+        )
+        .drop("late")
     )

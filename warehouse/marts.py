@@ -19,6 +19,7 @@ from typing import Literal
 
 import duckdb
 
+from warehouse.feedback_deadlines import rules_fingerprint, write_deadlines
 from warehouse.models import Model, mart, mart_models, models_fingerprint
 
 # Above this share of changed dossiers a full build is the faster one.
@@ -41,7 +42,8 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, force_full: bool = False) -> R
     """Bring the materialised marts up to date with the raw tables, in one transaction."""
     con.execute("create table if not exists mart_state (key varchar primary key, value varchar)")
     state = dict(con.execute("select key, value from mart_state").fetchall())
-    build_id = f"{models_fingerprint()}:{duckdb.__version__}"
+    # the PAKN deadline rule (N working days, the province's calendar) colours fct_feedback
+    build_id = f"{models_fingerprint()}:{duckdb.__version__}:{rules_fingerprint()}"
     last_file = con.execute("select coalesce(max(file_id), 0) from ingest_files").fetchone()[0]
     built_before = state.get("build") == build_id and not force_full
     if built_before and state.get("file_id") == str(last_file):
@@ -49,6 +51,7 @@ def refresh_marts(con: duckdb.DuckDBPyConnection, force_full: bool = False) -> R
 
     con.begin()
     try:
+        write_deadlines(con)  # read by fct_feedback, rebuilt on either path
         if built_before:
             result = _incremental(con, state)
         else:
@@ -85,10 +88,16 @@ def _incremental(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> Refre
         """
         create or replace temp table changed_dossiers as
         select MaHoSo as dossier_code from raw_dossiers where _file_id in (
-            select file_id from ingest_files where file_id > ? and kind = 'dossiers'
+            select file_id from ingest_files where file_id > $since and kind = 'dossiers'
+        )
+        -- a new rating re-derives its dossier (a rating of a dossier not loaded yet re-derives
+        -- nothing: the dossier takes it when it arrives)
+        union
+        select MaHoSo from raw_ratings where _file_id in (
+            select file_id from ingest_files where file_id > $since and kind = 'ratings'
         )
         """,
-        [int(state.get("file_id", 0))],
+        {"since": int(state.get("file_id", 0))},
     )
     changed = con.execute("select count(*) from changed_dossiers").fetchone()[0]
     total = con.execute("select count(*) from fct_dossiers").fetchone()[0]

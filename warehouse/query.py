@@ -187,6 +187,8 @@ def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
         f"fct_kpi_events as ({mart('fct_kpi_events').reading(fct_dossiers=selected)})",
         f"kpi_daily as materialized ({mart('kpi_daily').sql})",
         f"kpi_monthly as ({mart('kpi_monthly').sql})",
+        # the dossiers that may count against satisfaction (5.4), of the matching dossiers only
+        f"fct_unhappy_dossiers as ({mart('fct_unhappy_dossiers').reading(fct_dossiers=selected)})",
     ]
     if by_procedure:
         ctes.append(

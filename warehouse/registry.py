@@ -29,6 +29,8 @@ class Measure:
     target: str | None = None  # its key in the targets file, when it has one
     shown: bool = True  # False: a part of a rate only, not a `kpi` column
     rankable: bool = False  # offered for ranking units on the overview
+    less: tuple[str, ...] = ()  # counts taken off the numerator (1 - unsatisfied / rated)
+    counts: Literal["dossiers", "feedback"] = "dossiers"  # what a count counts (the dossiers list has the first)
 
     def label(self, lang: str) -> str:
         return self.en if lang == "en" else self.vi
@@ -151,11 +153,100 @@ MEASURES: tuple[Measure, ...] = (
     _count(
         "resolved_with_e_result", "Đã giải quyết, có kết quả điện tử", "Resolved with an electronic result", shown=False
     ),
+    # v2 (DESIGN §4): satisfaction and feedback counts, the rates of the 766 digitisation and
+    # satisfaction items, then their parts.
+    _count("rated", "Hồ sơ được đánh giá", "Rated dossiers"),
+    _count("rated_unsatisfied", "Đánh giá không hài lòng", "Rated unsatisfied", better="lower"),
+    _count("feedback", "Phản ánh, kiến nghị", "Feedback (PAKN)", counts="feedback"),
+    _count("feedback_on_time", "PAKN xử lý đúng hạn", "Feedback handled on time", better="higher", counts="feedback"),
+    _count("feedback_overdue", "PAKN quá hạn", "Feedback overdue", better="lower", counts="feedback"),
+    _rate(
+        "reuse_rate",
+        "Tỷ lệ tái sử dụng dữ liệu số hóa",
+        "Re-used digitised data",
+        ("received_reuse",),
+        ("received_reuse_known",),
+    ),
+    _rate(
+        "personal_store_rate",
+        "Tỷ lệ lấy từ kho dữ liệu cá nhân",
+        "Taken from the personal document store",
+        ("received_store",),
+        ("received_store_known",),
+    ),
+    _rate(
+        "citizen_data_rate",
+        "Tỷ lệ khai thác dữ liệu công dân",
+        "Citizen data used (VNeID or document store)",
+        ("received_citizen_data",),
+        ("received_citizen_data_known",),
+    ),
+    _rate(
+        "satisfaction_rate",
+        "Tỷ lệ hài lòng",
+        "Satisfaction rate",
+        ("rated",),
+        ("rated",),
+        less=("rated_unsatisfied",),
+        rankable=True,
+    ),
+    _rate(
+        "dossier_satisfaction_rate",
+        "Mức độ hài lòng về hồ sơ (QĐ 766)",
+        "Dossier satisfaction (Decision 766)",
+        ("resolved", "pending"),
+        ("resolved", "pending"),
+        less=("dossiers_unhappy",),
+    ),
+    _rate(
+        "feedback_on_time_rate",
+        "Tỷ lệ PAKN xử lý đúng hạn",
+        "Feedback handled on time",
+        ("feedback_on_time",),
+        ("feedback",),
+    ),
+    _rate(
+        "feedback_satisfied_rate",
+        "Tỷ lệ PAKN hài lòng",
+        "Feedback satisfied",
+        ("feedback_satisfied",),
+        ("feedback",),
+        target=None,
+    ),
+    _count("received_reuse_known", "Tiếp nhận, có thông tin tái sử dụng", "Received, re-use known", shown=False),
+    _count(
+        "received_reuse", "Tiếp nhận, có tái sử dụng dữ liệu số hóa", "Received re-using digitised data", shown=False
+    ),
+    _count("received_store_known", "Tiếp nhận, có thông tin kho DMQG", "Received, document store known", shown=False),
+    _count("received_store", "Tiếp nhận, lấy từ kho DMQG", "Received from the document store", shown=False),
+    _count(
+        "received_citizen_data_known",
+        "Tiếp nhận, có thông tin dữ liệu công dân",
+        "Received, citizen data known",
+        shown=False,
+    ),
+    _count("received_citizen_data", "Tiếp nhận, có dữ liệu công dân", "Received with citizen data", shown=False),
+    _count(
+        "dossiers_unhappy",
+        "Hồ sơ trễ hạn, không hài lòng hoặc bị phản ánh",
+        "Dossiers late, unsatisfied or named by feedback",
+        better="lower",
+        shown=False,
+    ),
+    _count(
+        "feedback_satisfied",
+        "PAKN đúng hạn, không bị phản đối",
+        "Feedback on time and not disputed",
+        shown=False,
+        counts="feedback",
+    ),
 )
 
 BY_KEY: dict[str, Measure] = {m.key: m for m in MEASURES}
 # The columns of `kpi` rows, in this order (DESIGN §7): counts, then rates.
 COUNTS: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.kind == "count")
+# the counts whose dossiers can be listed (sql/queries/dossiers.sql): not the PAKN counts
+DOSSIER_COUNTS: tuple[str, ...] = tuple(key for key in COUNTS if BY_KEY[key].counts == "dossiers")
 RATES: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.kind == "rate")
 PARTS: tuple[str, ...] = tuple(m.key for m in MEASURES if not m.shown)
 WITH_TARGETS: tuple[str, ...] = tuple(m.key for m in MEASURES if m.shown and m.target)
@@ -185,7 +276,8 @@ def ratio(key: str, row: dict) -> tuple[int | None, int | None]:
         values = [row.get(column) for column in columns]
         return None if any(v is None for v in values) else int(sum(values))
 
-    return total(found.numerator), total(found.denominator)
+    numerator, less = total(found.numerator), total(found.less)
+    return (None if numerator is None or less is None else numerator - less), total(found.denominator)
 
 
 def target_column(key: str) -> str:

@@ -17,6 +17,10 @@ fields as (
     select * from dim_fields
 ),
 
+ratings as (
+    select dossier_code, satisfaction from stg_ratings
+),
+
 with_procedure as (
     select
         dossiers.*,
@@ -34,9 +38,11 @@ with_keys as (
     select
         with_procedure.*,
         agencies.agency_id,
-        coalesce(coded_field.field_id, named_field.field_id, 0) as field_id
+        coalesce(coded_field.field_id, named_field.field_id, 0) as field_id,
+        ratings.satisfaction
     from with_procedure
     left join agencies on agencies.agency_code = with_procedure.agency_code
+    left join ratings on ratings.dossier_code = with_procedure.dossier_code
     left join fields as coded_field
         on coded_field.field_code = with_procedure.effective_field_code
     left join fields as named_field
@@ -71,7 +77,11 @@ final as (
         paper_result_required = 1                             as needs_paper_result,
         has_e_result,
         has_fees = 1                                          as has_fees,
-        paid_online
+        paid_online,
+        reused_digitised_data,
+        from_personal_store,
+        vneid_verified,
+        satisfaction                                          -- its latest rating (MucDoHaiLong), or NULL
     from with_keys
 )
 

@@ -37,7 +37,18 @@ received as (
         0 as resolved, 0 as resolved_early, 0 as resolved_on_time, 0 as resolved_late,
         0 as resolved_needing_paper, 0 as resolved_with_e_result,
         1                                                         as pending_delta,
-        0                                                         as overdue_delta
+        0                                                         as overdue_delta,
+        -- v2 flags (DESIGN §4): a dossier whose file lacked the column is in neither part;
+        -- citizen data is known when the `or` of its two flags is (either one is 1, or both 0)
+        (reused_digitised_data is not null)::int                  as received_reuse_known,
+        coalesce(reused_digitised_data = 1, false)::int           as received_reuse,
+        (from_personal_store is not null)::int                    as received_store_known,
+        coalesce(from_personal_store = 1, false)::int             as received_store,
+        ((vneid_verified = 1 or from_personal_store = 1) is not null)::int as received_citizen_data_known,
+        coalesce(vneid_verified = 1 or from_personal_store = 1, false)::int as received_citizen_data,
+        -- ratings count on the resolution day (below)
+        0                                                         as rated,
+        0                                                         as rated_unsatisfied
     from counted
 ),
 
@@ -48,7 +59,8 @@ refused as (
         received_date as day,
         0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
-        0, 0
+        0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0
     from dossiers
     where is_refused
 ),
@@ -66,7 +78,10 @@ resolved as (
         (needs_paper_result and has_e_result is not null)::int,
         coalesce(needs_paper_result and has_e_result = 1, false)::int,
         -1,
-        0
+        0,
+        0, 0, 0, 0, 0, 0,
+        (satisfaction is not null)::int,
+        coalesce(satisfaction = 3, false)::int
     from counted
     where finished_date is not null
 ),
@@ -78,7 +93,8 @@ overdue_start as (
         greatest(received_date, due_date + 1) as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
-        0, 1
+        0, 1,
+        0, 0, 0, 0, 0, 0, 0, 0
     from counted
     where due_date is not null
       and (finished_date is null or greatest(received_date, due_date + 1) < finished_date)
@@ -91,7 +107,8 @@ overdue_end as (
         finished_date as day,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0,
-        0, -1
+        0, -1,
+        0, 0, 0, 0, 0, 0, 0, 0
     from counted
     where due_date is not null
       and finished_date is not null

@@ -4,7 +4,7 @@
 -- Parameters (all bound): $date_from, $date_to; $measure, one of received,
 -- received_online, received_direct, received_postal, resolved, resolved_early,
 -- resolved_on_time, resolved_late, pending, pending_within_due, pending_overdue,
--- carried_over, refused; $agency_ids, $level, $field_ids, $procedure_ids (NULL = all),
+-- carried_over, refused, rated, rated_unsatisfied; $agency_ids, $level, $field_ids, $procedure_ids (NULL = all),
 -- $window_from, $window_to (a unit filter's version: the days its dossiers were received, or NULL),
 -- $channel (KenhThucHien or NULL); $row_limit.
 with dossiers as (
@@ -59,6 +59,8 @@ counted as (
         when 'pending_within_due' then counts_in_kpis and is_pending and (due_date is null or due_date >= $date_to::date)
         when 'pending_overdue'    then counts_in_kpis and is_pending and due_date < $date_to::date
         when 'carried_over'       then counts_in_kpis and is_carried
+        when 'rated'              then counts_in_kpis and in_resolved and satisfaction is not null
+        when 'rated_unsatisfied'  then counts_in_kpis and in_resolved and satisfaction = 3
     end
 ),
 

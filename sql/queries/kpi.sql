@@ -199,6 +199,7 @@ dossier_rows as (
     select
         period_start, period_end, unit_code, unit_name, level, field_id,
         sum(columns('^(received|refused|resolved)') * w_flow),
+        sum(columns('^rated') * w_flow),
         sum(pending_delta * w_from) as carried_over,
         sum(pending_delta * w_to)   as pending,
         sum(overdue_delta * w_to)   as pending_overdue
@@ -267,6 +268,72 @@ form06a_rows as (
     window subject as (partition by query_start, coalesce(agency_id::varchar, unit_code), field_id)
 ),
 
+-- Satisfaction and feedback (DESIGN §4 v2). Ratings are in the rollups (`rated`,
+-- `rated_unsatisfied`, on the resolution day). What depends on the period's end is read
+-- per period from two small marts, with the same agency parts, fields and channel as the
+-- rollups above:
+-- * dossier_satisfaction_rate (5.4): the dossiers counted against it are the rollups'
+--   resolved_late and pending_overdue, plus those of resolved + pending that are neither
+--   (so none counts twice) and are rated 3 or named by a PAKN received in the period
+--   (`dossiers_unhappy_extra`). A form 06a's late and overdue count as well (it has no ratings).
+-- * feedback (5.2, 5.3): PAKN received in the period, by their handling agency; a PAKN
+--   takes the field of the dossier it names, else the unknown field, so a field filter or
+--   a grouping by field places it with that dossier. It is on time when handled by `to`
+--   on or before its deadline, or open at `to` (judged from NgayXuLyXong alone) with the
+--   deadline >= `to`. A PAKN has no procedure or channel: with such a filter ($dossiers_only)
+--   the feedback measures are null.
+unhappy_extra_rows as (
+    select
+        periods.period_start, periods.period_end,
+        selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
+        selected_fields.group_field_id as field_id,
+        count(*) as dossiers_unhappy_extra
+    from periods
+    inner join fct_unhappy_dossiers as unhappy
+        on (unhappy.finished_date between periods.period_start and periods.period_end
+            and unhappy.resolution_class <> 'late')
+        or (unhappy.received_date <= periods.period_end
+            and (unhappy.finished_date is null or unhappy.finished_date > periods.period_end)
+            and (unhappy.due_date is null or unhappy.due_date >= periods.period_end))
+    inner join selected_agencies
+        on selected_agencies.agency_id = unhappy.agency_id
+        and unhappy.received_after_reform = coalesce(selected_agencies.received_after_reform, unhappy.received_after_reform)
+    inner join selected_fields on selected_fields.field_id = unhappy.field_id
+    where ($channel is null or unhappy.channel = $channel)
+      and (unhappy.rated_unsatisfied
+           or len(list_filter(unhappy.named_on, lambda day: day between periods.period_start and periods.period_end)) > 0)
+    group by all
+),
+
+feedback_in_period as (
+    select
+        periods.period_start, periods.period_end,
+        selected_agencies.unit_code, selected_agencies.unit_name, selected_agencies.level,
+        selected_fields.group_field_id as field_id,
+        fct_feedback.disliked,
+        fct_feedback.raised_again,
+        case when fct_feedback.handled_date <= periods.period_end then fct_feedback.handled_date <= fct_feedback.deadline
+             else fct_feedback.deadline >= periods.period_end end as on_time
+    from periods
+    inner join fct_feedback on fct_feedback.received_date between periods.period_start and periods.period_end
+    inner join selected_agencies
+        on selected_agencies.agency_id = fct_feedback.agency_id
+        and fct_feedback.received_after_reform = coalesce(selected_agencies.received_after_reform, fct_feedback.received_after_reform)
+    inner join selected_fields on selected_fields.field_id = fct_feedback.field_id
+    where not $dossiers_only
+),
+
+feedback_rows as (
+    select
+        period_start, period_end, unit_code, unit_name, level, field_id,
+        count(*)                                                    as feedback,
+        count_if(on_time)                                           as feedback_on_time,
+        count_if(not on_time)                                       as feedback_overdue,
+        count_if(on_time and not disliked and not raised_again)     as feedback_satisfied
+    from feedback_in_period
+    group by all
+),
+
 -- every source of figures, by column name: a branch names only the measures it has (the
 -- others are NULL), so a new source of measures is one more branch here
 combined as (
@@ -288,6 +355,16 @@ combined as (
         carried_over, pending, pending_within_due, pending_overdue,
         0 as from_dossiers
     from form06a_rows
+    union all by name
+    select
+        period_start, period_end, field_id, unit_code, unit_name, level,
+        received_reuse_known, received_reuse, received_store_known, received_store,
+        received_citizen_data_known, received_citizen_data, rated, rated_unsatisfied
+    from dossier_rows
+    union all by name
+    select * from unhappy_extra_rows
+    union all by name
+    select * from feedback_rows
 ),
 
 grouped as (
@@ -319,7 +396,21 @@ grouped as (
         coalesce(sum(combined.received_with_fees), 0)             as received_with_fees,
         coalesce(sum(combined.received_paid_online), 0)           as received_paid_online,
         coalesce(sum(combined.resolved_needing_paper), 0)         as resolved_needing_paper,
-        coalesce(sum(combined.resolved_with_e_result), 0)         as resolved_with_e_result
+        coalesce(sum(combined.resolved_with_e_result), 0)         as resolved_with_e_result,
+        coalesce(sum(combined.received_reuse_known), 0)           as received_reuse_known,
+        coalesce(sum(combined.received_reuse), 0)                 as received_reuse,
+        coalesce(sum(combined.received_store_known), 0)           as received_store_known,
+        coalesce(sum(combined.received_store), 0)                 as received_store,
+        coalesce(sum(combined.received_citizen_data_known), 0)    as received_citizen_data_known,
+        coalesce(sum(combined.received_citizen_data), 0)          as received_citizen_data,
+        coalesce(sum(combined.rated), 0)                          as rated,
+        coalesce(sum(combined.rated_unsatisfied), 0)              as rated_unsatisfied,
+        coalesce(sum(combined.resolved_late), 0) + coalesce(sum(combined.pending_overdue), 0)
+            + coalesce(sum(combined.dossiers_unhappy_extra), 0)   as dossiers_unhappy,
+        case when not $dossiers_only then coalesce(sum(combined.feedback), 0) end           as feedback,
+        case when not $dossiers_only then coalesce(sum(combined.feedback_on_time), 0) end   as feedback_on_time,
+        case when not $dossiers_only then coalesce(sum(combined.feedback_overdue), 0) end   as feedback_overdue,
+        case when not $dossiers_only then coalesce(sum(combined.feedback_satisfied), 0) end as feedback_satisfied
     from periods
     left join combined using (period_start, period_end)
     group by all
@@ -366,7 +457,29 @@ final as (
         grouped.received_with_fees::bigint as received_with_fees,
         grouped.received_paid_online::bigint as received_paid_online,
         grouped.resolved_needing_paper::bigint as resolved_needing_paper,
-        grouped.resolved_with_e_result::bigint as resolved_with_e_result
+        grouped.resolved_with_e_result::bigint as resolved_with_e_result,
+        -- v2 (DESIGN §4): satisfaction and feedback counts, the rates, then their parts
+        grouped.rated::bigint as rated,
+        grouped.rated_unsatisfied::bigint as rated_unsatisfied,
+        grouped.feedback::bigint as feedback,
+        grouped.feedback_on_time::bigint as feedback_on_time,
+        grouped.feedback_overdue::bigint as feedback_overdue,
+        grouped.received_reuse / nullif(grouped.received_reuse_known, 0)               as reuse_rate,
+        grouped.received_store / nullif(grouped.received_store_known, 0)               as personal_store_rate,
+        grouped.received_citizen_data / nullif(grouped.received_citizen_data_known, 0) as citizen_data_rate,
+        (grouped.rated - grouped.rated_unsatisfied) / nullif(grouped.rated, 0)         as satisfaction_rate,
+        (grouped.resolved + grouped.pending - grouped.dossiers_unhappy)
+            / nullif(grouped.resolved + grouped.pending, 0)                            as dossier_satisfaction_rate,
+        grouped.feedback_on_time / nullif(grouped.feedback, 0)                         as feedback_on_time_rate,
+        grouped.feedback_satisfied / nullif(grouped.feedback, 0)                       as feedback_satisfied_rate,
+        grouped.received_reuse_known::bigint as received_reuse_known,
+        grouped.received_reuse::bigint as received_reuse,
+        grouped.received_store_known::bigint as received_store_known,
+        grouped.received_store::bigint as received_store,
+        grouped.received_citizen_data_known::bigint as received_citizen_data_known,
+        grouped.received_citizen_data::bigint as received_citizen_data,
+        grouped.dossiers_unhappy::bigint as dossiers_unhappy,
+        grouped.feedback_satisfied::bigint as feedback_satisfied
     from grouped
     left join dim_fields on dim_fields.field_id = grouped.field_id
     order by grouped.period_start, grouped.unit_code, grouped.level, dim_fields.field_code, dim_fields.field_name

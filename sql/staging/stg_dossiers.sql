@@ -22,6 +22,10 @@ renamed as (
         HoSoCoThanhPhanSoHoa            as has_digitised_component,
         CoKetQuaDienTu                  as has_e_result,
         coalesce(SoLanBoSung, 0)        as supplement_requests,
+        -- v2 flags: NULL when the row's file lacked the column (unknown, DESIGN §4)
+        CoTaiSuDungDuLieuSoHoa          as reused_digitised_data,
+        DuocLayTuKhoDMQG                as from_personal_store,
+        TaiKhoanDuocXacThucVoiVNeID     as vneid_verified,
         NgayTiepNhan::date              as received_date,
         NgayHenTra::date                as due_date,
         NgayKetThucXuLy::date           as finished_date
