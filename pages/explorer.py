@@ -30,6 +30,7 @@ TABLE_COLUMNS = (
     "digitised_rate",
     "online_payment_rate",
     "e_result_rate",
+    "satisfaction_rate",
 )
 
 language = lang()
@@ -139,11 +140,7 @@ if procedure is None:
             "procedure": ["procedure_code", "procedure_name"],
         }[by]
         # each row's targets (a commune's, a district's with its communes...) shade it and go in the downloads
-        heat = rows.select(
-            *names,
-            *TABLE_COLUMNS,
-            *target_columns(rows, TABLE_COLUMNS),
-        )
+        heat = rows.select(*names, *TABLE_COLUMNS, *target_columns(rows, TABLE_COLUMNS))
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [
             key if drillable is None or row_level == drillable else None

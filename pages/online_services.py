@@ -86,7 +86,7 @@ st.caption(
 
 # ---------------------------------------------------------------- by level, field and agency
 span = f"{period.start:%Y%m%d}-{period.end:%Y%m%d}"
-for tab, (by, (vi, en), (name_vi, name_en)) in zip(st.tabs([tr(*heading) for _, heading, _ in GROUPS]), GROUPS):
+for tab, (by, _, (name_vi, name_en)) in zip(st.tabs([tr(*heading) for _, heading, _ in GROUPS]), GROUPS):
     with tab:
         grouped = kpi_rows(KpiFilter(period.start, period.end, **scope, by=by))
         if grouped.empty:

@@ -36,7 +36,7 @@ OPEN_COLUMNS = (
     "days_left",
     "days_late",
 )
-FEEDBACK_BY_AGENCY = ("feedback", "feedback_on_time", "feedback_overdue", "feedback_on_time_rate")
+FEEDBACK_BY_AGENCY = ("feedback", "feedback_overdue", "feedback_on_time_rate", "feedback_satisfied_rate")
 
 language = lang()
 url = UrlState("satisfaction")

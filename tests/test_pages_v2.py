@@ -14,13 +14,15 @@ import re
 from datetime import date
 
 import pytest
-from conftest import FIXTURES, ROOT, kpi_one, load
+from conftest import FIXTURES, ROOT, load
 from streamlit.testing.v1 import AppTest
 from test_language_pages import shown
 from test_pages import KPI, TODAY, metric
 
 from ui import formats
 from warehouse import registry
+from warehouse.query import KpiFilter, kpi
+from warehouse.snapshot import open_snapshot
 
 V2 = FIXTURES / "pages_v2"
 ONLINE = "pages/online_services.py"
@@ -49,11 +51,22 @@ def open_page(monkeypatch, warehouse, page: str, **params: str) -> AppTest:
     monkeypatch.setenv("IOC_TODAY", TODAY)
     monkeypatch.chdir(ROOT)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    for name, value in params.items():
-        app.query_params[name] = value
+    # the language from the first run (the link's); the page's own filters once on the page
+    if "lang" in params:
+        app.query_params["lang"] = params.pop("lang")
     app.run()
     app.switch_page(page)
+    for name, value in params.items():
+        app.query_params[name] = value
     return app.run()
+
+
+def kpi_one(warehouse, date_from: str, date_to: str, **options) -> dict:
+    """The one KPI row of a filter through the typed API the pages use, with the parts of rates."""
+    spec = KpiFilter(date.fromisoformat(date_from), date.fromisoformat(date_to), **options)
+    with open_snapshot(warehouse) as (con, _info):
+        [row] = kpi(con, spec, parts=True).to_dicts()
+    return row
 
 
 def label(key: str, language: str = "vi") -> str:
