@@ -31,6 +31,17 @@ GROUPED = (
     "received",
     "online_rate",
 )
+PROCEDURE_COLUMNS = (
+    "procedure_code",
+    "procedure_name",
+    "field_name",
+    "online_level",
+    "received",
+    "received_online",
+    "online_rate",
+    "fully_online_unused",
+)
+UNUSED_COLUMNS = ("agency_name", "agency_level", "procedure_code", "procedure_name", "field_name", "received")
 # (grouping, heading, download name)
 GROUPS = (
     ("level", ("Theo cấp", "By level"), ("cap", "level")),
@@ -105,8 +116,9 @@ procedures = online_procedure_rows(KpiFilter(period.start, period.end, **scope))
 if procedures.empty:
     empty_state(procedures.message)
 else:
-    table(procedures.frame)
-    downloads(procedures.frame, tr("dvctt-thu-tuc", "online-services-by-procedure") + f"-{span}", key="procedures")
+    each = procedures.frame.select(PROCEDURE_COLUMNS)
+    table(each)
+    downloads(each, tr("dvctt-thu-tuc", "online-services-by-procedure") + f"-{span}", key="procedures")
 
 # ---------------------------------------------------------------- the list to act on
 st.subheader(tr("Thủ tục toàn trình chưa có hồ sơ trực tuyến", "Fully online procedures with no online dossier"))
@@ -129,5 +141,6 @@ else:
             "Procedures offered fully online that received no dossier online in the period, by agency.",
         )
     )
-    table(unused.frame)
-    downloads(unused.frame, tr("dvctt-chua-phat-sinh", "online-services-unused") + f"-{span}", key="unused")
+    unused_by_agency = unused.frame.select(UNUSED_COLUMNS)
+    table(unused_by_agency)
+    downloads(unused_by_agency, tr("dvctt-chua-phat-sinh", "online-services-unused") + f"-{span}", key="unused")

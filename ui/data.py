@@ -91,6 +91,8 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "kpi": lambda con, spec, _targets_version: kpi(con, spec, targets=load_targets(), parts=True),
     "overdue": overdue_dossiers,
     "open_feedback": open_feedback,
+    "online_procedures": lambda con, spec: _online_services().procedure_list(con, _online_filter(spec)),
+    "unused_online_services": lambda con, spec: _online_services().unused_online_services(con, _online_filter(spec)),
     "dossiers": dossiers,
     "units": lambda con, version, level, parent: unit_choices(con, version=version, level=level, parent_code=parent),
     "fields": field_choices,
@@ -101,6 +103,19 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "unresolved_units": health.unresolved_units,
     "backfill_progress": health.backfill_progress,
 }
+
+
+def _online_services():
+    # warehouse.online_services comes with branch i12-online: imported when first read, so
+    # the other pages run before it is merged. TODO(lead): a top-level import once merged.
+    from warehouse import online_services
+
+    return online_services
+
+
+def _online_filter(spec: KpiFilter):
+    """The online-service lists' filter: the KPI filter's period, unit, level and field."""
+    return _online_services().OnlineServicesFilter(spec.date_from, spec.date_to, spec.unit, spec.level, spec.field)
 
 
 # One entry: the connection of the current snapshot. When a new one is published, the
@@ -159,6 +174,16 @@ def overdue_rows(spec: OverdueFilter) -> Result:
 
 def dossier_rows(spec: KpiFilter, measure: str) -> Result:
     return read("dossiers", spec, measure)
+
+
+def online_procedure_rows(spec: KpiFilter) -> Result:
+    """Each procedure in scope of the filter's agencies: received, filed online, online rate."""
+    return read("online_procedures", spec)
+
+
+def unused_online_procedure_rows(spec: KpiFilter) -> Result:
+    """The fully online services (agency × procedure) that received no online dossier in the period."""
+    return read("unused_online_services", spec)
 
 
 def open_feedback_rows(spec: KpiFilter) -> Result:

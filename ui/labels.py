@@ -32,6 +32,10 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "due_soon": ("Sắp đến hạn", "Due soon"),
     "max_days_overdue": ("Quá hạn lâu nhất (ngày)", "Longest overdue (days)"),
     "group_by": ("Nhóm", "Group"),
+    # the online-services page's lists (warehouse/online_services.py)
+    "online_level": ("Mức độ DVCTT", "Online level"),
+    "fully_online_unused": ("Toàn trình, chưa có hồ sơ trực tuyến", "Fully online, no online dossier"),
+    "agency_level": ("Cấp", "Level"),
     # the satisfaction page's open feedback (PAKN) list (warehouse/lists.py open_feedback)
     "feedback_code": ("Mã PAKN", "Feedback code"),
     "deadline": ("Hạn xử lý", "Deadline"),
@@ -105,6 +109,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 # columns holding codes that a label in the reader's language stands for (tables, downloads, extracts)
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "level": LEVELS,
+    "agency_level": LEVELS,
     "channel": CHANNELS,
     "state": STATES,
     "resolution_class": STATES,
