@@ -203,3 +203,25 @@ def test_empty_warehouse_says_so(monkeypatch, warehouse, page, language):
     assert not app.exception
     assert [i.value[:14] for i in app.info] == [("Chưa có dữ liệu" if language == "vi" else "No data yet. T")[:14]]
     assert not app.metric and not app.dataframe
+
+
+# ---------------------------------------------------------------- the PDF briefing
+
+
+def test_briefing_has_the_online_and_satisfaction_block(loaded, tmp_path):
+    import shutil
+    import subprocess
+
+    from reports.snapshot import make_snapshot
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed: ./setup.sh installs it")
+    make_snapshot(loaded, "2023-03", tmp_path, wall=False)
+    pdf = tmp_path / "briefing.pdf"
+    text = " ".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    march = kpi_one(loaded, *MARCH)
+    assert "Dịch vụ công trực tuyến và mức độ hài lòng" in text
+    # satisfaction 1 - 1/4 = 75,0% (D03 unsatisfied of D01 D02 D03 D05), against 90%
+    assert f"{label('satisfaction_rate')}: {formats.rate(march['satisfaction_rate'])} (mục tiêu 90,0%)" in text
+    assert f"{label('feedback_on_time_rate')}: {formats.rate(march['feedback_on_time_rate'])}" in text
+    assert "Pages: 2" in " ".join(subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.split())
