@@ -53,6 +53,18 @@ pages = [
     ),
     st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon=":material/alarm:", url_path="tre-han"),
     st.Page(
+        "pages/online_services.py",
+        title=tr("Dịch vụ công trực tuyến", "Online services"),
+        icon=":material/devices:",
+        url_path="dich-vu-cong",
+    ),
+    st.Page(
+        "pages/satisfaction.py",
+        title=tr("Hài lòng & phản ánh", "Satisfaction & feedback"),
+        icon=":material/sentiment_satisfied:",
+        url_path="hai-long",
+    ),
+    st.Page(
         "pages/data_health.py", title=tr("Dữ liệu", "Data health"), icon=":material/monitor_heart:", url_path="du-lieu"
     ),
     st.Page(

@@ -3,42 +3,21 @@ drill-down from the province to the dossiers behind a number, downloads of every
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from ui import formats
-from ui.data import choices, dossier_rows, kpi_rows, today
+from ui.data import choices, dossier_rows, kpi_rows
+from ui.filters import field_filter, level_filter, period_filter, place_filter, units_view_filter
 from ui.i18n import lang, tr
-from ui.labels import CHANNELS, COUNT_MEASURES, LEVELS, kpi_label, label, note_text
+from ui.labels import CHANNELS, COUNT_MEASURES, kpi_label, label, note_text
 from ui.layout import empty_state, freshness_banner, reform_note
-from ui.tables import downloads, table
+from ui.tables import downloads, table, target_columns
 from ui.text import md
 from ui.tiles import tile
-from ui.url_state import UrlState, parse_date
-from warehouse import registry
-from warehouse.periods import REFORM_DAY, Period, preset
+from ui.url_state import UrlState
+from warehouse.periods import REFORM_DAY
 from warehouse.query import KpiFilter
 
-FIRST_DAY = date(2000, 1, 1)  # the portal's dates before it are quarantined as typos
-
-PERIODS = ("today", "week", "month", "quarter", "year", "last_month", "custom")
-PERIOD_LABELS = {
-    "today": ("Hôm nay", "Today"),
-    "week": ("Tuần này", "This week"),
-    "month": ("Tháng này", "This month"),
-    "quarter": ("Quý này", "This quarter"),
-    "year": ("Năm nay", "This year"),
-    "last_month": ("Tháng trước", "Last month"),
-    "custom": ("Tuỳ chọn", "Custom"),
-}
-# a period before the reform, as recorded (the default: history is never relabelled
-# silently) or on today's units (DESIGN §5 "Across the reform")
-UNIT_VIEWS = ("recorded", "current")
-UNIT_VIEW_LABELS = {
-    "recorded": ("Như khi tiếp nhận", "As units were"),
-    "current": ("Theo địa giới mới", "Today's units"),
-}
 # a download's name says what its rows are, in the reader's language
 BY_NAMES = {"area": ("don-vi", "unit"), "field": ("linh-vuc", "field"), "procedure": ("thu-tuc", "procedure")}
 TABLE_COLUMNS = (
@@ -51,6 +30,8 @@ TABLE_COLUMNS = (
     "digitised_rate",
     "online_payment_rate",
     "e_result_rate",
+    "online_service_use_rate",
+    "satisfaction_rate",
 )
 
 language = lang()
@@ -61,84 +42,13 @@ state = freshness_banner()
 # ---------------------------------------------------------------- filters (in the link)
 with st.sidebar:
     st.subheader(tr("Bộ lọc", "Filters"))
-    period_name = st.selectbox(
-        tr("Kỳ báo cáo", "Period"),
-        PERIODS,
-        key=url.seed("period", default="month", options=PERIODS),
-        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
-    )
-    if period_name == "custom":
-        days = (FIRST_DAY, today())
-        start = st.date_input(
-            tr("Từ ngày", "From"),
-            key=url.seed("from", default=today().replace(day=1), parse=parse_date, clamp=days),
-            min_value=days[0],
-            max_value=days[1],
-            format="DD/MM/YYYY",
-        )
-        end = st.date_input(
-            tr("Đến ngày", "To"),
-            key=url.seed("to", default=today(), parse=parse_date, clamp=days),
-            min_value=days[0],
-            max_value=days[1],
-            format="DD/MM/YYYY",
-        )
-        period = Period(min(start, end), max(start, end), "range")
-    else:
-        period = preset(period_name, today()).clipped(today())
-    st.caption(f"{formats.day(period.start, language)} – {formats.day(period.end, language)}")
-
-    level = st.selectbox(
-        tr("Cấp tiếp nhận", "Level"),
-        list(LEVELS),
-        index=None,
-        key=url.seed("level", options=LEVELS),
-        placeholder=tr("Tất cả các cấp", "All levels"),
-        format_func=lambda v: label(LEVELS, v, language),
-    )
-    units_view = "recorded"
-    if period.start < REFORM_DAY:
-        units_view = st.segmented_control(
-            tr("Đơn vị hành chính", "Units"),
-            UNIT_VIEWS,
-            key=url.seed("units", default="recorded", options=UNIT_VIEWS),
-            required=True,
-            format_func=lambda v: label(UNIT_VIEW_LABELS, v, language),
-        )
+    period = period_filter(url)
+    level = level_filter(url)
+    units_view = units_view_filter(url, period)
     on_today = units_view == "current"
-    district = None
-    district_names: dict[str, str] = {}
-    if period.start < REFORM_DAY and not on_today:
-        district_names = choices("units", "pre2025", "district", None)
-        district = st.selectbox(
-            tr("Huyện (đến 30/06/2025)", "District (until 30/06/2025)"),
-            list(district_names),
-            index=None,
-            key=url.seed("district", options=district_names),
-            placeholder=tr("Toàn tỉnh", "Whole province"),
-            format_func=district_names.get,
-        )
-    if on_today:
-        commune_names = choices("current_units")
-    else:
-        commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
-    commune = st.selectbox(
-        tr("Xã, phường", "Commune"),
-        list(commune_names),
-        index=None,
-        key=url.seed("commune", options=commune_names),
-        placeholder=tr("Tất cả", "All"),
-        format_func=commune_names.get,
-    )
-    field_names = choices("fields")
-    field = st.selectbox(
-        tr("Lĩnh vực", "Field"),
-        list(field_names),
-        index=None,
-        key=url.seed("field", options=field_names),
-        placeholder=tr("Tất cả lĩnh vực", "All fields"),
-        format_func=field_names.get,
-    )
+    place = place_filter(url, period, on_today)
+    district, commune = place.district, place.commune
+    field, field_names = field_filter(url)
     procedure_names = choices("procedures", field)
     procedure = st.selectbox(
         tr("Thủ tục", "Procedure"),
@@ -172,14 +82,10 @@ base = dict(
 
 # ---------------------------------------------------------------- where we are
 trail = [tr("Toàn tỉnh", "Province")]
+trail += place.trail()
 trail += [
     name
-    for name in (
-        district_names.get(district) if district else None,
-        commune_names.get(commune) if commune else None,
-        field_names.get(field) if field else None,
-        procedure_names.get(procedure) if procedure else None,
-    )
+    for name in (field_names.get(field) if field else None, procedure_names.get(procedure) if procedure else None)
     if name
 ]
 st.markdown(" › ".join(f"**{md(part)}**" if i == len(trail) - 1 else md(part) for i, part in enumerate(trail)))
@@ -250,11 +156,9 @@ if procedure is None:
             "procedure": ["procedure_code", "procedure_name"],
         }[by]
         # each row's targets (a commune's, a district's with its communes...) shade it and go in the downloads
+        # on today's units, `note` says why a row has no figures
         heat = rows.select(
-            *names,
-            *TABLE_COLUMNS,
-            *(registry.target_column(c) for c in TABLE_COLUMNS if registry.target_column(c) in rows.columns),
-            *(["note"] if "note" in rows.columns else []),  # on today's units: why a row has no figures
+            *names, *TABLE_COLUMNS, *target_columns(rows, TABLE_COLUMNS), *(["note"] if "note" in rows.columns else [])
         )
         # a row of the parent's own agencies (the province's departments) has nowhere to go
         st.session_state["heat-values"] = [

@@ -32,6 +32,12 @@ PERIOD_LABELS = {
     "year": ("Năm nay", "This year"),
 }
 
+# (page, its headline rate, icon): under the tiles, off the wall
+V2_LINKS = (
+    ("pages/online_services.py", "online_service_use_rate", ":material/devices:"),
+    ("pages/satisfaction.py", "satisfaction_rate", ":material/sentiment_satisfied:"),
+)
+
 language = lang()
 url = UrlState("overview")
 wall = st.query_params.get("wall") == "1"
@@ -170,6 +176,12 @@ def tiles_panel() -> None:
                 f"Arrows: change against {previous.label('en')} (the same number of days).",
             )
         )
+        # the v2 rates a leader asks about next, each a link to its page
+        online, satisfied = st.columns(2)
+        for column, (page, kpi, icon) in zip((online, satisfied), V2_LINKS):
+            column.page_link(
+                page, label=f"{kpi_label(kpi, language)}: {formats.rate(now.get(kpi), language)}", icon=icon
+            )
     if trend is not None and not trend.is_empty():
         kpis = ["online_rate", "on_time_rate"]
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))

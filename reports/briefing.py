@@ -48,6 +48,8 @@ RULE = (210, 214, 220)
 # the measures of the ranking's and the fields' tables, in their order
 TABLE_MEASURES = ("received", "online_rate", "resolved", "on_time_rate", "pending_overdue")
 RANK_SIZE = 5  # worst and best units shown when there are more than 2 × this
+# the block "Dịch vụ công trực tuyến và mức độ hài lòng" on page 1
+V2_RATES = ("online_service_rate", "online_service_use_rate", "satisfaction_rate", "feedback_on_time_rate")
 OVERDUE_AGENCIES = 10
 FIELDS_SHOWN = 8
 
@@ -108,6 +110,7 @@ def write_briefing(data: ReportData, target: Path, targets: Targets | None = Non
     _title(pdf, data, period_text)
     _tiles(pdf, _kpi_tiles(data, targets))
     _other_rates(pdf, data, targets)
+    _online_and_satisfaction(pdf, data, targets)
     _section(pdf, "Diễn biến 12 tháng")
     png = trend_png(data.trend, targets, data.scope.target_level)
     pdf.image(io.BytesIO(png), x=MARGIN, w=CONTENT_WIDTH)
@@ -335,6 +338,22 @@ def _other_rates(pdf: FPDF, data: ReportData, targets: Targets) -> None:
         new_x=XPos.LMARGIN,
         new_y=YPos.NEXT,
     )
+    pdf.ln(1)
+
+
+def _online_and_satisfaction(pdf: FPDF, data: ReportData, targets: Targets) -> None:
+    """One short block: the online-service and satisfaction rates of Decision 766 (groups 3 and 5)."""
+    parts = []
+    for kpi in V2_RATES:
+        goal = _goal(data, targets, kpi)
+        aim = f" ({registry.target_word().lower()} {formats.rate(goal)})" if goal is not None else ""
+        parts.append(f"{_label(kpi)}: {formats.rate(data.total.get(kpi))}{aim}")
+    pdf.set_font(FONT, "B", 7.5)
+    pdf.set_text_color(*ACCENT)
+    pdf.cell(CONTENT_WIDTH, 4, "Dịch vụ công trực tuyến và mức độ hài lòng", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(CONTENT_WIDTH, 4, _t(" · ".join(parts)), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(1)
 
 

@@ -30,6 +30,7 @@ SLOW_MODULES = frozenset(
         "browser/test_browser.py",
         "browser/test_wall_fit.py",
         "browser/test_hostile_links.py",
+        "browser/test_pages_v2.py",
         "test_pull.py",
         "test_pull_bounds.py",
         "test_worker.py",

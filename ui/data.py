@@ -21,7 +21,9 @@ import streamlit as st
 
 from warehouse import health
 from warehouse.errors import NoSnapshot, WarehouseError
+from warehouse.lists import open_feedback
 from warehouse.lookups import current_unit_choices
+from warehouse.online_services import OnlineServicesFilter, procedure_list, unused_online_services
 from warehouse.paths import WarehousePaths
 from warehouse.periods import now_in_vietnam, today_in_vietnam
 from warehouse.query import (
@@ -90,6 +92,9 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     # every KPI row a page reads carries its targets and the parts of its rates
     "kpi": lambda con, spec, _targets_version: kpi(con, spec, targets=load_targets(), parts=True),
     "overdue": overdue_dossiers,
+    "open_feedback": open_feedback,
+    "online_procedures": lambda con, spec: procedure_list(con, _online_filter(spec)),
+    "unused_online_services": lambda con, spec: unused_online_services(con, _online_filter(spec)),
     "dossiers": dossiers,
     "units": lambda con, version, level, parent: unit_choices(con, version=version, level=level, parent_code=parent),
     "current_units": current_unit_choices,
@@ -102,6 +107,10 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "orphan_v2_rows": health.orphan_v2_rows,
     "backfill_progress": health.backfill_progress,
 }
+
+
+def _online_filter(spec: KpiFilter) -> OnlineServicesFilter:
+    return OnlineServicesFilter(spec.date_from, spec.date_to, spec.unit, spec.level, spec.field)
 
 
 # One entry: the connection of the current snapshot. When a new one is published, the
@@ -160,6 +169,21 @@ def overdue_rows(spec: OverdueFilter) -> Result:
 
 def dossier_rows(spec: KpiFilter, measure: str) -> Result:
     return read("dossiers", spec, measure)
+
+
+def online_procedure_rows(spec: KpiFilter) -> Result:
+    """Each procedure in scope of the filter's agencies: received, filed online, online rate."""
+    return read("online_procedures", spec)
+
+
+def unused_online_procedure_rows(spec: KpiFilter) -> Result:
+    """The fully online services (agency × procedure) that received no online dossier in the period."""
+    return read("unused_online_services", spec)
+
+
+def open_feedback_rows(spec: KpiFilter) -> Result:
+    """The PAKN open at the period's end or handled late in it, with working days left or late."""
+    return read("open_feedback", spec)
 
 
 def runs(limit: int = 200) -> pl.DataFrame:

@@ -34,6 +34,16 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "group_by": ("Nhóm", "Group"),
     "comparable": ("So sánh được", "Comparable"),
     "note": ("Ghi chú", "Note"),
+    # the online-services page's lists (warehouse/online_services.py)
+    "online_level": ("Mức độ DVCTT", "Online level"),
+    "fully_online_unused": ("Toàn trình, chưa có hồ sơ trực tuyến", "Fully online, no online dossier"),
+    "agency_level": ("Cấp", "Level"),
+    # the satisfaction page's open feedback (PAKN) list (warehouse/lists.py open_feedback)
+    "feedback_code": ("Mã PAKN", "Feedback code"),
+    "deadline": ("Hạn xử lý", "Deadline"),
+    "handled_date": ("Ngày xử lý xong", "Date handled"),
+    "days_left": ("Số ngày làm việc còn lại", "Working days left"),
+    "days_late": ("Số ngày làm việc trễ hạn", "Working days late"),
     # the data-health page's tables (warehouse/health.py, sql/queries/)
     "run_id": ("Mã lần nạp", "Run"),
     "source": ("Nguồn", "Source"),
@@ -93,6 +103,10 @@ STATES: dict[str, tuple[str, str]] = {
     "early": ("Trước hạn", "Early"),
     "on_time": ("Đúng hạn", "On time"),
     "late": ("Quá hạn", "Late"),
+    # a feedback (PAKN) of the open list
+    "open": ("Đang xử lý, trong hạn", "Open, within the deadline"),
+    "open_overdue": ("Đang xử lý, quá hạn", "Open, overdue"),
+    "handled_late": ("Đã xử lý, trễ hạn", "Handled late"),
 }
 # the rows of a snapshot's KPI extract (reports/extracts.py)
 GROUPS: dict[str, tuple[str, str]] = {
@@ -103,6 +117,7 @@ GROUPS: dict[str, tuple[str, str]] = {
 # columns holding codes that a label in the reader's language stands for (tables, downloads, extracts)
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "level": LEVELS,
+    "agency_level": LEVELS,
     "channel": CHANNELS,
     "state": STATES,
     "resolution_class": STATES,

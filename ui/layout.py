@@ -106,3 +106,16 @@ TILE_CSS = """
 
 def tile_style() -> None:
     st.html(TILE_CSS)
+
+
+def tile_row(tiles: list) -> None:
+    """KPI tiles side by side (`ui.tiles.Tile`), each a metric with its target below."""
+    for column, item in zip(st.columns(len(tiles)), tiles):
+        column.metric(item.label, item.value, border=True)
+        if item.note:
+            column.caption(item.note)
+
+
+def not_loaded(what_vi: str, what_en: str) -> None:
+    """One sentence where a page's figures would be, when the data behind them was never loaded."""
+    st.info(tr(what_vi, what_en), icon=":material/info:")

@@ -223,3 +223,9 @@ def downloads(frame: pl.DataFrame, name: str, key: str) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def target_columns(frame: pl.DataFrame, columns: tuple[str, ...] | list[str]) -> list[str]:
+    """The `<rate>_target` columns `frame` carries for `columns`: put beside them, they shade
+    the rates and go into the downloads (`kpi(..., targets=)`)."""
+    return [registry.target_column(c) for c in columns if registry.target_column(c) in frame.columns]
