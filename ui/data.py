@@ -21,6 +21,7 @@ import streamlit as st
 
 from warehouse import health
 from warehouse.errors import NoSnapshot, WarehouseError
+from warehouse.index766 import IndexSpec, rules_file, scorecard
 from warehouse.lookups import current_unit_choices
 from warehouse.paths import WarehousePaths
 from warehouse.periods import now_in_vietnam, today_in_vietnam
@@ -100,7 +101,24 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "form06a_violations": health.form06a_violations,
     "unresolved_units": health.unresolved_units,
     "backfill_progress": health.backfill_progress,
+    "index766": lambda con, spec, _rules_version: scorecard(con, spec),
+    "index766_months": lambda con, specs, _rules_version: _monthly_scorecards(con, specs),
 }
+
+
+def _monthly_scorecards(con: duckdb.DuckDBPyConnection, specs: tuple[IndexSpec, ...]) -> pl.DataFrame:
+    """One scorecard per month (a published figure counts for exactly its month), stacked;
+    a month in which the unit did not exist (a commune formed by the reform) is left out."""
+    frames = []
+    for spec in specs:
+        try:
+            frame = scorecard(con, spec)
+        except WarehouseError:
+            continue
+        frames.append(
+            frame.with_columns(period_start=pl.lit(spec.date_from, pl.Date), period_end=pl.lit(spec.date_to, pl.Date))
+        )
+    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
 
 # One entry: the connection of the current snapshot. When a new one is published, the
@@ -151,6 +169,21 @@ def kpi_rows(spec: KpiFilter) -> Result:
     path = targets_file()
     # the targets file's time is in the cache key: an edited file shows at once
     return read("kpi", spec, f"{path}:{path.stat().st_mtime if path.exists() else 0}")
+
+
+def _file_version(path) -> str:
+    # a file's time in the cache key: an edited file shows at once
+    return f"{path}:{path.stat().st_mtime if path.exists() else 0}"
+
+
+def index766_rows(spec: IndexSpec) -> Result:
+    """The Decision 766 scorecard (warehouse.index766.scorecard) of `spec`."""
+    return read("index766", spec, _file_version(rules_file()))
+
+
+def index766_months(specs: tuple[IndexSpec, ...]) -> Result:
+    """The scorecards of several months at once, each row with its period_start and period_end."""
+    return read("index766_months", specs, _file_version(rules_file()))
 
 
 def overdue_rows(spec: OverdueFilter) -> Result:
