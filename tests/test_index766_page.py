@@ -16,6 +16,7 @@ loaded as raw rows (as tests/test_index766.py does).
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 import pytest
@@ -211,3 +212,50 @@ def test_in_english(monkeypatch, wh):
     shown = shown_cells(app.dataframe[0]).set_index("Code")
     assert shown.loc["3.1", "Source"] == "No data yet"
     assert shown.loc["2.1", "Indicator"] == "Dossiers handled on time"
+
+
+# ---------------------------------------------------------------- the wall's 766 panel
+
+WALL_PANEL = "3"  # the fourth of the overview's rotation (pages/overview.py PANELS)
+
+
+def open_wall(monkeypatch, wh: WarehousePaths, **params: str) -> AppTest:
+    monkeypatch.setenv("IOC_WAREHOUSE", str(wh.database))
+    monkeypatch.setenv("IOC_TODAY", TODAY)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    for name, value in {"wall": "1", "rotate": "0", "panel": WALL_PANEL, **params}.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def test_wall_panel_shows_the_total_the_groups_and_the_weakest_units(monkeypatch, wh, province):
+    app = open_wall(monkeypatch, wh)
+    assert not app.exception
+    assert app.header[0].value == "Chỉ số 766 · tháng 03/2023"
+    assert metric(app, "Tổng điểm") == "33,0 / 48"
+    assert "33,0 / 48 điểm tính được; 52 điểm chưa có dữ liệu" in captions(app)
+    groups = {m.label: m.value for m in app.metric if m.label != "Tổng điểm"}
+    assert groups == {
+        "Công khai, minh bạch": "5,5 / 6",
+        "Tiến độ giải quyết": "12,6 / 20",
+        "Dịch vụ công trực tuyến": "6,0 / 6",  # 3.3 alone: 3.1 and 3.2 have no data yet
+        "Thanh toán trực tuyến": "3,3 / 6",
+        "Mức độ số hóa": "5,5 / 10",  # 4.1 3,75 + 4.2 1,75
+        "Mức độ hài lòng": formats.MISSING,
+    }
+    assert groups["Tiến độ giải quyết"].startswith(formats.score(province[("19", "TDGQ")]["points"]))
+    # the weakest communes, lowest first: Mỹ Yên 22 / 42, then Cù Vân 25,73 / 42; the one agency
+    figures = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    bars = {figure["layout"]["title"]["text"]: figure["data"][0] for figure in figures}
+    assert bars["5 xã, phường thấp nhất"]["y"] == ["Xã Mỹ Yên", "Xã Cù Vân"]
+    assert bars["5 xã, phường thấp nhất"]["text"] == ["22,0 / 42", "25,7 / 42"]
+    assert bars["5 cơ quan thấp nhất"]["y"] == ["Sở Tư pháp"]
+
+
+def test_wall_panel_in_english(monkeypatch, wh):
+    app = open_wall(monkeypatch, wh, lang="en")
+    assert not app.exception
+    assert app.header[0].value == "Index 766 · 03/2023"
+    assert metric(app, "Total") == "33.0 / 48"
+    assert metric(app, "Satisfaction") == formats.MISSING

@@ -18,6 +18,7 @@ from ui import formats
 from ui.formats import Lang
 from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
 from ui.partial import is_partial, partial_label
+from ui.scorecard import out_of
 from warehouse import registry
 
 BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILLION, PURPLE, GREY = (
@@ -300,10 +301,7 @@ def index_trend(
                 mode="lines+markers",
                 line={"color": colour, "width": 3 * scale},
                 marker={"size": 7 * scale},
-                hovertext=[
-                    f"{formats.score(p, lang)} / {formats.score(a, lang)}" if p is not None else formats.MISSING
-                    for p, a in zip(points, available)
-                ],
+                hovertext=[out_of({"points": p, "max_available": a}, lang) for p, a in zip(points, available)],
                 hoverinfo="text+name",
                 connectgaps=False,
             )
@@ -335,10 +333,7 @@ def index_ranking(
             y=names,
             orientation="h",
             marker_color=SKY if dark else BLUE,
-            text=[
-                f"{formats.score(p, lang)} / {formats.score(a, lang)}"
-                for p, a in zip(frame["points"].to_list(), frame["max_available"].to_list())
-            ],
+            text=[out_of(row, lang) for row in frame.iter_rows(named=True)],
             textposition="auto",
             hoverinfo="y+text",
         )

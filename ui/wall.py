@@ -146,7 +146,7 @@ def chart_style(screen: Viewport) -> dict:
 # The share of the screen's height each panel's chart gets (measured on 1920×1080, the
 # same on any 16:9 screen): the figure is drawn at it first, so that it does not jump
 # from a default height to its box's when a panel comes up.
-CHART_SHARE = {"trend": 0.53, "ranking": 0.9, "overdue": 0.79}
+CHART_SHARE = {"trend": 0.53, "ranking": 0.9, "overdue": 0.79, "index766": 0.55}
 
 
 def chart_height(screen: Viewport, chart: str) -> int:
