@@ -13,7 +13,7 @@ from ui import charts, formats
 from ui import scorecard as card
 from ui.data import index766_months, index766_rows, today
 from ui.i18n import lang, tr
-from ui.layout import empty_state, freshness_banner
+from ui.layout import empty_state, freshness_banner, tile_style
 from ui.tables import downloads, table
 from ui.text import md
 from ui.url_state import UrlState, parse_date
@@ -119,18 +119,21 @@ head.subheader(f"{md(rows['unit_name'][0])} · {period.label(language)}")
 if unit:
     back.button(tr("Toàn tỉnh", "Whole province"), icon=":material/arrow_back:", on_click=back_to_province)
 
-first, *group_columns = st.columns([2, 1, 1, 1, 1, 1, 1])
+tile_style()
+first, rest = st.columns([1, 3])
 first.metric(tr("Tổng điểm", "Total"), card.out_of(total, language), border=True)
 first.caption(card.summary(total, language))
-groups = card.groups_table(rows, rules, language)
-for column, group in zip(group_columns, groups.iter_rows(named=True)):
-    column.metric(group["group_name"], card.out_of(group, language), border=True)
-    column.caption(card.group_note(group, language))
+groups = card.groups_table(rows, rules, language).to_dicts()
+with rest:
+    for line in (groups[:3], groups[3:]):
+        for column, group in zip(st.columns(3), line):
+            column.metric(group["group_name"], card.out_of(group, language), border=True)
+            column.caption(card.group_note(group, language))
 
 # ---------------------------------------------------------------- each indicator
 st.subheader(tr("Các chỉ số thành phần", "The indicators"))
 indicators = card.indicators_table(rows, rules, language)
-table(indicators, key="indicators")
+table(card.rates_as_text(indicators, language), key="indicators")
 st.caption(
     tr(
         "Điểm: tự tính theo công thức của QĐ 766, hoặc số liệu Cổng DVCQG công bố khi không tự tính được; "

@@ -334,11 +334,14 @@ def index_ranking(
             orientation="h",
             marker_color=SKY if dark else BLUE,
             text=[out_of(row, lang) for row in frame.iter_rows(named=True)],
-            textposition="auto",
+            # beside the bar: a unit with 0 points still shows its "0,0 / 26"
+            textposition="outside",
+            cliponaxis=False,
             hoverinfo="y+text",
         )
     )
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(ticksuffix="%", range=[0, 100])
+    # room after 100 % for the text; the ticks stop at 100 %
+    figure.update_xaxes(ticksuffix="%", range=[0, 130], tickvals=[0, 25, 50, 75, 100])
     figure.update_layout(title={"text": title, "font": {"size": font_size + 2}})
     return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)

@@ -146,6 +146,14 @@ def indicators_table(frame: pl.DataFrame, rule_set: Rules, lang: Lang) -> pl.Dat
     )
 
 
+def rates_as_text(frame: pl.DataFrame, lang: Lang) -> pl.DataFrame:
+    """The indicators' rates written out for the screen ("—" without one: the grid would
+    draw a missing number as "None"); downloads keep the numbers."""
+    return frame.with_columns(
+        pl.col("index_rate").map_elements(lambda v: formats.rate(v, lang), return_dtype=pl.String, skip_nulls=False)
+    )
+
+
 # ------------------------------------------------------------------------ units ranked
 
 

@@ -59,8 +59,8 @@ def table(
 
 def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[object], str]:
     """How one column's cells are written, decided once per column rather than per cell."""
-    if is_rate(column):
-        return lambda v: formats.rate(v, language)  # type: ignore[arg-type]
+    if is_rate(column):  # (a rate written out already, with "—" for none, stays as it is)
+        return lambda v: v if isinstance(v, str) else formats.rate(v, language)  # type: ignore[arg-type]
     if column == "note":
         return lambda v: note_text(v, language)  # type: ignore[arg-type]
     # points (one decimal); a column with gaps is text already ("—", by _missing_as_dash)

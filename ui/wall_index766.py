@@ -33,16 +33,20 @@ def panel(period: Period, unit: str | None, lang: Lang, screen: wall_fit.Viewpor
     total = card.total_row(rows)
     groups = card.groups_table(rows, rules, lang).to_dicts()
 
-    left, right = st.columns([1, 3])
-    with left, st.container(border=True, key="ioc-tile-766-total"):
-        st.metric(tr("Tổng điểm", "Total"), card.out_of(total, lang))
-        st.caption(card.summary(total, lang))
-    with right:
-        for line in (groups[:3], groups[3:]):
-            for column, group in zip(st.columns(3), line):
-                with column, st.container(border=True, key=f"ioc-tile-766-{group['group']}"):
-                    st.metric(group["group_name"], card.out_of(group, lang))
-                    st.caption(card.group_note(group, lang))
+    with st.container(key="ioc-766-tiles"):
+        left, right = st.columns([1, 3])
+        # as the overview's tiles: the figure in the card, what it means under it
+        with left:
+            with st.container(border=True, key="ioc-tile-766-total"):
+                st.metric(tr("Tổng điểm", "Total"), card.out_of(total, lang))
+            st.caption(card.summary(total, lang))
+        with right:
+            for line in (groups[:3], groups[3:]):
+                for column, group in zip(st.columns(3), line):
+                    with column:
+                        with st.container(border=True, key=f"ioc-tile-766-{group['group']}"):
+                            st.metric(group["group_name"], card.out_of(group, lang))
+                        st.caption(card.group_note(group, lang))
 
     titles = {
         "agency": tr(f"{WEAKEST} cơ quan thấp nhất", f"Lowest {WEAKEST} agencies"),
