@@ -51,6 +51,9 @@ pages = [
     st.Page(
         "pages/explorer.py", title=tr("Phân tích", "Explorer"), icon=":material/query_stats:", url_path="phan-tich"
     ),
+    st.Page(
+        "pages/index766.py", title=tr("Chỉ số 766", "Index 766"), icon=":material/leaderboard:", url_path="chi-so-766"
+    ),
     st.Page("pages/overdue.py", title=tr("Hồ sơ trễ hạn", "Overdue"), icon=":material/alarm:", url_path="tre-han"),
     st.Page(
         "pages/online_services.py",

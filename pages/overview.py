@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from ui import charts, formats
+from ui import charts, formats, wall_index766
 from ui import wall as wall_fit
 from ui.data import data_state, kpi_rows, overdue_rows, today
 from ui.i18n import LANGS, lang, tr
@@ -261,10 +261,15 @@ def overdue_panel() -> None:
     )
 
 
+def index766_panel() -> None:
+    wall_index766.panel(on_screen(period_name, today())[0], unit, language, screen, big)
+
+
 PANELS = (
     (tiles_panel, ("Chỉ số chính", "Key figures")),
     (ranking_panel, ("Xếp hạng đơn vị", "Units ranked")),
     (overdue_panel, ("Hồ sơ quá hạn", "Overdue dossiers")),
+    (index766_panel, ("Chỉ số 766", "Index 766")),
 )
 
 

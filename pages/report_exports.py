@@ -45,6 +45,7 @@ FILE_LABELS = {
     "overdue.xlsx": ("Hồ sơ quá hạn (Excel)", "Overdue (Excel)", ":material/table_view:"),
     "kpi.csv": ("Chỉ số (CSV)", "KPIs (CSV)", ":material/calculate:"),
     "overdue.csv": ("Hồ sơ quá hạn (CSV)", "Overdue (CSV)", ":material/alarm:"),
+    "index766.csv": ("Chỉ số 766 (CSV)", "Index 766 (CSV)", ":material/leaderboard:"),
     "wall.png": ("Ảnh màn hình lớn", "Wall screenshot", ":material/image:"),
 }
 MIME = {

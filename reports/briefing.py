@@ -26,6 +26,7 @@ from fpdf.fonts import FontFace
 from reports.charts import trend_png
 from reports.data import ReportData
 from ui import formats
+from ui import scorecard as card
 from warehouse import registry
 from warehouse.kpi_targets import meets, target
 from warehouse.targets import Targets, load_targets
@@ -117,6 +118,7 @@ def write_briefing(data: ReportData, target: Path, targets: Targets | None = Non
     _notes(pdf)
 
     pdf.add_page()
+    _index766(pdf, data)
     if data.by_area.height:
         _ranking(pdf, data)
     _overdue(pdf, data)
@@ -416,6 +418,68 @@ def _table(
         for number, values in enumerate(rows):
             style = FontFace(emphasis="BOLD") if bold_last and number == len(rows) - 1 else None
             table.row([_t(v) for v in values], style=style)
+    pdf.ln(1)
+
+
+INDEX_LOSSES = 3  # the biggest losses of points the briefing names
+
+
+def _index766(pdf: FPDF, data: ReportData) -> None:
+    """The Decision 766 index: the total against the points available (said in words),
+    the six groups, and where the most points are lost."""
+    _section(pdf, "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)")
+    pdf.set_text_color(*INK)
+    if data.index766 is None:
+        pdf.set_font(FONT, "", 8)
+        pdf.multi_cell(
+            CONTENT_WIDTH, 4, _t(f"Chưa tính được chỉ số: {data.index766_error}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+        return
+    rules = card.rules()
+    rows = card.unit_rows(data.index766)
+    pdf.set_font(FONT, "B", 9)
+    pdf.cell(
+        CONTENT_WIDTH,
+        5,
+        _t(f"Tổng điểm: {card.summary(card.total_row(rows), 'vi')}"),
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    groups = card.groups_table(rows, rules, "vi").to_dicts()
+    width = CONTENT_WIDTH / max(1, len(groups))
+    _table(
+        pdf,
+        [f"{g['group_name']} (tối đa {card.maximum(g['max_points'], 'vi')})" for g in groups],
+        [width] * len(groups),
+        [[card.out_of(g, "vi") for g in groups]],
+        aligns=["C"] * len(groups),
+    )
+    lost = card.losses(rows, rules, "vi").head(INDEX_LOSSES)
+    if lost.height:
+        pdf.set_font(FONT, "B", 7.5)
+        pdf.cell(CONTENT_WIDTH, 4.5, "Mất nhiều điểm nhất:", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 7.5)
+        for item in lost.iter_rows(named=True):
+            pdf.cell(
+                CONTENT_WIDTH,
+                4,
+                _t(
+                    f"• {item['indicator']} {item['indicator_name']}: mất {formats.score(item['points_lost'])} điểm "
+                    f"({formats.score(item['points'])} / {card.maximum(item['max_points'], 'vi')})"
+                ),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+    pdf.set_font(FONT, "I", 6.5)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(
+        CONTENT_WIDTH,
+        3.2,
+        "Điểm tự tính theo QĐ 766 từ dữ liệu của tỉnh, hoặc số liệu Cổng DVCQG công bố khi không tự tính được; "
+        "chỉ số chưa có dữ liệu không được tính điểm (không tính là 0).",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(1)
 
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from warehouse.index766 import IndexRulesError, IndexSpec, scorecard
 from warehouse.paths import WarehousePaths
 from warehouse.periods import TIMEZONE, Period, PeriodError, last_months
 from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, resolve_unit, scope_target_level
@@ -52,6 +53,10 @@ class ReportData:
     by_field: pl.DataFrame
     trend: pl.DataFrame  # by month, the TREND_MONTHS months ending with the period
     overdue: pl.DataFrame  # pending and overdue at the end of the period
+    # the Decision 766 scorecard of the scope (warehouse.index766.scorecard); empty, with
+    # the reason, when its rules file is wrong (the other files are still made)
+    index766: pl.DataFrame | None = None
+    index766_error: str | None = None
 
     @property
     def as_of(self) -> date:
@@ -85,6 +90,7 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         trend_start = last_months(clipped.end, TREND_MONTHS).start
         trend = kpi(con, KpiFilter(trend_start, clipped.end, unit=unit, by="month"))
         overdue = overdue_dossiers(con, OverdueFilter(as_of=clipped.end, unit=unit))
+        index766, index766_error = _index766(con, clipped, unit)
     return ReportData(
         period=clipped,
         full_period=period,
@@ -99,7 +105,18 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         by_field=by_field,
         trend=trend,
         overdue=overdue,
+        index766=index766,
+        index766_error=index766_error,
     )
+
+
+def _index766(
+    con: duckdb.DuckDBPyConnection, period: Period, unit: str | None
+) -> tuple[pl.DataFrame | None, str | None]:
+    try:
+        return scorecard(con, IndexSpec(period.start, period.end, unit=unit)), None
+    except IndexRulesError as error:
+        return None, str(error)
 
 
 # --------------------------------------------------------------------------- scope

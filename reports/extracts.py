@@ -31,6 +31,7 @@ from reports.data import ReportData
 from ui.formats import Lang
 from ui.labels import VALUE_LABELS, kpi_label, label, note_text
 from warehouse import registry
+from warehouse.index766 import COLUMNS as INDEX766_COLUMNS
 from warehouse.query import COUNT_COLUMNS, KEY_COLUMNS, RATE_COLUMNS
 
 TARGET_COLUMNS = tuple(registry.target_column(key) for key in registry.WITH_TARGETS)
@@ -64,6 +65,13 @@ def write_kpi_csv(data: ReportData, target: Path) -> None:
 
 def write_overdue_csv(data: ReportData, target: Path) -> None:
     _write(data.overdue, target)
+
+
+def write_index766_csv(data: ReportData, target: Path) -> None:
+    """The Decision 766 scorecard, with the columns of `index766 --format csv` (DESIGN §7);
+    only its heading when the index could not be computed (the briefing says why)."""
+    frame = data.index766 if data.index766 is not None else pl.DataFrame(schema=dict.fromkeys(INDEX766_COLUMNS))
+    _write(frame.select(INDEX766_COLUMNS), target)
 
 
 def _write(frame: pl.DataFrame, target: Path) -> None:

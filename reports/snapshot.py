@@ -34,10 +34,16 @@ from warehouse.paths import WarehousePaths
 from warehouse.periods import Period, parse_period, preset, today_in_vietnam
 
 BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, WALL = "briefing.pdf", "form_06a.xlsx", "kpi.csv", "overdue.csv", "wall.png"
-KPI_XLSX, OVERDUE_XLSX = "kpi.xlsx", "overdue.xlsx"
-FILES = (BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, KPI_XLSX, OVERDUE_XLSX, WALL)
+KPI_XLSX, OVERDUE_XLSX, INDEX766_CSV = "kpi.xlsx", "overdue.xlsx", "index766.csv"
+FILES = (BRIEFING, FORM, KPI_CSV, OVERDUE_CSV, KPI_XLSX, OVERDUE_XLSX, INDEX766_CSV, WALL)
 # Who each extract is for (reports/extracts.py), as the manifest says it.
-EXTRACTS = {KPI_CSV: "scripts", OVERDUE_CSV: "scripts", KPI_XLSX: "people", OVERDUE_XLSX: "people"}
+EXTRACTS = {
+    KPI_CSV: "scripts",
+    OVERDUE_CSV: "scripts",
+    INDEX766_CSV: "scripts",
+    KPI_XLSX: "people",
+    OVERDUE_XLSX: "people",
+}
 
 
 @dataclass
@@ -135,6 +141,7 @@ def _data_steps(lang: Lang = "vi") -> list[tuple[str, Step]]:
         (OVERDUE_XLSX, partial(extracts.write_overdue_xlsx, lang=lang)),
         (KPI_CSV, extracts.write_kpi_csv),
         (OVERDUE_CSV, extracts.write_overdue_csv),
+        (INDEX766_CSV, extracts.write_index766_csv),
         (FORM, write_form),
         (BRIEFING, write_briefing),
     ]

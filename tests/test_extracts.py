@@ -195,6 +195,7 @@ def test_manifest_says_which_file_is_for_people_and_which_for_scripts(snapshot) 
     assert {name: entry["for"] for name, entry in extracts.items()} == {
         "kpi.csv": "scripts",
         "overdue.csv": "scripts",
+        "index766.csv": "scripts",
         "kpi.xlsx": "people",
         "overdue.xlsx": "people",
     }

@@ -27,7 +27,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, load
+from conftest import FIXTURES, load, run_module
 
 from reports.snapshot import FILES, make_snapshot
 from warehouse import registry
@@ -212,3 +212,57 @@ def test_commune_snapshot_has_no_ranking_and_names_the_commune(wh: WarehousePath
     assert result.data.scope.receiving_unit == "UBND huyện Đại Từ"  # before the reform: its district
     assert result.data.by_area.is_empty()
     assert result.data.total["received"] == 5
+
+
+# ---------------------------------------------------------------------- the Decision 766 index
+# The province in March (tests/test_index766.py works them out): 2.1 20 × 12/19 = 12,63;
+# 3.3 6 (9/16 ≥ 50%); 3.4 6 × 5/9 = 3,33; 4.1 6 × 5/8 = 3,75; 4.2 4 × 7/16 = 1,75; nothing
+# published in this warehouse -> 27,46 of 20 + 6 + 6 + 6 + 4 = 42 available, 58 without data.
+# Lost: 2.1 7,37; 3.4 2,67; 4.1 2,25 (4.2 also 2,25: the indicator code breaks the tie).
+
+
+@needs_poppler
+def test_briefing_has_the_766_total_groups_and_three_biggest_losses(text: str, drawn: str) -> None:
+    assert "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)" in text
+    assert "Tổng điểm: 27,5 / 42 điểm tính được; 58 điểm chưa có dữ liệu" in text
+    # the six groups against their maxima, in the rules' order; no data: "—", never 0
+    assert re.search(r"—\s+12,6 / 20\s+6,0 / 6\s+3,3 / 6\s+5,5 / 10\s+—", text), (
+        "the groups' row: CKMB TDGQ DVCTT TTTT MDSH MDHL"
+    )
+    assert "(tối đa 18)" in drawn and "(tối đa 22)" in drawn
+    losses = re.findall(r"• (\d\.\d) [^:]+: mất ([\d,]+) điểm \(([\d,]+ / \d+)\)", text)
+    assert losses[:2] == [("2.1", "7,4", "12,6 / 20"), ("3.4", "2,7", "3,3 / 6")]
+    assert [code for code, _, _ in losses] == ["2.1", "3.4", "4.1"]
+
+
+def test_index766_csv_is_the_scorecard_with_the_cli_columns(march: Path, wh: WarehousePaths) -> None:
+    from warehouse.index766 import COLUMNS
+
+    rows = _csv(march / "index766.csv")
+    assert tuple(rows[0]) == COLUMNS
+    # the province's 21 indicators, 6 groups and its total
+    assert len(rows) == 28 and {r["unit_code"] for r in rows} == {"19"}
+    by_indicator = {r["indicator"]: r for r in rows}
+    assert float(by_indicator["2.1"]["points"]) == pytest.approx(20 * 12 / 19)
+    assert (by_indicator["2.1"]["numerator"], by_indicator["2.1"]["denominator"]) == ("12.0", "19.0")
+    assert (by_indicator["3.1"]["points"], by_indicator["3.1"]["source"]) == ("", "unavailable")
+    total = by_indicator["total"]
+    assert float(total["points"]) == pytest.approx(240 / 19 + 6 + 10 / 3 + 3.75 + 1.75)
+    assert (total["max_points"], total["max_available"]) == ("100.0", "42.0")
+    # the same rows as `python -m warehouse index766 --format csv` for the same period
+    done = run_module(
+        "warehouse",
+        "index766",
+        "--warehouse",
+        str(wh.database),
+        "--from",
+        "2023-03-01",
+        "--to",
+        "2023-03-31",
+        "--format",
+        "csv",
+    )
+    assert done.returncode == 0, done.stderr
+    cli = list(csv.DictReader(done.stdout.splitlines()))
+    assert [(r["indicator"], r["source"]) for r in cli] == [(r["indicator"], r["source"]) for r in rows]
+    assert [float(r["points"]) for r in cli if r["points"]] == [float(r["points"]) for r in rows if r["points"]]

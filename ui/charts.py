@@ -18,6 +18,7 @@ from ui import formats
 from ui.formats import Lang
 from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
 from ui.partial import is_partial, partial_label
+from ui.scorecard import out_of
 from warehouse import registry
 
 BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILLION, PURPLE, GREY = (
@@ -271,3 +272,76 @@ def sparkline_svg(
         f'<div class="ioc-spark" data-partial="{str(ends_partial).lower()}">'
         f'<div class="ioc-spark-box">{image}{marker}</div>{label}</div>'
     )
+
+
+def index_trend(
+    frame: pl.DataFrame,
+    series: dict[str, str],
+    lang: Lang,
+    *,
+    dark: bool = False,
+    height: int = 340,
+    font_size: int = 14,
+    scale: float = 1.0,
+) -> go.Figure:
+    """Decision 766 points by month, a line per series (`series`: code → name, in order;
+    `frame` as ui.scorecard.trend_table). A month without data for a series is a gap, not 0."""
+    figure = go.Figure()
+    months = sorted(set(frame["period_start"].to_list()))
+    labels = [formats.month(m, lang) for m in months]
+    for colour, (code, name) in zip(SERIES * 2, series.items()):
+        rows = {row["period_start"]: row for row in frame.filter(pl.col("series") == code).iter_rows(named=True)}
+        points = [rows[m]["points"] if m in rows else None for m in months]
+        available = [rows[m]["max_available"] if m in rows else None for m in months]
+        figure.add_trace(
+            go.Scatter(
+                x=labels,
+                y=points,
+                name=html.escape(name, quote=False),
+                mode="lines+markers",
+                line={"color": colour, "width": 3 * scale},
+                marker={"size": 7 * scale},
+                hovertext=[out_of({"points": p, "max_available": a}, lang) for p, a in zip(points, available)],
+                hoverinfo="text+name",
+                connectgaps=False,
+            )
+        )
+    figure.update_xaxes(type="category")
+    figure.update_yaxes(rangemode="tozero", separatethousands=True)
+    if lang == "vi":
+        figure.update_layout(separators=",.")
+    return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
+
+
+def index_ranking(
+    frame: pl.DataFrame,
+    lang: Lang,
+    *,
+    title: str,
+    dark: bool = False,
+    height: int = 320,
+    font_size: int = 14,
+    scale: float = 1.0,
+) -> go.Figure:
+    """Units as bars of their share of the points that could be computed (what they are
+    ranked on), each written "61,2 / 82"; `frame` as ui.scorecard.ranking_table, in order."""
+    names = [html.escape(name, quote=False) if name else name for name in frame["unit_name"].to_list()]
+    shares = frame["points_rate"].to_list()
+    figure = go.Figure(
+        go.Bar(
+            x=[share * 100 if share is not None else 0 for share in shares],
+            y=names,
+            orientation="h",
+            marker_color=SKY if dark else BLUE,
+            text=[out_of(row, lang) for row in frame.iter_rows(named=True)],
+            # beside the bar: a unit with 0 points still shows its "0,0 / 26"
+            textposition="outside",
+            cliponaxis=False,
+            hoverinfo="y+text",
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    # room after 100 % for the text; the ticks stop at 100 %
+    figure.update_xaxes(ticksuffix="%", range=[0, 130], tickvals=[0, 25, 50, 75, 100])
+    figure.update_layout(title={"text": title, "font": {"size": font_size + 2}})
+    return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)

@@ -21,6 +21,7 @@ import streamlit as st
 
 from warehouse import health
 from warehouse.errors import NoSnapshot, WarehouseError
+from warehouse.index766 import IndexSpec, rules_file, scorecard
 from warehouse.lists import open_feedback
 from warehouse.lookups import current_unit_choices
 from warehouse.online_services import OnlineServicesFilter, procedure_list, unused_online_services
@@ -106,11 +107,28 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "unresolved_units": health.unresolved_units,
     "orphan_v2_rows": health.orphan_v2_rows,
     "backfill_progress": health.backfill_progress,
+    "index766": lambda con, spec, _rules_version: scorecard(con, spec),
+    "index766_months": lambda con, specs, _rules_version: _monthly_scorecards(con, specs),
 }
 
 
 def _online_filter(spec: KpiFilter) -> OnlineServicesFilter:
     return OnlineServicesFilter(spec.date_from, spec.date_to, spec.unit, spec.level, spec.field)
+
+
+def _monthly_scorecards(con: duckdb.DuckDBPyConnection, specs: tuple[IndexSpec, ...]) -> pl.DataFrame:
+    """One scorecard per month (a published figure counts for exactly its month), stacked;
+    a month in which the unit did not exist (a commune formed by the reform) is left out."""
+    frames = []
+    for spec in specs:
+        try:
+            frame = scorecard(con, spec)
+        except WarehouseError:
+            continue
+        frames.append(
+            frame.with_columns(period_start=pl.lit(spec.date_from, pl.Date), period_end=pl.lit(spec.date_to, pl.Date))
+        )
+    return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
 
 
 # One entry: the connection of the current snapshot. When a new one is published, the
@@ -161,6 +179,21 @@ def kpi_rows(spec: KpiFilter) -> Result:
     path = targets_file()
     # the targets file's time is in the cache key: an edited file shows at once
     return read("kpi", spec, f"{path}:{path.stat().st_mtime if path.exists() else 0}")
+
+
+def _file_version(path) -> str:
+    # a file's time in the cache key: an edited file shows at once
+    return f"{path}:{path.stat().st_mtime if path.exists() else 0}"
+
+
+def index766_rows(spec: IndexSpec) -> Result:
+    """The Decision 766 scorecard (warehouse.index766.scorecard) of `spec`."""
+    return read("index766", spec, _file_version(rules_file()))
+
+
+def index766_months(specs: tuple[IndexSpec, ...]) -> Result:
+    """The scorecards of several months at once, each row with its period_start and period_end."""
+    return read("index766_months", specs, _file_version(rules_file()))
 
 
 def overdue_rows(spec: OverdueFilter) -> Result:

@@ -62,6 +62,21 @@ def points(value: float | None, lang: Lang = "vi") -> str:
     return f"{sign}{number} {'điểm %' if lang == 'vi' else 'pp'}"
 
 
+def score(value: float | None, lang: Lang = "vi") -> str:
+    """Decision 766 points with one decimal: 74.6 → 74,6 (DESIGN §10); none → "—"."""
+    if value is None or value != value:
+        return MISSING
+    return _pattern("#,##0.0").apply(value, _locale(lang))
+
+
+def signed_score(value: float | None, lang: Lang = "vi") -> str:
+    """A difference of points with its sign: +1,5 or -2,0 (ours against the published figure)."""
+    if value is None or value != value:
+        return MISSING
+    sign = "+" if value > 0.05 else "-" if value < -0.05 else "±"
+    return sign + _pattern("#,##0.0").apply(abs(value), _locale(lang))
+
+
 def signed_count(value: int | None, lang: Lang = "vi") -> str:
     if value is None:
         return MISSING

@@ -68,6 +68,23 @@ KEY_LABELS: dict[str, tuple[str, str]] = {
     "refers_to": ("Tham chiếu tới (chưa nạp)", "Refers to (not loaded)"),
     "codes": ("Số mã", "Codes"),
     "examples": ("Ví dụ", "Examples"),
+    # the Decision 766 scorecard (pages/index766.py, ui/scorecard.py)
+    "indicator": ("Mã chỉ số", "Code"),
+    "indicator_name": ("Chỉ số", "Indicator"),
+    "group": ("Mã nhóm", "Group code"),
+    "group_name": ("Nhóm chỉ số", "Group"),
+    "index_rate": ("Tỷ lệ", "Rate"),
+    "numerator": ("Tử số", "Numerator"),
+    "denominator": ("Mẫu số", "Denominator"),
+    "points": ("Điểm", "Points"),
+    "max_points": ("Điểm tối đa", "Maximum"),
+    "max_available": ("Điểm tính được", "Points available"),
+    "points_lost": ("Điểm bị mất", "Points lost"),
+    "points_rate": ("Tỷ lệ điểm đạt (trên điểm tính được)", "Share of available points"),
+    "index_source": ("Nguồn số liệu", "Source"),
+    "published_points": ("Điểm công bố", "Published points"),
+    "difference": ("Chênh lệch (tự tính − công bố)", "Difference (ours − published)"),
+    "rank": ("Hạng", "Rank"),
 }
 # an ingest run's outcome (warehouse/health.py) and the kinds of rows the health tables list
 RUN_STATUSES: dict[str, tuple[str, str]] = {
@@ -114,6 +131,14 @@ GROUPS: dict[str, tuple[str, str]] = {
     "area": ("Theo địa bàn", "By area"),
     "field": ("Theo lĩnh vực", "By field"),
 }
+# where a Decision 766 indicator's points come from (warehouse/index766.py)
+INDEX_SOURCES: dict[str, tuple[str, str]] = {
+    "computed": ("Tự tính", "Computed"),
+    "published": ("Số liệu công bố", "Published"),
+    "unavailable": ("Chưa có dữ liệu", "No data yet"),
+}
+# columns of Decision 766 points: one decimal (74,6), never rounded to a whole number
+POINT_COLUMNS = frozenset({"points", "max_points", "max_available", "points_lost", "published_points"})
 # columns holding codes that a label in the reader's language stands for (tables, downloads, extracts)
 VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "level": LEVELS,
@@ -122,6 +147,7 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "state": STATES,
     "resolution_class": STATES,
     "group_by": GROUPS,
+    "index_source": INDEX_SOURCES,
 }
 COUNT_MEASURES = registry.DOSSIER_COUNTS
 RATE_KPIS = registry.RATES

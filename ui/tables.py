@@ -21,7 +21,7 @@ from ui import formats
 from ui.data import data_state
 from ui.formats import Lang
 from ui.i18n import lang
-from ui.labels import RATE_KPIS, VALUE_LABELS, kpi_label, label, note_text
+from ui.labels import POINT_COLUMNS, RATE_KPIS, VALUE_LABELS, kpi_label, label, note_text
 from warehouse import kpi_targets, registry
 from warehouse.targets import Targets
 
@@ -59,10 +59,15 @@ def table(
 
 def formatter(column: str, dtype: pl.DataType, language: Lang) -> Callable[[object], str]:
     """How one column's cells are written, decided once per column rather than per cell."""
-    if is_rate(column):
-        return lambda v: formats.rate(v, language)  # type: ignore[arg-type]
+    if is_rate(column):  # (a rate written out already, with "—" for none, stays as it is)
+        return lambda v: v if isinstance(v, str) else formats.rate(v, language)  # type: ignore[arg-type]
     if column == "note":
         return lambda v: note_text(v, language)  # type: ignore[arg-type]
+    # points (one decimal); a column with gaps is text already ("—", by _missing_as_dash)
+    if column in POINT_COLUMNS:
+        return lambda v: v if isinstance(v, str) else formats.score(v, language)  # type: ignore[arg-type]
+    if column == "difference":
+        return lambda v: v if isinstance(v, str) else formats.signed_score(v, language)  # type: ignore[arg-type]
     if column in LABELLED:
         names = names_of(column, language)
         return lambda v: formats.MISSING if v is None else names.get(str(v), str(v))

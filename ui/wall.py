@@ -118,6 +118,12 @@ def wall_css() -> str:
   /* a tile: its card (a bordered container keyed ioc-tile-N), the figure, the sparkline */
   [class*="st-key-ioc-tile-"] { background: #151c33; border: none !important; border-radius: calc(var(--u) * 0.8);
       padding: calc(var(--u) * 0.8) calc(var(--u) * 1.2) !important; gap: calc(var(--u) * 0.3) !important; }
+  /* the Decision 766 panel's tiles keep their height; its charts take what is left */
+  [data-testid="stLayoutWrapper"]:has(> .st-key-ioc-766-tiles), .st-key-ioc-766-tiles,
+  /* (nested columns sized from a 0 % basis come out a few pixels short of their tiles) */
+  .st-key-ioc-766-tiles [data-testid="stHorizontalBlock"], .st-key-ioc-766-tiles [data-testid="stVerticalBlock"],
+  .st-key-ioc-766-tiles [data-testid="stLayoutWrapper"], .st-key-ioc-766-tiles [data-testid="stElementContainer"] {
+      flex: 0 0 auto !important; }
   [data-testid="stMetric"] { background: transparent; padding: 0 !important; }
   [data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { font-size: calc(var(--u) * 1.35) !important; color: #c9d1e3 !important; }
   [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { font-size: calc(var(--u) * 3.4) !important; color: #ffffff !important; line-height: 1.1; }
@@ -146,7 +152,7 @@ def chart_style(screen: Viewport) -> dict:
 # The share of the screen's height each panel's chart gets (measured on 1920×1080, the
 # same on any 16:9 screen): the figure is drawn at it first, so that it does not jump
 # from a default height to its box's when a panel comes up.
-CHART_SHARE = {"trend": 0.53, "ranking": 0.9, "overdue": 0.79}
+CHART_SHARE = {"trend": 0.53, "ranking": 0.9, "overdue": 0.79, "index766": 0.55}
 
 
 def chart_height(screen: Viewport, chart: str) -> int:

@@ -19,7 +19,7 @@ from .conftest import ARTIFACTS
 pytestmark = pytest.mark.browser
 
 HEADING = '[data-testid="stMain"] h2'
-PANELS = {0: "tiles", 1: "ranking", 2: "overdue"}
+PANELS = {0: "tiles", 1: "ranking", 2: "overdue", 3: "index766"}
 SIZES = [(1920, 1080), (3840, 2160), (1366, 768)]
 
 # What a panel occupies: the document and the main area's scroll sizes, every visible
@@ -117,7 +117,7 @@ def test_navigation_has_material_icons_and_no_emoji(new_page, base_url):
     nav = page.locator('[data-testid="stSidebarNav"]')
     text = nav.inner_text()
     assert not EMOJI.search(text), text
-    assert nav.locator('[data-testid="stIconMaterial"]').count() == 5
+    assert nav.locator('[data-testid="stIconMaterial"]').count() == 8  # one per page of app.py
     main_text = page.locator('[data-testid="stMain"]').inner_text()
     assert not EMOJI.search(main_text), EMOJI.findall(main_text)
 
