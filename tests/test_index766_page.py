@@ -7,11 +7,15 @@ loaded as raw rows (as tests/test_index766.py does).
 
     the province: 2.1 20 × 12/19 = 12,63; 3.3 6 (9/16 ≥ 50%); 3.4 6 × 5/9 = 3,33;
     4.1 6 × 5/8 = 3,75; 4.2 4 × 7/16 = 1,75; published here: 1.1 5,5 and 2.1 13 (beside ours)
-    -> 12,63 + 6 + 3,33 + 3,75 + 1,75 + 5,5 = 32,96 of 20 + 6 + 6 + 6 + 4 + 6 = 48 available;
-    the other 52 points have no data (national-only 1.2-1.4, 3.6, 4.6, 4.7; v2 3.1 3.2 3.5
-    4.3-4.5 5.2-5.4... 5.4 has dossiers but no satisfaction data: unavailable)
-    Cù Vân (05809): 2.1 20 × 4/6, 3.3 6, 3.4 0, 4.1 6 × 4/6, 4.2 4 × 3/5 -> 25,73 / 42 (rank 1)
-    Mỹ Yên (05836): 2.1 20 × 2/4, 3.3 6, 3.4 6 × 1/3, 4.1 6 × 1/2, 4.2 4 × 1/4 -> 22,0 / 42 (rank 2)
+    the online services (worked out in tests/test_index766.py): 3.1 1,5; 3.2 3,2; 3.5 2;
+    5.4 6 × (12/19) / 0.9 = 4,21 (no ratings, no PAKN: the on-time share of resolved + pending)
+    -> 12,63 + 6 + 3,33 + 3,75 + 1,75 + 5,5 + 1,5 + 3,2 + 2 + 4,21 = 43,88 of 62 available;
+    the other 38 points have no data (national-only 1.2-1.4, 3.6, 4.6, 4.7; 4.3-4.5, whose
+    columns the v1 fixture lacks; 5.2, 5.3: no PAKN ever loaded)
+    Cù Vân (05809): 2.1 20 × 4/6, 3.3 6, 3.4 0, 4.1 6 × 4/6, 4.2 4 × 3/5, 5.4 6 × (4/6) / 0.9,
+        3.1 2 × (2/3) / 0.8, 3.2 4 × 1/2, 3.5 0 -> 33,84 / 56 (rank 1)
+    Mỹ Yên (05836): 2.1 20 × 2/4, 3.3 6, 3.4 6 × 1/3, 4.1 6 × 1/2, 4.2 4 × 1/4, 5.4 6 × (2/4) / 0.9,
+        3.1 2 × (2/3) / 0.8, 3.2 4, 3.5 2.5 × 1/2 -> 32,25 / 56 (rank 2)
 """
 
 from __future__ import annotations
@@ -107,22 +111,25 @@ def test_total_is_the_scorecards_and_says_what_is_missing(monkeypatch, wh, provi
     app = open_page(monkeypatch, wh)
     assert not app.exception
     total = province[("19", "total")]
-    # 32,96 of 48 available, 52 without data (see the module's docstring)
-    assert total["points"] == pytest.approx(240 / 19 + 6 + 10 / 3 + 3.75 + 1.75 + 5.5)
-    assert (total["max_available"], total["max_points"]) == (48.0, 100.0)
-    assert metric(app, "Tổng điểm") == f"{formats.score(total['points'])} / 48" == "33,0 / 48"
-    assert "33,0 / 48 điểm tính được; 52 điểm chưa có dữ liệu" in captions(app)
+    # 43,88 of 62 available, 38 without data (see the module's docstring)
+    assert total["points"] == pytest.approx(
+        240 / 19 + 6 + 10 / 3 + 3.75 + 1.75 + 5.5 + 1.5 + 3.2 + 2 + 6 * (12 / 19) / 0.9
+    )
+    assert (total["max_available"], total["max_points"]) == (62.0, 100.0)
+    assert metric(app, "Tổng điểm") == f"{formats.score(total['points'])} / 62" == "43,9 / 62"
+    assert "43,9 / 62 điểm tính được; 38 điểm chưa có dữ liệu" in captions(app)
 
 
 def test_groups_against_their_maxima(monkeypatch, wh, province):
     app = open_page(monkeypatch, wh)
     # TDGQ: 2.1 alone, 12,63 of 20; CKMB: 1.1 published 5,5 of the 6 available, 12 without data;
-    # MDHL: nothing computable yet
+    # MDHL: 5.4 alone (4,21 of 6), 5.2 and 5.3 without data (no PAKN ever loaded)
     assert metric(app, "Tiến độ giải quyết") == "12,6 / 20"
     assert metric(app, "Công khai, minh bạch") == "5,5 / 6"
-    assert metric(app, "Mức độ hài lòng") == formats.MISSING
-    assert province[("19", "MDHL")]["points"] is None
-    assert {"tối đa 18; 12 chưa có dữ liệu", "tối đa 18; chưa có dữ liệu", "tối đa 20"} <= set(captions(app))
+    assert metric(app, "Mức độ hài lòng") == "4,2 / 6"
+    assert province[("19", "MDHL")]["points"] == pytest.approx(6 * (12 / 19) / 0.9)
+    # CKMB without 1.2-1.4 and MDHL without 5.2, 5.3: 12 points each without data
+    assert {"tối đa 18; 12 chưa có dữ liệu", "tối đa 20"} <= set(captions(app))
 
 
 def test_indicators_show_source_published_figure_and_difference(monkeypatch, wh, province):
@@ -137,9 +144,10 @@ def test_indicators_show_source_published_figure_and_difference(monkeypatch, wh,
     assert shown.loc["2.1", "Tỷ lệ"] == "63,2%"
     assert shown.loc["2.1", "Nguồn số liệu"] == "Tự tính"
     assert shown.loc["1.1", "Nguồn số liệu"] == "Số liệu công bố"
-    # a v2 indicator before its measure exists: no points, never 0 and never full marks
-    assert shown.loc["3.1", "Nguồn số liệu"] == "Chưa có dữ liệu"
-    assert shown.loc["3.1", "Điểm"] == formats.MISSING
+    # an indicator without inputs (4.3: the v1 fixture has no CoTaiSuDungDuLieuSoHoa column):
+    # no points, never 0 and never full marks
+    assert shown.loc["4.3", "Nguồn số liệu"] == "Chưa có dữ liệu"
+    assert shown.loc["4.3", "Điểm"] == formats.MISSING
     assert shown.loc["3.3", "Điểm"] == "6,0" and shown.loc["3.3", "Điểm bị mất"] == "0,0"
 
 
@@ -152,9 +160,19 @@ def shown_cells(table):
 
 def test_where_the_points_are_sorted_by_loss_with_links(monkeypatch, wh):
     app = open_page(monkeypatch, wh)
-    # lost: 2.1 20 − 12,63 = 7,37; 4.1 6 − 3,75 = 2,25; 4.2 4 − 1,75 = 2,25; 3.4 6 − 3,33 = 2,67; 1.1 0,5
+    # lost: 2.1 20 − 12,63 = 7,37; 3.4 6 − 3,33 = 2,67; 4.1 6 − 3,75 = 2,25; 4.2 4 − 1,75 = 2,25;
+    # 5.4 6 − 4,21 = 1,79; 3.2 4 − 3,2 = 0,8; 1.1 and 3.1 0,5 (the code breaks a tie); 3.3 and 3.5 none
     losses = [m.value for m in app.markdown if "** — mất **" in m.value]
-    assert [text.split(" · ")[0].strip("*").replace("\\", "") for text in losses] == ["2.1", "3.4", "4.1", "4.2", "1.1"]
+    assert [text.split(" · ")[0].strip("*").replace("\\", "") for text in losses] == [
+        "2.1",
+        "3.4",
+        "4.1",
+        "4.2",
+        "5.4",
+        "3.2",
+        "1.1",
+        "3.1",
+    ]
     assert "mất **7,4** điểm (12,6 / 20)" in losses[0]
     links = {button.proto.label: button.proto.url for button in app.get("link_button")}
     assert links["Hồ sơ đang quá hạn"] == "tre-han"
@@ -172,7 +190,7 @@ def test_a_link_restores_the_view(monkeypatch, wh):
     app = open_page(monkeypatch, wh, unit="05809", period="custom", **{"from": "2023-03-01", "to": "2023-03-31"})
     assert not app.exception
     assert app.subheader[0].value == "Xã Cù Vân · 01/03/2023 – 31/03/2023"
-    assert metric(app, "Tổng điểm") == f"{formats.score(cu_van['points'])} / 42" == "25,7 / 42"
+    assert metric(app, "Tổng điểm") == f"{formats.score(cu_van['points'])} / 56" == "33,8 / 56"
     assert (app.query_params["unit"], app.query_params["period"]) == ("05809", "custom")
     # its links carry the commune and the period to the other pages
     links = {button.proto.label: button.proto.url for button in app.get("link_button")}
@@ -195,7 +213,7 @@ def test_a_ranked_row_drills_into_its_scorecard(monkeypatch, wh):
     assert not app.exception
     mỹ_yên = ours(wh, unit="05836")[("05836", "total")]
     assert app.subheader[0].value == "Xã Mỹ Yên · tháng 03/2023"
-    assert metric(app, "Tổng điểm") == f"{formats.score(mỹ_yên['points'])} / 42" == "22,0 / 42"
+    assert metric(app, "Tổng điểm") == f"{formats.score(mỹ_yên['points'])} / 56" == "32,2 / 56"
     assert app.query_params["unit"] == "05836"
     # and "Whole province" leaves it, though the row stays selected
     app.button[0].click().run()
@@ -206,11 +224,11 @@ def test_in_english(monkeypatch, wh):
     app = open_page(monkeypatch, wh, lang="en")
     assert not app.exception
     assert app.title[0].value == "Index 766"
-    assert metric(app, "Total") == "33.0 / 48"
-    assert "33.0 / 48 points available; 52 points without data yet" in captions(app)
+    assert metric(app, "Total") == "43.9 / 62"
+    assert "43.9 / 62 points available; 38 points without data yet" in captions(app)
     assert metric(app, "Progress of handling") == "12.6 / 20"
     shown = shown_cells(app.dataframe[0]).set_index("Code")
-    assert shown.loc["3.1", "Source"] == "No data yet"
+    assert shown.loc["4.3", "Source"] == "No data yet"
     assert shown.loc["2.1", "Indicator"] == "Dossiers handled on time"
 
 
@@ -233,23 +251,23 @@ def test_wall_panel_shows_the_total_the_groups_and_the_weakest_units(monkeypatch
     app = open_wall(monkeypatch, wh)
     assert not app.exception
     assert app.header[0].value == "Chỉ số 766 · tháng 03/2023"
-    assert metric(app, "Tổng điểm") == "33,0 / 48"
-    assert "33,0 / 48 điểm tính được; 52 điểm chưa có dữ liệu" in captions(app)
+    assert metric(app, "Tổng điểm") == "43,9 / 62"
+    assert "43,9 / 62 điểm tính được; 38 điểm chưa có dữ liệu" in captions(app)
     groups = {m.label: m.value for m in app.metric if m.label != "Tổng điểm"}
     assert groups == {
         "Công khai, minh bạch": "5,5 / 6",
         "Tiến độ giải quyết": "12,6 / 20",
-        "Dịch vụ công trực tuyến": "6,0 / 6",  # 3.3 alone: 3.1 and 3.2 have no data yet
-        "Thanh toán trực tuyến": "3,3 / 6",
-        "Mức độ số hóa": "5,5 / 10",  # 4.1 3,75 + 4.2 1,75
-        "Mức độ hài lòng": formats.MISSING,
+        "Dịch vụ công trực tuyến": "10,7 / 12",  # 3.1 1,5 + 3.2 3,2 + 3.3 6
+        "Thanh toán trực tuyến": "5,3 / 8",  # 3.4 3,33 + 3.5 2; 3.6 national only
+        "Mức độ số hóa": "5,5 / 10",  # 4.1 3,75 + 4.2 1,75; 4.3-4.5 without their columns
+        "Mức độ hài lòng": "4,2 / 6",  # 5.4
     }
     assert groups["Tiến độ giải quyết"].startswith(formats.score(province[("19", "TDGQ")]["points"]))
-    # the weakest communes, lowest first: Mỹ Yên 22 / 42, then Cù Vân 25,73 / 42; the one agency
+    # the weakest communes, lowest first: Mỹ Yên 32,25 / 56, then Cù Vân 33,84 / 56; the one agency
     figures = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
     bars = {figure["layout"]["title"]["text"]: figure["data"][0] for figure in figures}
     assert bars["5 xã, phường thấp nhất"]["y"] == ["Xã Mỹ Yên", "Xã Cù Vân"]
-    assert bars["5 xã, phường thấp nhất"]["text"] == ["22,0 / 42", "25,7 / 42"]
+    assert bars["5 xã, phường thấp nhất"]["text"] == ["32,2 / 56", "33,8 / 56"]
     assert bars["5 cơ quan thấp nhất"]["y"] == ["Sở Tư pháp"]
 
 
@@ -257,5 +275,5 @@ def test_wall_panel_in_english(monkeypatch, wh):
     app = open_wall(monkeypatch, wh, lang="en")
     assert not app.exception
     assert app.header[0].value == "Index 766 · 03/2023"
-    assert metric(app, "Total") == "33.0 / 48"
-    assert metric(app, "Satisfaction") == formats.MISSING
+    assert metric(app, "Total") == "43.9 / 62"
+    assert metric(app, "Satisfaction") == "4.2 / 6"  # 5.4 alone

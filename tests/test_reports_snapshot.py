@@ -216,17 +216,19 @@ def test_commune_snapshot_has_no_ranking_and_names_the_commune(wh: WarehousePath
 
 # ---------------------------------------------------------------------- the Decision 766 index
 # The province in March (tests/test_index766.py works them out): 2.1 20 × 12/19 = 12,63;
-# 3.3 6 (9/16 ≥ 50%); 3.4 6 × 5/9 = 3,33; 4.1 6 × 5/8 = 3,75; 4.2 4 × 7/16 = 1,75; nothing
-# published in this warehouse -> 27,46 of 20 + 6 + 6 + 6 + 4 = 42 available, 58 without data.
+# 3.3 6 (9/16 ≥ 50%); 3.4 6 × 5/9 = 3,33; 4.1 6 × 5/8 = 3,75; 4.2 4 × 7/16 = 1,75; 3.1 1,5;
+# 3.2 3,2; 3.5 2; 5.4 6 × (12/19) / 0.9 = 4,21; nothing published in this warehouse -> 38,38
+# of 56 available, 44 without data. Groups (points / available): CKMB —, TDGQ 12,6 / 20,
+# DVCTT 1,5 + 3,2 + 6 = 10,7 / 12, TTTT 3,33 + 2 = 5,3 / 8, MDSH 5,5 / 10, MDHL 4,2 / 6.
 # Lost: 2.1 7,37; 3.4 2,67; 4.1 2,25 (4.2 also 2,25: the indicator code breaks the tie).
 
 
 @needs_poppler
 def test_briefing_has_the_766_total_groups_and_three_biggest_losses(text: str, drawn: str) -> None:
     assert "Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)" in text
-    assert "Tổng điểm: 27,5 / 42 điểm tính được; 58 điểm chưa có dữ liệu" in text
+    assert "Tổng điểm: 38,4 / 56 điểm tính được; 44 điểm chưa có dữ liệu" in text
     # the six groups against their maxima, in the rules' order; no data: "—", never 0
-    assert re.search(r"—\s+12,6 / 20\s+6,0 / 6\s+3,3 / 6\s+5,5 / 10\s+—", text), (
+    assert re.search(r"—\s+12,6 / 20\s+10,7 / 12\s+5,3 / 8\s+5,5 / 10\s+4,2 / 6", text), (
         "the groups' row: CKMB TDGQ DVCTT TTTT MDSH MDHL"
     )
     assert "(tối đa 18)" in drawn and "(tối đa 22)" in drawn
@@ -245,10 +247,12 @@ def test_index766_csv_is_the_scorecard_with_the_cli_columns(march: Path, wh: War
     by_indicator = {r["indicator"]: r for r in rows}
     assert float(by_indicator["2.1"]["points"]) == pytest.approx(20 * 12 / 19)
     assert (by_indicator["2.1"]["numerator"], by_indicator["2.1"]["denominator"]) == ("12.0", "19.0")
-    assert (by_indicator["3.1"]["points"], by_indicator["3.1"]["source"]) == ("", "unavailable")
+    assert (by_indicator["4.3"]["points"], by_indicator["4.3"]["source"]) == ("", "unavailable")
     total = by_indicator["total"]
-    assert float(total["points"]) == pytest.approx(240 / 19 + 6 + 10 / 3 + 3.75 + 1.75)
-    assert (total["max_points"], total["max_available"]) == ("100.0", "42.0")
+    assert float(total["points"]) == pytest.approx(
+        240 / 19 + 6 + 10 / 3 + 3.75 + 1.75 + 1.5 + 3.2 + 2 + 6 * (12 / 19) / 0.9
+    )
+    assert (total["max_points"], total["max_available"]) == ("100.0", "56.0")
     # the same rows as `python -m warehouse index766 --format csv` for the same period
     done = run_module(
         "warehouse",

@@ -358,8 +358,9 @@ def points_lost(frame: pl.DataFrame) -> pl.DataFrame:
     """Each indicator row with `points_lost` = max_points − points, the largest first;
     unavailable indicators (no points: nothing known to win back) last."""
     indicators = frame.filter(~pl.col("indicator").is_in(["total", *_group_codes(frame)]))
+    # equal losses by arithmetic (2 − 2 × 0.6 / 0.8 and 6 − 5.5) compare equal: rounded, as ranks are
     return indicators.with_columns(points_lost=pl.col("max_points") - pl.col("points")).sort(
-        ["points_lost", "unit_code", "indicator"], descending=[True, False, False], nulls_last=True
+        [pl.col("points_lost").round(9), "unit_code", "indicator"], descending=[True, False, False], nulls_last=True
     )
 
 
