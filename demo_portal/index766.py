@@ -2,7 +2,9 @@
 
 Only the indicators the national portal alone computes (1.1–1.4, 3.6, 4.6, 4.7), for the
 province as a whole (MaDVHC), one row per whole month: Thái Nguyên from January 2023,
-Bắc Kạn until June 2025 (it then merged into Thái Nguyên). Points are each province's
+Bắc Kạn until June 2025 (it then merged into Thái Nguyên); and the year to date up to
+yesterday, as the national portal shows it on the day a province downloads it (the
+figures DESIGN §6 quotes are such a stretch: 1 January – 29 August 2025). Points are each province's
 usual share of the maximum with a little month-to-month noise, drawn from a stream of
 their own; Bắc Kạn's are lower, as its published totals were. Every row says it is demo
 data (`GhiChu`, an extra column that ingest keeps in raw `_extra`).
@@ -40,7 +42,8 @@ def months_published(today: date) -> list[date]:
 
 
 def published_index(seed: int, today: date) -> pl.DataFrame:
-    """Every published row up to the last whole month before `today` (strings)."""
+    """Every published row up to the last whole month before `today`, and the year to date
+    up to yesterday (strings)."""
     rows = []
     for number, first in enumerate(months_published(today)):
         last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
@@ -53,5 +56,26 @@ def published_index(seed: int, today: date) -> pl.DataFrame:
                 rows.append(
                     (None, province, first.isoformat(), last.isoformat(), code, None, None, f"{maximum * share:.2f}")
                 )
+    rows += _year_to_date(seed, today)
     frame = pl.DataFrame(rows, schema={c: pl.String for c in INDEX_COLUMNS[:-1]}, orient="row")
     return frame.with_columns(GhiChu=pl.lit(DEMO_NOTE))
+
+
+def _year_to_date(seed: int, today: date) -> list[tuple]:
+    """1 January to yesterday, per province that existed all of it (none on 1 January itself)."""
+    yesterday = today - timedelta(days=1)
+    first = yesterday.replace(month=1, day=1)
+    if yesterday < FIRST_MONTH or today.month == 1 and today.day == 1:
+        return []
+    rows = []
+    for province in (THAI_NGUYEN, BAC_KAN):
+        if province == BAC_KAN and yesterday.isoformat() > PRE_REFORM_END:
+            continue
+        rng = np.random.default_rng(np.random.SeedSequence([seed, INDEX_STREAM, yesterday.toordinal(), int(province)]))
+        for code, maximum in MAX_POINTS.items():
+            # a stretch of months: the usual share, with less noise than one month has
+            share = min(1.0, SHARE[province][code] + rng.uniform(-NOISE, NOISE) / 3)
+            rows.append(
+                (None, province, first.isoformat(), yesterday.isoformat(), code, None, None, f"{maximum * share:.2f}")
+            )
+    return rows

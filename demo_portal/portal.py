@@ -268,7 +268,7 @@ class DemoPortal:
         return export
 
     def _index_export(self, as_of: datetime) -> Export:
-        """The published index, whole; its ETag changes when a month is added."""
+        """The published index, whole; its ETag changes every day (the year to date moves on)."""
         frame = published_index(self.seed, as_of.date())
         last = frame["DenNgay"].max() if frame.height else None
         digest = hashlib.sha1(f"{self.seed}:index766:{last}".encode()).hexdigest()

@@ -42,6 +42,8 @@ SLOW_MODULES = frozenset(
         "test_demo_simulation.py",
         "test_demo_form06a.py",
         "test_demo_v2_pull.py",
+        "test_demo_index766.py",
+        "browser/test_index766_page.py",
     }
 )
 

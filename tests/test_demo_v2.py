@@ -126,9 +126,16 @@ def test_index766_national_only_indicators_per_month_marked_demo(portal: DemoPor
     assert index.columns == list(INDEX_COLUMNS)
     assert set(index["MaChiSo"]) == set(MAX_POINTS)
     assert set(index["MaDVHC"]) == {"19", "06"}
-    assert index["TuNgay"].max() == "2023-03-01"  # whole months only: April has not ended
+    # whole months (April has not ended), and the year to date up to yesterday, 9 April
+    periods = sorted(set(zip(index["TuNgay"], index["DenNgay"])))
+    assert periods == [
+        ("2023-01-01", "2023-01-31"),
+        ("2023-01-01", "2023-04-09"),
+        ("2023-02-01", "2023-02-28"),
+        ("2023-03-01", "2023-03-31"),
+    ]
     assert (index["GhiChu"] == DEMO_NOTE).all()
-    assert index.height == 3 * 2 * len(MAX_POINTS)
+    assert index.height == 4 * 2 * len(MAX_POINTS)
     points = index.join(pl.DataFrame({"MaChiSo": list(MAX_POINTS), "max": list(MAX_POINTS.values())}), on="MaChiSo")
     assert (points["Diem"].cast(pl.Float64) <= points["max"]).all()
 

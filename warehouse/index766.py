@@ -417,8 +417,10 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 
 def _province(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) -> tuple[str | None, str]:
-    """The province of every agency in the warehouse, when they are one (the name of each, else)."""
-    rows = fetch_frame(
+    """The province of every agency in the warehouse: the one of the period's registry, or,
+    when the period holds two (Bắc Kạn merged into Thái Nguyên on 1 July 2025), the one of
+    today they went into, whose code the national portal publishes its figures under."""
+    recorded = fetch_frame(
         con,
         """
         select distinct units.unit_code, units.unit_name
@@ -430,6 +432,19 @@ def _province(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) ->
         """,
         {"date_from": date_from, "date_to": date_to},
     )
-    codes = rows["unit_code"].unique().to_list()
-    names = list(dict.fromkeys(rows["unit_name"].to_list()))
-    return (codes[0] if len(codes) == 1 else None), (" + ".join(names) or "—")
+    if recorded["unit_code"].n_unique() == 1:
+        return recorded["unit_code"][0], recorded["unit_name"][0]
+    today = fetch_frame(
+        con,
+        """
+        select distinct placed.current_province_code as unit_code, units.unit_name
+        from dim_agency_current_units as placed
+        inner join dim_units as units
+            on units.unit_code = placed.current_province_code and units.unit_version = 'post2025'
+        where placed.current_province_code is not null
+        """,
+    )
+    if today.height == 1:
+        return today["unit_code"][0], today["unit_name"][0]
+    names = list(dict.fromkeys(recorded["unit_name"].to_list()))
+    return None, " + ".join(names) or "—"
