@@ -92,9 +92,9 @@ FLOOR_APPS = {
 }
 TWO_PAGES_APP = """import streamlit as st
 def a():
-    st.header("A")
+    st.title("Alpha")
 def b():
-    st.header("B")
+    st.title("Beta")
 st.navigation([st.Page(a, title="Alpha", url_path="a", default=True), st.Page(b, title="Beta", url_path="b")]).run()
 """
 
@@ -288,37 +288,54 @@ def print_visits(floors: dict[str, Visit], pages: dict[str, Visit | str], repeat
 # ------------------------------------------------------------------ 3. page switches
 
 
-def sidebar_click(page, title: str, ready: str) -> float:
+# The switch is over when the new page's title is up, the app idle and nothing stale left.
+# (Not the run counter of reports/browser.py: a one-line page's run can start and end
+# between two looks of its observer, and would never be counted.)
+_SWITCHED_JS = """
+([path, title]) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+    if (window.location.pathname.replace(/\\/$/, '') !== path) return false;
+    if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
+    const heading = document.querySelector('[data-testid="stMain"] h1');
+    return !!heading && heading.innerText.trim() === title;
+}
+"""
+
+
+def sidebar_click(page, title: str, path: str) -> float:
     link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first
-    before = rb.runs_finished(page)
     started = time.perf_counter()
     link.click()
-    rb.wait_rerun(page, before, timeout_s=60, polling_ms=10)
-    page.wait_for_selector(f'[data-testid="stMain"] {ready}' if ready == METRIC else ready, timeout=60_000)
+    page.wait_for_function(_SWITCHED_JS, arg=[f"/{path}" if path else "", title], timeout=60_000, polling=10)
     return time.perf_counter() - started
 
 
-def page_switches(browser, base_url: str, titles: dict[str, str], rounds: int) -> dict[str, list[float]]:
-    """Per page: the time of a click on it in the sidebar (coming from the page before it)."""
+def page_switches(
+    browser, base_url: str, titles: dict[str, tuple[str, str]], rounds: int
+) -> tuple[dict[str, list[float]], float]:
+    """Per page: the time of a click on it in the sidebar (coming from the page before it);
+    and when the first click was (time.time(): the server's runs after it are the clicks')."""
     page = new_page(browser)
     results: dict[str, list[float]] = {title: [] for title in titles}
     try:
         first = next(iter(titles))
         rb.open_page(page, f"{base_url}/{titles[first][0]}", titles[first][1], timeout_s=120)
+        clicks_from = time.time()
         order = list(titles)[1:] + [first]
         for _ in range(rounds):
             for title in order:
-                results[title].append(sidebar_click(page, title, titles[title][1]))
+                results[title].append(sidebar_click(page, title, titles[title][0]))
     finally:
         page.context.close()
-    return results
+    return results, clicks_from
 
 
 def floor_switches(browser, warehouse: Path, scratch: Path, rounds: int) -> list[float]:
     app = scratch / "two_pages.py"
     app.write_text(TWO_PAGES_APP, encoding="utf-8")
     with rb.run_dashboard(warehouse, app=app) as floor:
-        switches = page_switches(browser, floor.url, {"Alpha": ("", HEADING), "Beta": ("b", HEADING)}, rounds)
+        switches, _ = page_switches(browser, floor.url, {"Alpha": ("", HEADING), "Beta": ("b", HEADING)}, rounds)
     return [s for times in switches.values() for s in times]
 
 
@@ -476,7 +493,17 @@ def concurrent_sessions(
     browser_thread = threading.Thread(
         target=browser_analysts, args=(server.url, browsers, deadline, think, load), daemon=True
     )
+
+    def chromium_cpu() -> float:
+        total = 0.0
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                times = child.cpu_times()
+                total += times.user + times.system
+        return total
+
     cpu_before = {"server": server_process.cpu_times(), "bench (thin clients)": me.cpu_times()}
+    browser_cpu = 0.0
     wall_before = time.monotonic()
     sampler.start()
     if browsers:
@@ -489,6 +516,7 @@ def concurrent_sessions(
 
     asyncio.run(thin())
     if browsers:
+        browser_cpu = chromium_cpu()  # before the browser closes: its processes' times so far
         browser_thread.join()
     stop.set()
     sampler.join()
@@ -497,6 +525,7 @@ def concurrent_sessions(
     for name in cpu_before:
         used = (cpu_after[name].user + cpu_after[name].system) - (cpu_before[name].user + cpu_before[name].system)
         load.cpu[name] = used / elapsed
+    load.cpu["Chromium (its processes)"] = browser_cpu / elapsed
     return load, server.profiled_runs(started_at)
 
 
@@ -591,9 +620,8 @@ def main() -> None:
                     print_visits(floors, pages, args.repeat)
                     print(f"   ({machine_load()})")
                 if "switch" in only:
-                    since = time.time()
                     titles = {title: (path, ready) for path, (title, ready) in PAGES.items()}
-                    switches = page_switches(browser, server.url, titles, args.rounds)
+                    switches, since = page_switches(browser, server.url, titles, args.rounds)
                     by_page: dict[str, list[float]] = {}
                     for run in server.profiled_runs(since):
                         if not run["fragment"]:

@@ -241,9 +241,9 @@ class Session:
             run.first_s = time.monotonic() - run.sent
         kind = message.WhichOneof("type")
         if kind == "new_session":
+            # Sent at the start of every run, a fragment's too: widgets seen before stay known.
             if message.new_session.initialize.session_id:
                 self.session_id = message.new_session.initialize.session_id
-            self.widgets = {}
         elif kind == "navigation":
             self.pages = {page.url_pathname: page.page_script_hash for page in message.navigation.app_pages}
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
