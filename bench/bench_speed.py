@@ -561,6 +561,10 @@ def print_load(load: Load, runs: list[dict], args) -> None:
         "interpreter lock)"
     )
     print("     CPU (cores busy on average): " + ", ".join(f"{k} {v:.2f}" for k, v in load.cpu.items()))
+    if runs:
+        # What a change costs the server in CPU, whatever waited for it: the capacity measure.
+        cpu_s = load.cpu["server"] * args.minutes * 60
+        print(f"     server CPU per script run: {cpu_s / len(runs) * 1000:.0f} ms ({len(runs)} runs)")
     values, minutes = load.server_mb, load.minutes
     if len(values) >= 4:
         half = len(values) // 2
@@ -568,7 +572,7 @@ def print_load(load: Load, runs: list[dict], args) -> None:
         print(
             f"   server memory (RSS with children): {values[0]:.0f} MB → {values[half]:.0f} MB at half-time → "
             f"{values[-1]:.0f} MB; slope in the second half {settled:+.2f} MB/min  "
-            f"flat (|slope| < {FLAT_MB_PER_MIN:g}): {verdict(abs(settled) < FLAT_MB_PER_MIN)}"
+            f"not growing (slope < {FLAT_MB_PER_MIN:g}): {verdict(settled < FLAT_MB_PER_MIN)}"
         )
 
 
