@@ -27,17 +27,13 @@ received as (
         (channel = 2)::int                                        as received_online,
         (channel = 1)::int                                        as received_direct,
         (channel = 3)::int                                        as received_postal,
-        0                                                         as refused,
         is_online_eligible::int                                   as received_eligible,
         (is_online_eligible and channel = 2)::int                 as received_online_eligible,
         (has_digitised_component is not null)::int                as received_digitised_known,
         coalesce(has_digitised_component = 1, false)::int         as received_digitised,
         (has_fees and paid_online is not null)::int               as received_with_fees,
         coalesce(has_fees and paid_online in (1, 2), false)::int  as received_paid_online,
-        0 as resolved, 0 as resolved_early, 0 as resolved_on_time, 0 as resolved_late,
-        0 as resolved_needing_paper, 0 as resolved_with_e_result,
         1                                                         as pending_delta,
-        0                                                         as overdue_delta,
         -- v2 flags (DESIGN §4): a dossier whose file lacked the column is in neither part;
         -- citizen data is known when the `or` of its two flags is (either one is 1, or both 0)
         (reused_digitised_data is not null)::int                  as received_reuse_known,
@@ -45,10 +41,7 @@ received as (
         (from_personal_store is not null)::int                    as received_store_known,
         coalesce(from_personal_store = 1, false)::int             as received_store,
         ((vneid_verified = 1 or from_personal_store = 1) is not null)::int as received_citizen_data_known,
-        coalesce(vneid_verified = 1 or from_personal_store = 1, false)::int as received_citizen_data,
-        -- ratings count on the resolution day (below)
-        0                                                         as rated,
-        0                                                         as rated_unsatisfied
+        coalesce(vneid_verified = 1 or from_personal_store = 1, false)::int as received_citizen_data
     from counted
 ),
 
@@ -57,10 +50,7 @@ refused as (
         agency_id, field_id, procedure_id, channel,
         received_date >= date '2025-07-01' as received_after_reform,
         received_date as day,
-        0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0,
-        0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0
+        1 as refused
     from dossiers
     where is_refused
 ),
@@ -70,18 +60,16 @@ resolved as (
         agency_id, field_id, procedure_id, channel,
         received_date >= date '2025-07-01' as received_after_reform,
         finished_date as day,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        1,
-        (resolution_class = 'early')::int,
-        (resolution_class = 'on_time')::int,
-        (resolution_class = 'late')::int,
-        (needs_paper_result and has_e_result is not null)::int,
-        coalesce(needs_paper_result and has_e_result = 1, false)::int,
-        -1,
-        0,
-        0, 0, 0, 0, 0, 0,
-        (satisfaction is not null)::int,
-        coalesce(satisfaction = 3, false)::int
+        1                                                                 as resolved,
+        (resolution_class = 'early')::int                                 as resolved_early,
+        (resolution_class = 'on_time')::int                               as resolved_on_time,
+        (resolution_class = 'late')::int                                  as resolved_late,
+        (needs_paper_result and has_e_result is not null)::int            as resolved_needing_paper,
+        coalesce(needs_paper_result and has_e_result = 1, false)::int     as resolved_with_e_result,
+        -1                                                                as pending_delta,
+        -- ratings count on the resolution day
+        (satisfaction is not null)::int                                   as rated,
+        coalesce(satisfaction = 3, false)::int                            as rated_unsatisfied
     from counted
     where finished_date is not null
 ),
@@ -91,10 +79,7 @@ overdue_start as (
         agency_id, field_id, procedure_id, channel,
         received_date >= date '2025-07-01' as received_after_reform,
         greatest(received_date, due_date + 1) as day,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0,
-        0, 1,
-        0, 0, 0, 0, 0, 0, 0, 0
+        1 as overdue_delta
     from counted
     where due_date is not null
       and (finished_date is null or greatest(received_date, due_date + 1) < finished_date)
@@ -105,22 +90,28 @@ overdue_end as (
         agency_id, field_id, procedure_id, channel,
         received_date >= date '2025-07-01' as received_after_reform,
         finished_date as day,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0,
-        0, -1,
-        0, 0, 0, 0, 0, 0, 0, 0
+        -1 as overdue_delta
     from counted
     where due_date is not null
       and finished_date is not null
       and greatest(received_date, due_date + 1) < finished_date
 ),
 
-final as (
+-- each kind of event names only its own measures (by name: a new measure is a line in its
+-- branch, nothing positional to keep in step); the others are 0
+events as (
     select * from received
-    union all select * from refused
-    union all select * from resolved
-    union all select * from overdue_start
-    union all select * from overdue_end
+    union all by name select * from refused
+    union all by name select * from resolved
+    union all by name select * from overdue_start
+    union all by name select * from overdue_end
+),
+
+final as (
+    select
+        agency_id, field_id, procedure_id, channel, received_after_reform, day,
+        coalesce(columns(* exclude (agency_id, field_id, procedure_id, channel, received_after_reform, day)), 0)
+    from events
 )
 
 select * from final
