@@ -49,6 +49,8 @@ August 2025 against August 2024; the reform lies between them, so both on today'
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -234,3 +236,35 @@ def test_the_wall_keeps_it_short(monkeypatch: pytest.MonkeyPatch, wh: WarehouseP
     shown = captions(app)
     assert "so với cùng kỳ 2024: —" in shown
     assert not any("chia tách" in text for text in shown)
+
+
+# ------------------------------------------------------------------ the briefing
+
+
+def briefing_text(wh: WarehousePaths, out: Path, unit: str | None) -> str:
+    from reports.snapshot import make_snapshot
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) is not installed: ./setup.sh installs it")
+    make_snapshot(wh, "2025-08", out, unit=unit, today=date(2025, 8, 31), wall=False)
+    done = subprocess.run(["pdftotext", "-raw", str(out / "briefing.pdf"), "-"], capture_output=True, text=True)
+    return " ".join(done.stdout.split())
+
+
+def test_briefing_compares_the_province_with_last_year_on_todays_units(wh: WarehousePaths, tmp_path: Path):
+    text = briefing_text(wh, tmp_path, None)
+    assert (
+        "So với cùng kỳ năm 2024 (01/08/2024 – 31/08/2024, theo địa giới mới): Tiếp nhận -12,5% · "
+        "Tỷ lệ nộp trực tuyến +21,4 điểm % · Tỷ lệ giải quyết đúng hạn +10,7 điểm % · "
+        "Tiến độ giải quyết (QĐ 766) +10,7 điểm %"  # nothing pending: the same as on time
+    ) in text
+
+
+def test_briefing_of_a_merged_commune(wh: WarehousePaths, tmp_path: Path):
+    text = briefing_text(wh, tmp_path, "05830")
+    assert "Tiếp nhận +25,0% · Tỷ lệ nộp trực tuyến +30,0 điểm % · Tỷ lệ giải quyết đúng hạn +5,0 điểm %" in text
+
+
+def test_briefing_says_why_a_commune_does_not_compare(wh: WarehousePaths, tmp_path: Path):
+    text = briefing_text(wh, tmp_path, "05908")
+    assert f"theo địa giới mới): — (không so sánh được: {SPLIT_VI})" in text
