@@ -107,3 +107,29 @@ def change_text(change: Change, lang: Lang, *, reason: bool = True) -> str:
         return formats.points(change.value, lang)
     sign = "+" if change.value > 0 else "-" if change.value < 0 else "±"
     return f"{sign}{formats.rate(abs(change.value), lang)}"
+
+
+def channel_note(row: dict | None, lang: Lang) -> str:
+    if row is None:
+        return ""
+    parts = (
+        ("trực tuyến" if lang == "vi" else "online", row.get("received_online")),
+        ("trực tiếp" if lang == "vi" else "in person", row.get("received_direct")),
+        ("bưu chính" if lang == "vi" else "post", row.get("received_postal")),
+    )
+    return " · ".join(f"{name} {formats.count(value, lang)}" for name, value in parts if value is not None)
+
+
+def ranked(frame: pl.DataFrame, kpi: str, *, worst: bool, count: int = 5, min_dossiers: int = 10) -> pl.DataFrame:
+    """The `count` worst (or best) units on `kpi`, among units with at least `min_dossiers`
+    behind the rate (a commune with two dossiers is not the province's worst)."""
+    eligible = frame.filter(pl.col(kpi).is_not_null())
+    if kpi in RATE_KPIS:
+        # the dossiers behind a rate are its denominator (the frame carries the parts of rates)
+        basis = pl.sum_horizontal(registry.measure(kpi).denominator)
+        eligible = eligible.filter(basis >= min_dossiers)
+    bad_first = kpi not in LOWER_IS_BETTER  # ascending puts the worst first for "higher is better"
+    ordered = eligible.sort([kpi, "unit_name"], descending=[not bad_first, False])
+    if not worst:
+        ordered = eligible.sort([kpi, "unit_name"], descending=[bad_first, False])
+    return ordered.head(count)
