@@ -268,3 +268,44 @@ def test_briefing_of_a_merged_commune(wh: WarehousePaths, tmp_path: Path):
 def test_briefing_says_why_a_commune_does_not_compare(wh: WarehousePaths, tmp_path: Path):
     text = briefing_text(wh, tmp_path, "05908")
     assert f"theo địa giới mới): — (không so sánh được: {SPLIT_VI})" in text
+
+
+# ------------------------------------------------------------------ the Decision 766 page
+
+
+def scorecard_page(monkeypatch: pytest.MonkeyPatch, wh: WarehousePaths, **params: str):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("IOC_WAREHOUSE", str(wh.database))
+    monkeypatch.setenv("IOC_TODAY", TODAY)
+    monkeypatch.chdir(ROOT)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if "lang" in params:  # the language is read on the first run
+        app.query_params["lang"] = params["lang"]
+    app.run()
+    app.switch_page("pages/index766.py")
+    for name, value in params.items():
+        app.query_params[name] = value
+    return app.run()
+
+
+def test_766_page_compares_the_province_and_an_agency_with_their_past(monkeypatch, wh: WarehousePaths):
+    for params in ({}, {"unit": "STP"}):  # every agency in both years; the department is the same one
+        app = scorecard_page(monkeypatch, wh, **params)
+        assert not app.exception
+        lines = [c for c in captions(app) if c.startswith("so với cùng kỳ 2024: ")]
+        assert len(lines) == 7, captions(app)  # the total and the six groups
+        assert "không so sánh được" not in " ".join(lines)
+
+
+def test_766_page_says_why_a_commune_has_no_comparable_past(monkeypatch, wh: WarehousePaths):
+    split = scorecard_page(monkeypatch, wh, unit="05908")
+    assert not split.exception
+    assert f"so với cùng kỳ 2024: — (không so sánh được: {SPLIT_VI})" in captions(split)
+    # Xã Đại Từ's past is comparable on today's units, but the index is not computed on them
+    merged = scorecard_page(monkeypatch, wh, unit="05830", lang="en")
+    assert not merged.exception
+    assert (
+        "vs same period 2024: — (not comparable: re-drawn by the reform: "
+        "the Decision 766 index is not computed on today's units)"
+    ) in captions(merged)
