@@ -11,14 +11,15 @@ import streamlit as st
 
 from ui import charts, formats
 from ui import scorecard as card
-from ui.data import index766_months, index766_rows, today
+from ui.data import index766_last_year, index766_months, index766_rows, today
 from ui.i18n import lang, tr
+from ui.labels import note_text
 from ui.layout import empty_state, freshness_banner, tile_style
 from ui.tables import downloads, table
 from ui.text import md
 from ui.url_state import UrlState, parse_date
 from warehouse.index766 import IndexSpec
-from warehouse.periods import REFORM_DAY, Period, preset
+from warehouse.periods import REFORM_DAY, Period, preset, same_period_last_year
 
 FIRST_DAY = date(2000, 1, 1)
 # the portal ranks monthly: a month by default, the presets of the other pages besides
@@ -119,16 +120,36 @@ head.subheader(f"{md(rows['unit_name'][0])} · {period.label(language)}")
 if unit:
     back.button(tr("Toàn tỉnh", "Whole province"), icon=":material/arrow_back:", on_click=back_to_province)
 
+# the same period a year earlier: the same unit's own past, where it is the same unit
+last_year = same_period_last_year(period)
+past = index766_last_year(IndexSpec(period.start, period.end, unit=unit), period.kind)
+past_note = past.frame["note"][0] if not past.empty and "note" in past.frame.columns else None
+past_rows = None if past.empty or past_note else card.unit_rows(past.frame)
+past_groups = (
+    {} if past_rows is None else {g["group"]: g for g in card.groups_table(past_rows, rules, language).to_dicts()}
+)
+
 tile_style()
 first, rest = st.columns([1, 3])
 first.metric(tr("Tổng điểm", "Total"), card.out_of(total, language), border=True)
 first.caption(card.summary(total, language))
+if past_note:
+    first.caption(
+        card.year_on_year(None, None, last_year, language)
+        + f" ({tr('không so sánh được', 'not comparable')}: {note_text(past_note, language)})"
+    )
+else:
+    first.caption(
+        card.year_on_year(total, None if past_rows is None else card.total_row(past_rows), last_year, language)
+    )
 groups = card.groups_table(rows, rules, language).to_dicts()
 with rest:
     for line in (groups[:3], groups[3:]):
         for column, group in zip(st.columns(3), line):
             column.metric(group["group_name"], card.out_of(group, language), border=True)
             column.caption(card.group_note(group, language))
+            if not past_note:
+                column.caption(card.year_on_year(group, past_groups.get(group["group"]), last_year, language))
 
 # ---------------------------------------------------------------- each indicator
 st.subheader(tr("Các chỉ số thành phần", "The indicators"))

@@ -12,12 +12,12 @@ import streamlit as st
 
 from ui import charts, formats, wall_index766
 from ui import wall as wall_fit
-from ui.data import data_state, kpi_rows, overdue_rows, today
+from ui.data import data_state, kpi_rows, overdue_rows, today, year_on_year_rows
 from ui.i18n import LANGS, lang, tr
 from ui.labels import RANKABLE, kpi_label
 from ui.layout import data_time, empty_state, freshness_banner, reform_note, tile_style
 from ui.partial import day_so_far, is_partial, partial_label, yesterday_note
-from ui.tiles import channel_note, ranked, tile
+from ui.tiles import channel_note, ranked, tile, year_on_year_text
 from ui.url_state import UrlState, parse_int
 from warehouse import registry
 from warehouse.periods import day, last_months, on_screen, parse_period
@@ -110,6 +110,12 @@ def tiles_panel() -> None:
         empty_state(trend_result.message)
         return
     period_label = current.label(language)
+    last_year = year_on_year_rows(current, unit)
+
+    def year_on_year(kpi: str) -> str:
+        # on the wall, short: the reason would not fit
+        return year_on_year_text(last_year.change(kpi), last_year.compared.last, language, short=wall)
+
     today_tiles = []
     # A past period (a report's wall.png of last quarter, say) has no "today" to show.
     if current.end >= today():
@@ -138,10 +144,19 @@ def tiles_panel() -> None:
             language,
             label=tr(f"Tiếp nhận {period_label}", f"Received, {period_label}"),
             note=channel_note(now, language),
+            year_on_year=year_on_year("received"),
         ),
-        tile("online_rate", now, before, trend, language),
-        tile("on_time_rate", now, before, trend, language),
-        tile("pending_overdue", now, before, trend, language, label=tr("Hồ sơ đang quá hạn", "Pending overdue")),
+        tile("online_rate", now, before, trend, language, year_on_year=year_on_year("online_rate")),
+        tile("on_time_rate", now, before, trend, language, year_on_year=year_on_year("on_time_rate")),
+        tile(
+            "pending_overdue",
+            now,
+            before,
+            trend,
+            language,
+            label=tr("Hồ sơ đang quá hạn", "Pending overdue"),
+            year_on_year=year_on_year("pending_overdue"),
+        ),
     ]
     # The month still running is an open point at the end of a dotted segment, "đến 02/12".
     running = (
@@ -169,11 +184,19 @@ def tiles_panel() -> None:
             ):
                 st.html(spark)
         column.caption(item.note)
+        if item.year_on_year:
+            column.caption(item.year_on_year)
     if not wall:
         st.caption(
             tr(
-                f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày).",
-                f"Arrows: change against {previous.label('en')} (the same number of days).",
+                f"Mũi tên: thay đổi so với {previous.label('vi')} (cùng số ngày)."
+                + (" So với cùng kỳ năm trước: theo địa giới mới." if last_year.compared.units == "current" else ""),
+                f"Arrows: change against {previous.label('en')} (the same number of days)."
+                + (
+                    " Against the same period last year: on today's units."
+                    if last_year.compared.units == "current"
+                    else ""
+                ),
             )
         )
         # the v2 rates a leader asks about next, each a link to its page

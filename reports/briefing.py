@@ -27,6 +27,7 @@ from reports.charts import trend_png
 from reports.data import ReportData
 from ui import formats
 from ui import scorecard as card
+from ui.tiles import change_text
 from warehouse import registry
 from warehouse.kpi_targets import meets, target
 from warehouse.targets import Targets, load_targets
@@ -173,11 +174,31 @@ def _title(pdf: FPDF, data: ReportData, period_text: str) -> None:
     pdf.set_text_color(*MUTED)
     previous = f"{formats.day(data.previous.start)} – {formats.day(data.previous.end)}"
     pdf.cell(CONTENT_WIDTH, 5, _t(f"So sánh với kỳ trước: {previous}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if line := year_on_year_line(data):
+        pdf.multi_cell(CONTENT_WIDTH, 4, _t(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_draw_color(*ACCENT)
     pdf.set_line_width(0.6)
     pdf.line(MARGIN, pdf.get_y() + 1, 210 - MARGIN, pdf.get_y() + 1)
     pdf.set_line_width(0.2)
     pdf.ln(4)
+
+
+def year_on_year_line(data: ReportData) -> str | None:
+    """ "So với cùng kỳ năm 2024 (01/08/2024 – 31/08/2024, theo địa giới mới): Tiếp nhận -12,5% · …",
+    or one "—" with the reason when the unit has no comparable past."""
+    compared = data.year_on_year
+    if compared is None or not data.year_on_year_changes:
+        return None
+    last = compared.last
+    whole_year = last.kind == "year" and last.is_whole
+    head = f"So với năm {last.start.year}" if whole_year else f"So với cùng kỳ năm {last.start.year}"
+    where = ", theo địa giới mới" if compared.units == "current" else ""
+    head += f" ({formats.day(last.start)} – {formats.day(last.end)}{where})"
+    notes = {c.note for c in data.year_on_year_changes}
+    if all(c.value is None for c in data.year_on_year_changes) and len(notes) == 1 and None not in notes:
+        return f"{head}: {change_text(data.year_on_year_changes[0], 'vi')}"
+    parts = [f"{_label(c.kpi)} {change_text(c, 'vi', reason=False)}" for c in data.year_on_year_changes]
+    return f"{head}: " + " · ".join(parts)
 
 
 def _count_change(now: int | None, before: int | None) -> str | None:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 
+from warehouse.errors import WarehouseError
 from warehouse.index766 import IndexRulesError, IndexSpec, scorecard
 from warehouse.paths import WarehousePaths
 from warehouse.periods import TIMEZONE, Period, PeriodError, last_months
@@ -19,8 +20,11 @@ from warehouse.query import KpiFilter, OverdueFilter, kpi, overdue_dossiers, res
 from warehouse.snapshot import open_snapshot
 from warehouse.targets import load_targets
 from warehouse.units import Resolution
+from warehouse.year_on_year import NO_PAST_NOTE, Change, YearOnYear, change
 
 TREND_MONTHS = 12
+# what the briefing compares with the same period a year earlier
+YEAR_ON_YEAR_KPIS = ("received", "online_rate", "on_time_rate", "on_time_rate_766")
 # 06a goes up one level (Circular 01/2020); the province's own report goes to the Government Office.
 GOVERNMENT_OFFICE = "Văn phòng Chính phủ"
 
@@ -57,6 +61,10 @@ class ReportData:
     # the reason, when its rules file is wrong (the other files are still made)
     index766: pl.DataFrame | None = None
     index766_error: str | None = None
+    # the same period a year earlier, and each YEAR_ON_YEAR_KPIS' change against it
+    # (warehouse.year_on_year: on today's units when the reform falls between the two)
+    year_on_year: YearOnYear | None = None
+    year_on_year_changes: tuple[Change, ...] = ()
 
     @property
     def as_of(self) -> date:
@@ -91,6 +99,8 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         trend = kpi(con, KpiFilter(trend_start, clipped.end, unit=unit, by="month"))
         overdue = overdue_dossiers(con, OverdueFilter(as_of=clipped.end, unit=unit))
         index766, index766_error = _index766(con, clipped, unit)
+        compared = YearOnYear.of(clipped)
+        changes = _year_on_year(con, compared, unit)
     return ReportData(
         period=clipped,
         full_period=period,
@@ -107,7 +117,17 @@ def collect(paths: WarehousePaths, period: Period, unit: str | None, today: date
         overdue=overdue,
         index766=index766,
         index766_error=index766_error,
+        year_on_year=compared,
+        year_on_year_changes=changes,
     )
+
+
+def _year_on_year(con: duckdb.DuckDBPyConnection, compared: YearOnYear, unit: str | None) -> tuple[Change, ...]:
+    try:
+        now, before = (kpi(con, spec).to_dicts()[0] for spec in compared.filters(unit))
+    except WarehouseError:  # the unit is none of today's (an old district), say
+        return tuple(Change(k, None, NO_PAST_NOTE) for k in YEAR_ON_YEAR_KPIS)
+    return tuple(change(k, now, before) for k in YEAR_ON_YEAR_KPIS)
 
 
 def _index766(

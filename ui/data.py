@@ -26,7 +26,7 @@ from warehouse.lists import open_feedback
 from warehouse.lookups import current_unit_choices
 from warehouse.online_services import OnlineServicesFilter, procedure_list, unused_online_services
 from warehouse.paths import WarehousePaths
-from warehouse.periods import now_in_vietnam, today_in_vietnam
+from warehouse.periods import Period, now_in_vietnam, today_in_vietnam
 from warehouse.query import (
     KpiFilter,
     OverdueFilter,
@@ -39,6 +39,7 @@ from warehouse.query import (
 )
 from warehouse.snapshot import current_snapshot
 from warehouse.targets import load_targets, targets_file
+from warehouse.year_on_year import NO_PAST_NOTE, Change, YearOnYear, change, index766_note
 
 
 def stale_after() -> timedelta:
@@ -109,6 +110,7 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "backfill_progress": health.backfill_progress,
     "index766": lambda con, spec, _rules_version: scorecard(con, spec),
     "index766_months": lambda con, specs, _rules_version: _monthly_scorecards(con, specs),
+    "index766_last_year": lambda con, spec, kind, _rules_version: _last_year_scorecard(con, spec, kind),
 }
 
 
@@ -129,6 +131,15 @@ def _monthly_scorecards(con: duckdb.DuckDBPyConnection, specs: tuple[IndexSpec, 
             frame.with_columns(period_start=pl.lit(spec.date_from, pl.Date), period_end=pl.lit(spec.date_to, pl.Date))
         )
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
+
+
+def _last_year_scorecard(con: duckdb.DuckDBPyConnection, spec: IndexSpec, kind: str) -> pl.DataFrame:
+    """The scorecard of `spec`'s unit the same period a year earlier, or one row with the
+    `note` saying why it does not compare (warehouse.year_on_year.index766_note)."""
+    compared = YearOnYear.of(Period(spec.date_from, spec.date_to, kind))
+    if note := index766_note(con, spec.unit, compared):
+        return pl.DataFrame({"note": [note]})
+    return scorecard(con, IndexSpec(compared.last.start, compared.last.end, unit=spec.unit))
 
 
 # One entry: the connection of the current snapshot. When a new one is published, the
@@ -186,9 +197,37 @@ def _file_version(path) -> str:
     return f"{path}:{path.stat().st_mtime if path.exists() else 0}"
 
 
+@dataclass(frozen=True)
+class YearOnYearRows:
+    """A unit's KPI row for a period and for the same period a year earlier, on the same
+    units (warehouse.year_on_year); `failed` when the unit cannot be read on them."""
+
+    compared: YearOnYear
+    now: dict | None
+    before: dict | None
+    failed: bool = False
+
+    def change(self, kpi: str) -> Change:
+        return Change(kpi, None, NO_PAST_NOTE) if self.failed else change(kpi, self.now, self.before)
+
+
+def year_on_year_rows(period: Period, unit: str | None) -> YearOnYearRows:
+    """`unit` (as a page's filter names it) in `period` and a year earlier, for the change."""
+    compared = YearOnYear.of(period)
+    now, before = (kpi_rows(spec) for spec in compared.filters(unit))
+    first = [None if r.empty else r.frame.row(0, named=True) for r in (now, before)]
+    return YearOnYearRows(compared, first[0], first[1], failed=bool(now.message or before.message))
+
+
 def index766_rows(spec: IndexSpec) -> Result:
     """The Decision 766 scorecard (warehouse.index766.scorecard) of `spec`."""
     return read("index766", spec, _file_version(rules_file()))
+
+
+def index766_last_year(spec: IndexSpec, kind: str) -> Result:
+    """`spec`'s scorecard the same period a year earlier (`kind`: the period's, warehouse.periods),
+    or a frame of one `note` when it does not compare."""
+    return read("index766_last_year", spec, kind, _file_version(rules_file()))
 
 
 def index766_months(specs: tuple[IndexSpec, ...]) -> Result:

@@ -187,6 +187,14 @@ NOTE_PHRASES_VI = (
         "không có xã cũ nào nhập vào (lập từ huyện không có xã)",
     ),
     (" was split between ", " bị chia tách vào "),
+    (
+        "re-drawn by the reform: the Decision 766 index is not computed on today's units",
+        "địa giới thay đổi khi sắp xếp: chỉ số 766 chưa tính theo địa giới mới",
+    ),
+    (
+        "the unit cannot be read on the same units a year earlier",
+        "không đọc được đơn vị trên cùng địa giới của năm trước",
+    ),
 )
 
 

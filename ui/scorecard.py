@@ -18,7 +18,7 @@ import polars as pl
 from ui import formats
 from ui.formats import Lang
 from warehouse.index766 import IndexSpec, Rules, load_rules, points_lost, reconciliation
-from warehouse.periods import last_months, month_of
+from warehouse.periods import Period, last_months, month_of
 
 PAGE_PATH = "chi-so-766"
 TOTAL = "total"
@@ -314,3 +314,17 @@ def trend_table(months: pl.DataFrame, rule_set: Rules) -> pl.DataFrame:
         .select("period_start", pl.col("indicator").alias("series"), "points", "max_available")
         .sort("period_start")
     )
+
+
+def year_on_year(now: dict | None, before: dict | None, last_year: Period, lang: Lang) -> str:
+    """Under a total or a group: "so với cùng kỳ 2024: +3,5 điểm (62,5 / 80)", last year's
+    points against last year's available points beside the change; "—" when either has none."""
+    year = last_year.start.year
+    whole = last_year.kind == "year" and last_year.is_whole
+    if lang == "en":
+        head, unit = (f"vs {year}" if whole else f"vs same period {year}"), "points"
+    else:
+        head, unit = (f"so với năm {year}" if whole else f"so với cùng kỳ {year}"), "điểm"
+    if now is None or before is None or now["points"] is None or before["points"] is None:
+        return f"{head}: {formats.MISSING}"
+    return f"{head}: {formats.signed_score(now['points'] - before['points'], lang)} {unit} ({out_of(before, lang)})"

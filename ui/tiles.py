@@ -1,5 +1,6 @@
-"""The overview's KPI tiles: a value, its change against the comparable previous period,
-its target, and a sparkline, worked out from query frames (no Streamlit here)."""
+"""The overview's KPI tiles: a value, its change against the comparable previous period and
+against the same period a year earlier, its target, and a sparkline, worked out from query
+frames (no Streamlit here)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import polars as pl
 
 from ui import formats
 from ui.formats import Lang
-from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
+from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label, note_text
 from warehouse import registry
 from warehouse.kpi_targets import meets as meets_target
+from warehouse.periods import Period
+from warehouse.year_on_year import Change
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Tile:
     note: str  # the target, or the split by channel
     sparkline: list[float]
     meets_target: bool | None
+    year_on_year: str = ""  # "so với cùng kỳ 2024: +3,2 điểm %" (year_on_year_text)
 
 
 def _value(row: dict | None, column: str) -> float | int | None:
@@ -47,6 +51,7 @@ def tile(
     *,
     label: str | None = None,
     note: str | None = None,
+    year_on_year: str = "",
 ) -> Tile:
     """`current` is a row of `kpi(..., targets=)`: its `<kpi>_target` is the target that applies."""
     now, before = _value(current, kpi), _value(previous, kpi)
@@ -76,7 +81,32 @@ def tile(
         note=" · ".join(part for part in (note, target_note) if part),
         sparkline=spark,
         meets_target=meets,
+        year_on_year=year_on_year,
     )
+
+
+def year_on_year_text(change: Change, last_year: Period, lang: Lang, *, short: bool = False) -> str:
+    """ "so với cùng kỳ 2024: +3,2 điểm %" (a rate), "+12,4%" (a count), or "—" with the
+    reason when the unit is not comparable; `short` (the wall) leaves the reason out."""
+    year = last_year.start.year
+    whole_year = last_year.kind == "year" and last_year.is_whole
+    if lang == "vi":
+        head = f"so với năm {year}" if whole_year else f"so với cùng kỳ {year}"
+    else:
+        head = f"vs {year}" if whole_year else f"vs same period {year}"
+    return f"{head}: {change_text(change, lang, reason=not short)}"
+
+
+def change_text(change: Change, lang: Lang, *, reason: bool = True) -> str:
+    """A year-on-year change: "+3,2 điểm %" (a rate), "+12,4%" (a count), "—", or "— (không
+    so sánh được: …)" with the reason the unit is not comparable."""
+    if change.value is None:
+        why = note_text(change.note, lang) if reason else ""
+        return f"— ({'không so sánh được' if lang == 'vi' else 'not comparable'}: {why})" if why else "—"
+    if change.kpi in RATE_KPIS:
+        return formats.points(change.value, lang)
+    sign = "+" if change.value > 0 else "-" if change.value < 0 else "±"
+    return f"{sign}{formats.rate(abs(change.value), lang)}"
 
 
 def channel_note(row: dict | None, lang: Lang) -> str:

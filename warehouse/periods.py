@@ -54,6 +54,12 @@ class Period:
         return Period(before.start, min(before.end, before.start + (current.end - current.start)), self.kind)
 
     @property
+    def is_whole(self) -> bool:
+        """A whole calendar month, quarter or year (not one cut at today)."""
+        whole = {"month": month_of, "quarter": quarter_of, "year": year_of}.get(self.kind)
+        return whole is not None and whole(self.start) == Period(self.start, self.end, self.kind)
+
+    @property
     def spans_reform(self) -> bool:
         return self.start < REFORM_DAY <= self.end
 
@@ -72,6 +78,28 @@ class Period:
         if self.kind == "year":
             return f"{'năm' if vi else ''} {self.start.year}".strip()
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+
+def _a_year_before(d: date) -> date:
+    # 29 February has no day of its own a year before: the last day of that February
+    return d.replace(year=d.year - 1, day=28) if (d.month, d.day) == (2, 29) else d.replace(year=d.year - 1)
+
+
+def same_period_last_year(period: Period) -> Period:
+    """The same stretch one year earlier ("cùng kỳ năm trước"): the same dates (1–21/12/2026
+    → 1–21/12/2025, as many days unless a 29 February is in either), a whole month, quarter
+    or year the whole one (February 2025 → the 29 days of February 2024)."""
+    if period.is_whole:
+        whole = {"month": month_of, "quarter": quarter_of, "year": year_of}[period.kind]
+        return whole(_a_year_before(period.start))
+    return Period(_a_year_before(period.start), _a_year_before(period.end), period.kind)
+
+
+def reform_between(earlier: Period, later: Period) -> bool:
+    """Whether the 2025 reform falls between the start of `earlier` and the end of `later`:
+    the two are then compared on today's units (DESIGN §5), otherwise as recorded (both in
+    one registry version, so a code means the same unit in both)."""
+    return earlier.start < REFORM_DAY <= later.end
 
 
 def now_in_vietnam() -> datetime:
