@@ -34,6 +34,7 @@ import polars as pl
 DEFAULT_SEED = 2023
 
 ADMIN_UNITS_CSV = Path(__file__).resolve().parent.parent / "warehouse" / "reference" / "admin_units.csv"
+COMMUNE_CONVERSION_CSV = ADMIN_UNITS_CSV.with_name("commune_conversion_2025.csv")
 
 THAI_NGUYEN = "19"
 BAC_KAN = "06"
@@ -809,6 +810,21 @@ def _admin_units() -> pl.DataFrame:
 def admin_units() -> pl.DataFrame:
     """The official unit registry, every column a string (empty validity dates are null)."""
     return _admin_units().clone()
+
+
+@lru_cache(maxsize=1)
+def _commune_conversion() -> pl.DataFrame:
+    return (
+        pl.read_csv(COMMUNE_CONVERSION_CSV, infer_schema=False, columns=["old_code", "old_province_code", "new_code"])
+        .filter(pl.col("old_province_code").is_in([THAI_NGUYEN, BAC_KAN]))
+        .select("old_code", "new_code")
+    )
+
+
+def commune_conversion() -> pl.DataFrame:
+    """The official 2025 conversion table for the demo's communes: one row per (old_code,
+    new_code) pair, an old commune split by the reform having one row per new commune."""
+    return _commune_conversion().clone()
 
 
 def _agency_name(unit_name: str, short_name: str) -> str:

@@ -60,6 +60,7 @@ from demo_portal.catalogue import (
     ONE_STOP_CENTRE,
     THAI_NGUYEN,
     agency_table,
+    commune_conversion,
     fields,
     procedure_table,
 )
@@ -388,10 +389,10 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
     calibration = _calibrate_dai_tu(rng, role, district, unit_code, volume, online_offset, late_rate, pace)
     online_offset[bk] += BAC_KAN_ONLINE_OFFSET
 
-    # The new communes take over what districts and old communes of both provinces did.
-    new = role == "new_commune"
-    weights = rng.lognormal(0, 0.5, new.sum()) * np.where(is_ward[new], 1.4, 1.0)
-    volume[new] = volume[districts | communes].sum() * weights / weights.sum()
+    # The new communes take over from their sources in the official conversion table (the
+    # last draw of this generator used to share the volume out at random; dropping it
+    # changed none of the draws above, so no trait of a pre-reform unit moved).
+    _take_over_at_reform(role, district, unit_code, volume, online_offset, late_rate, pace, level)
     after_reform = np.ones(n)
     after_reform[departments & tn] = volume[departments].sum() / volume[departments & tn].sum()
 
@@ -409,6 +410,59 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
         seed=seed,
     )
     return agencies, calibration
+
+
+def _take_over_at_reform(
+    role: np.ndarray,
+    district: np.ndarray,
+    unit_code: np.ndarray,
+    volume: np.ndarray,
+    online_offset: np.ndarray,
+    late_rate: np.ndarray,
+    pace: np.ndarray,
+    level: np.ndarray,
+) -> None:
+    """Set the new communes' traits from their sources (DESIGN §5); adjusts the arrays in place.
+
+    Who feeds a new commune, per the official conversion table:
+    * an old commune that went wholly into it (merged, renamed or unchanged): all of its volume;
+    * an old commune split between several new communes: an equal share for each (the table
+      names where it went, not how much of it);
+    * an old district's own one-stop, which ends with the reform: its volume is spread over
+      the new communes its old communes went into, in proportion to the volume each of them
+      took over from that district's communes.
+    So the sources' volumes add up to the new communes' (province totals run on), and a new
+    commune formed wholly from old communes receives what they and its share of their
+    district's desk received. Its online share, late rate and pace are the means of its
+    sources' weighted by the volume each contributes, the online share taken at the reform
+    day, so the online rate runs on too.
+    """
+    new = np.flatnonzero(role == "new_commune")
+    communes = np.flatnonzero(role == "commune")
+    districts = np.flatnonzero(role == "district")
+    row_of_new = {str(code): row for row, code in enumerate(unit_code[new])}
+    column_of = {str(code): index for index, code in zip(communes, unit_code[communes])}
+    # fed[j, a]: the share of agency a's volume that goes to new commune j
+    fed = np.zeros((new.size, role.size))
+    conversion = commune_conversion()
+    for old_code, new_code, ways in conversion.join(
+        conversion.group_by("old_code").len("ways"), on="old_code"
+    ).iter_rows():
+        fed[row_of_new[new_code], column_of[old_code]] += 1.0 / ways
+    for index in districts:
+        own_communes = communes[district[communes] == district[index]]
+        taken = fed[:, own_communes] @ volume[own_communes]
+        fed[:, index] = taken / taken.sum()
+    assert np.allclose(fed.sum(axis=0)[np.concatenate([communes, districts])], 1.0), "every source goes somewhere"
+
+    contributed = fed * volume[None, :]
+    volume[new] = contributed.sum(axis=1)
+    reform_years = _years_since_epoch(np.array([REFORM_DAY]))
+    online_share = _sigmoid(_logit(_online_level_share(level, reform_years)[:, 0]) + online_offset)
+    new_online = contributed @ online_share / volume[new]
+    online_offset[new] = _logit(new_online) - _logit(_online_level_share(level[new], reform_years)[:, 0])
+    late_rate[new] = contributed @ late_rate / volume[new]
+    pace[new] = contributed @ pace / volume[new]
 
 
 def _calibrate_dai_tu(
