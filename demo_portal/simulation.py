@@ -13,8 +13,9 @@ The model, per calendar year (each year drawn from its own generator, seeded wit
    Poisson draws of that expectation.
 2. The 2025 reform. District and pre-reform commune agencies (and all of Bắc Kạn) stop
    receiving on 30 June 2025; from 1 July the 92 new communes of Thái Nguyên take over
-   their volume and Thái Nguyên's departments take over Bắc Kạn's, so province totals
-   run on.
+   their volume, each from its sources in the official conversion table (see
+   `_take_over_at_reform`), and Thái Nguyên's departments take over Bắc Kạn's, so
+   province totals and comparable communes run on.
 3. Procedure. Online filings pick among the procedures at least partly online (MucDo 3
    or 4), weighted by popularity × the field's online affinity; the other channels pick
    by popularity × (1 − affinity). So Đất đai and Xây dựng come out mostly in person,
