@@ -396,6 +396,10 @@ def _agencies(seed: int) -> tuple[Agencies, Calibration]:
     _take_over_at_reform(role, district, unit_code, volume, online_offset, late_rate, pace, level)
     after_reform = np.ones(n)
     after_reform[departments & tn] = volume[departments].sum() / volume[departments & tn].sum()
+    # The old districts' own one-stops close; their work goes to the provincial public
+    # administration service centre, which opens branches in the old districts.
+    centre = departments & tn & (department == ONE_STOP_CENTRE)
+    after_reform[centre] += volume[districts].sum() / volume[centre].sum()
 
     agencies = Agencies(
         codes=table["MaDonVi"],
@@ -429,18 +433,18 @@ def _take_over_at_reform(
     * an old commune that went wholly into it (merged, renamed or unchanged): all of its volume;
     * an old commune split between several new communes: an equal share for each (the table
       names where it went, not how much of it);
-    * an old district's own one-stop, which ends with the reform: its volume is spread over
-      the new communes its old communes went into, in proportion to the volume each of them
-      took over from that district's communes.
-    So the sources' volumes add up to the new communes' (province totals run on), and a new
-    commune formed wholly from old communes receives what they and its share of their
-    district's desk received. Its online share, late rate and pace are the means of its
+    * an old district's own one-stop, which ends with the reform, feeds none: its work goes
+      to the province's public administration service centre (its branches in the old
+      districts; see `_agencies`), a province-level agency, just as today's units count the
+      old district desks' dossiers in the province's totals only (DESIGN §5).
+    So a new commune formed wholly from old communes receives what they received: it runs
+    on at the reform on today's units, and so do the province's totals. Its online share,
+    late rate and pace are the means of its
     sources' weighted by the volume each contributes, the online share taken at the reform
     day, so the online rate runs on too.
     """
     new = np.flatnonzero(role == "new_commune")
     communes = np.flatnonzero(role == "commune")
-    districts = np.flatnonzero(role == "district")
     row_of_new = {str(code): row for row, code in enumerate(unit_code[new])}
     column_of = {str(code): index for index, code in zip(communes, unit_code[communes])}
     # fed[j, a]: the share of agency a's volume that goes to new commune j
@@ -450,11 +454,7 @@ def _take_over_at_reform(
         conversion.group_by("old_code").len("ways"), on="old_code"
     ).iter_rows():
         fed[row_of_new[new_code], column_of[old_code]] += 1.0 / ways
-    for index in districts:
-        own_communes = communes[district[communes] == district[index]]
-        taken = fed[:, own_communes] @ volume[own_communes]
-        fed[:, index] = taken / taken.sum()
-    assert np.allclose(fed.sum(axis=0)[np.concatenate([communes, districts])], 1.0), "every source goes somewhere"
+    assert np.allclose(fed.sum(axis=0)[communes], 1.0), "every old commune goes somewhere"
 
     contributed = fed * volume[None, :]
     volume[new] = contributed.sum(axis=1)
