@@ -6,16 +6,16 @@ Generates N synthetic dossiers (bench.synthetic) and loads them; adds ratings an
 realistic rates straight into the raw tables (a third of the resolved dossiers rated,
 8% of ratings unsatisfied; one PAKN per 400 dossiers, a third naming a dossier, 5% refused
 as outside competence), each batch as a file of its kind, and publishes (incremental).
-Then times each query shape of bench.bench_data_core (and one by procedure), best of 5,
-with the current `sql/queries/kpi.sql` and with the one before the v2 measures
-(`--baseline REV`, default the first parent of the commit that added them).
+Then times, best of 5, beside a raw GROUP BY over the same dossiers (the floor): each
+query shape of bench.bench_data_core with every v2 measure (and one by procedure), the
+online-service lists, the open-feedback list and the Decision 766 scorecard (the
+province, by agency, by commune).
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import sys
 import time
 from datetime import date
@@ -101,11 +101,13 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=2_000_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--reuse", action="store_true", help="time the queries on the warehouse of an earlier run")
-    parser.add_argument("--baseline", default="84f053d", help="git revision of the kpi.sql to compare with")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from bench.bench_data_core import QUERIES
     from warehouse import query
+    from warehouse.index766 import IndexSpec, scorecard
+    from warehouse.lists import open_feedback
+    from warehouse.online_services import OnlineServicesFilter, procedure_list, unused_online_services
     from warehouse.paths import WarehousePaths
     from warehouse.snapshot import open_snapshot
 
@@ -114,48 +116,31 @@ def main() -> None:
     if not (args.reuse and paths.database.exists()):
         build(work, paths, args.dossiers)
 
-    current_sql = query.query_sql("kpi")
-    baseline_sql = subprocess.run(
-        ["git", "show", f"{args.baseline}:sql/queries/kpi.sql"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    v2 = set(V2_MEASURES)
-    variants = {
-        # the SQL before v2 returns none of the v2 columns: select only the others
-        "before": (
-            baseline_sql,
-            tuple(c for c in query.COUNT_COLUMNS if c not in v2),
-            tuple(c for c in query.RATE_COLUMNS if c not in v2),
-        ),
-        "v2": (current_sql, query.COUNT_COLUMNS, query.RATE_COLUMNS),
-    }
+    year = dict(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31))
     shapes = dict(QUERIES)
-    shapes["year by procedure"] = dict(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), by="procedure")
+    shapes["year by procedure"] = dict(year, by="procedure")
     with open_snapshot(paths) as (con, _):
+        [(dossiers,)] = con.execute("select count(*) from fct_dossiers").fetchall()
+        # the floor, in the same run: one GROUP BY over every dossier of the snapshot
+        floor = best_of(
+            lambda: con.execute("select agency_id, field_id, count(*) from fct_dossiers group by all").fetchall()
+        )
+        print(f"{dossiers:,} dossiers; raw GROUP BY floor {floor * 1000:.1f} ms")
+
+        def timed(name: str, fn) -> None:
+            took = best_of(fn)
+            print(f"{name:44s} {took * 1000:7.1f} ms  ({took / floor:4.1f}× the floor)")
+
         for name, options in shapes.items():
             spec = query.KpiFilter(**options)
-            timings = {}
-            for label, (sql, counts, rates) in variants.items():
-                # kpi() reads its SQL by name and selects these columns: pointed at one variant
-                query.query_sql = lambda _name, sql=sql: sql
-                query.COUNT_COLUMNS, query.RATE_COLUMNS = counts, rates
-                timings[label] = best_of(lambda spec=spec: query.kpi(con, spec))
-            print(f"kpi {name:34s} before {timings['before'] * 1000:7.1f} ms   with v2 {timings['v2'] * 1000:7.1f} ms")
-
-
-V2_MEASURES = (
-    "rated",
-    "rated_unsatisfied",
-    "feedback",
-    "feedback_on_time",
-    "feedback_overdue",
-    "reuse_rate",
-    "personal_store_rate",
-    "citizen_data_rate",
-    "satisfaction_rate",
-    "dossier_satisfaction_rate",
-    "feedback_on_time_rate",
-    "feedback_satisfied_rate",
-)
+            timed(f"kpi {name}", lambda spec=spec: query.kpi(con, spec))
+        online = OnlineServicesFilter(year["date_from"], year["date_to"])
+        timed("online services: per procedure, a year", lambda: procedure_list(con, online))
+        timed("online services: unused, a year", lambda: unused_online_services(con, online))
+        timed("open feedback (PAKN), a year", lambda: open_feedback(con, query.KpiFilter(**year)))
+        for by in (None, "agency", "commune"):
+            spec = IndexSpec(date(2025, 1, 1), date(2025, 8, 29), by=by)
+            timed(f"index766 01/01–29/08/2025 by {by or 'province'}", lambda spec=spec: scorecard(con, spec))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ SLOW_MODULES = frozenset(
         "test_demo_form06a.py",
         "test_demo_v2_pull.py",
         "test_demo_index766.py",
+        "test_demo_reform_continuity.py",
         "browser/test_index766_page.py",
     }
 )
