@@ -24,7 +24,8 @@ from warehouse.query import KpiFilter, kpi  # noqa: E402
 from warehouse.snapshot import open_snapshot  # noqa: E402
 
 # Modules whose tests pull over HTTP, start processes or a browser, or build the demo's
-# history: `./test.sh -m "not slow"` leaves them out (a quick check while working).
+# history: `./test.sh -m "not slow"` leaves them out (a quick check while working). Every
+# test marked `browser` is slow too, listed here or not (its session pulls the demo over HTTP).
 SLOW_MODULES = frozenset(
     {
         "browser/test_browser.py",
@@ -56,7 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     tests = Path(__file__).resolve().parent
     for item in items:
-        if item.path.relative_to(tests).as_posix() in SLOW_MODULES:
+        if item.path.relative_to(tests).as_posix() in SLOW_MODULES or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
 
 
