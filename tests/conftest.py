@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -14,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+KPI = FIXTURES / "kpi"
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -68,6 +70,33 @@ def warehouse(tmp_path: Path) -> WarehousePaths:
 
 def load(warehouse: WarehousePaths, *files: Path) -> LoadResult:
     return load_paths(warehouse, list(files))
+
+
+def copy_warehouse(template: Path, folder: Path) -> WarehousePaths:
+    """A copy of the warehouse built in `template` (its database, snapshots, archive and
+    reports beside it) into `folder`: the test's own, to read or write."""
+    shutil.copytree(template, folder, dirs_exist_ok=True)
+    return WarehousePaths(folder / "warehouse.duckdb")
+
+
+# The hand-computed KPI fixture (tests/test_kpi_exact.py lists its dossiers) is what most
+# page and report tests look at: it is loaded once, and each test gets a copy (a load through
+# the real loader takes 1-2 s, a copy some milliseconds).
+@pytest.fixture(scope="session")
+def kpi_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the KPI fixture loaded through the real loader; copy it, never open it."""
+    folder = tmp_path_factory.mktemp("kpi-template")
+    result = load(
+        WarehousePaths(folder / "warehouse.duckdb"), KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv"
+    )
+    assert result.all_read and [f.rows_loaded > 0 for f in result.files] == [True, True, True]
+    return folder
+
+
+@pytest.fixture
+def kpi_loaded(kpi_template: Path, warehouse: WarehousePaths) -> WarehousePaths:
+    """`warehouse` holding the KPI fixture, as if the test had loaded it."""
+    return copy_warehouse(kpi_template, warehouse.database.parent)
 
 
 def kpi_rows(warehouse: WarehousePaths, date_from: str, date_to: str, **options) -> list[dict]:

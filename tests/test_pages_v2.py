@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load
+from conftest import FIXTURES, ROOT, copy_warehouse, load
 from streamlit.testing.v1 import AppTest
 from test_language_pages import shown
-from test_pages import KPI, TODAY, metric
+from test_pages import TODAY, metric
 
 from ui import formats
 from warehouse import registry
@@ -33,16 +34,22 @@ VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấ
 
 
 @pytest.fixture
-def v1_only(warehouse):
-    load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
-    return warehouse
+def v1_only(kpi_loaded):
+    return kpi_loaded
+
+
+@pytest.fixture(scope="module")
+def v2_template(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The KPI fixture, then the ratings and the feedback: loaded once, copied for each test."""
+    folder = tmp_path_factory.mktemp("pages-v2")
+    result = load(copy_warehouse(kpi_template, folder), V2 / "ratings.csv", V2 / "feedback.csv")
+    assert all(report.error is None for report in result.files), result
+    return folder
 
 
 @pytest.fixture
-def loaded(v1_only):
-    result = load(v1_only, V2 / "ratings.csv", V2 / "feedback.csv")
-    assert all(report.error is None for report in result.files), result
-    return v1_only
+def loaded(v2_template, warehouse):
+    return copy_warehouse(v2_template, warehouse.database.parent)
 
 
 def open_page(monkeypatch, warehouse, page: str, **params: str) -> AppTest:
