@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from conftest import FIXTURES, load, run_module
+from conftest import FIXTURES, load, run_main, run_module
 
 from reports.extracts import KPI_COLUMNS
 from ui.labels import kpi_label
@@ -259,7 +259,7 @@ def test_cli_lang_en_labels_the_people_files(wh: WarehousePaths, tmp_path: Path)
 
 
 def test_cli_refuses_an_unknown_language(wh: WarehousePaths, tmp_path: Path) -> None:
-    done = run_module(
+    done = run_main(
         "reports",
         "snapshot",
         "--warehouse",

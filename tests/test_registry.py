@@ -14,7 +14,7 @@ from datetime import date
 
 import polars as pl
 import pytest
-from conftest import FIXTURES, ROOT, load, run_module
+from conftest import FIXTURES, ROOT, load, run_main
 from streamlit.testing.v1 import AppTest
 
 from reports.snapshot import make_snapshot
@@ -117,7 +117,7 @@ def test_dashboard_and_briefing_name_the_rates_alike(wh: WarehousePaths, briefin
 
 
 def test_cli_table_format_heads_columns_with_registry_labels(wh: WarehousePaths) -> None:
-    done = run_module(
+    done = run_main(
         "warehouse",
         "kpi",
         "--warehouse",
