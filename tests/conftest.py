@@ -96,6 +96,14 @@ def kpi_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def kpi_read_only(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    """The KPI fixture shared by a module's tests that only read it (pages in AppTest): the
+    dashboard's cached reads, keyed by the warehouse's path and data version, then serve the
+    module's later tests as they serve a later visitor. A test that writes takes `kpi_loaded`."""
+    return copy_warehouse(kpi_template, tmp_path_factory.mktemp("kpi-read-only"))
+
+
 @pytest.fixture
 def kpi_loaded(kpi_template: Path, warehouse: WarehousePaths) -> WarehousePaths:
     """`warehouse` holding the KPI fixture, as if the test had loaded it."""

@@ -18,8 +18,8 @@ TODAY = "2023-03-31"
 
 
 @pytest.fixture
-def loaded(kpi_loaded):
-    return kpi_loaded
+def loaded(kpi_read_only):
+    return kpi_read_only
 
 
 def open_app(monkeypatch, warehouse, page: str | None = None, **params: str) -> AppTest:

@@ -22,6 +22,7 @@ from test_pages import TODAY, metric
 
 from ui import formats
 from warehouse import registry
+from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, kpi
 from warehouse.snapshot import open_snapshot
 
@@ -34,22 +35,17 @@ VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấ
 
 
 @pytest.fixture
-def v1_only(kpi_loaded):
-    return kpi_loaded
+def v1_only(kpi_read_only):
+    return kpi_read_only
 
 
 @pytest.fixture(scope="module")
-def v2_template(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The KPI fixture, then the ratings and the feedback: loaded once, copied for each test."""
-    folder = tmp_path_factory.mktemp("pages-v2")
-    result = load(copy_warehouse(kpi_template, folder), V2 / "ratings.csv", V2 / "feedback.csv")
+def loaded(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    """The KPI fixture, then the ratings and the feedback: loaded once, read by every test."""
+    warehouse = copy_warehouse(kpi_template, tmp_path_factory.mktemp("pages-v2"))
+    result = load(warehouse, V2 / "ratings.csv", V2 / "feedback.csv")
     assert all(report.error is None for report in result.files), result
-    return folder
-
-
-@pytest.fixture
-def loaded(v2_template, warehouse):
-    return copy_warehouse(v2_template, warehouse.database.parent)
+    return warehouse
 
 
 def open_page(monkeypatch, warehouse, page: str, **params: str) -> AppTest:
