@@ -92,7 +92,7 @@ def kpi_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = load(
         WarehousePaths(folder / "warehouse.duckdb"), KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv"
     )
-    assert result.all_read and [f.rows_loaded > 0 for f in result.files] == [True, True, True]
+    assert result.all_read and all(report.rows_loaded for report in result.files), result
     return folder
 
 
