@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ROOT, run_module
+from conftest import ROOT, run_main, run_module
 from streamlit.testing.v1 import AppTest
 
 from warehouse.calendar import CalendarDay, OverrideProblem, WorkingCalendar, load_calendar, province_problems
@@ -237,7 +237,7 @@ def test_calendar_command_json_for_2025(tmp_path):
 
 
 def test_calendar_command_marks_the_provinces_days(tmp_path):
-    done = run_module(
+    done = run_main(
         "warehouse",
         "calendar",
         "--year",
@@ -254,7 +254,7 @@ def test_calendar_command_marks_the_provinces_days(tmp_path):
 
 
 def test_calendar_command_with_a_broken_provincial_file_is_one_line(tmp_path):
-    done = run_module(
+    done = run_main(
         "warehouse",
         "calendar",
         "--year",

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import kpi_one, kpi_rows, load, run_module, write_csv
+from conftest import kpi_one, kpi_rows, load, run_main, run_module, write_csv
 
 from warehouse.errors import WarehouseError
 from warehouse.paths import WarehousePaths
@@ -96,7 +96,7 @@ def cli_warehouse(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
 
 
 def kpi_cli(*args: str, env: dict[str, str] | None = None):
-    return run_module("warehouse", "kpi", *args, env=env)
+    return run_main("warehouse", "kpi", *args, env=env)
 
 
 # the options in another order than the help lists them, all after the subcommand
@@ -105,7 +105,8 @@ JSON_ARGS = ("--format", "json", "--to", "2023-01-31", "--warehouse", "{warehous
 
 @pytest.fixture(scope="module")
 def json_run(cli_warehouse: WarehousePaths):
-    return kpi_cli(*(arg.format(warehouse=cli_warehouse.database) for arg in JSON_ARGS))
+    # a real process: `python -m warehouse kpi` as scripts call it
+    return run_module("warehouse", "kpi", *(arg.format(warehouse=cli_warehouse.database) for arg in JSON_ARGS))
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
-from conftest import FIXTURES, load, run_module
+from conftest import copy_warehouse, run_main, run_module
 
 from reports.extracts import KPI_COLUMNS
 from ui.labels import kpi_label
@@ -29,7 +29,6 @@ from ui.tables import csv_bytes, localized, xlsx_bytes
 from warehouse import registry
 from warehouse.paths import WarehousePaths
 
-KPI_FIXTURES = FIXTURES / "kpi"
 OVERDUE_COLUMNS = (
     "dossier_code",
     "agency_code",
@@ -51,10 +50,8 @@ HEADER_ROW = 4  # two caption lines (unit and period, data version), a blank lin
 
 
 @pytest.fixture(scope="module")
-def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
-    warehouse = WarehousePaths(tmp_path_factory.mktemp("extracts") / "warehouse.duckdb")
-    load(warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv")
-    return warehouse
+def wh(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    return copy_warehouse(kpi_template, tmp_path_factory.mktemp("extracts"))
 
 
 @pytest.fixture(scope="module", params=["vi", "en"])
@@ -259,7 +256,7 @@ def test_cli_lang_en_labels_the_people_files(wh: WarehousePaths, tmp_path: Path)
 
 
 def test_cli_refuses_an_unknown_language(wh: WarehousePaths, tmp_path: Path) -> None:
-    done = run_module(
+    done = run_main(
         "reports",
         "snapshot",
         "--warehouse",

@@ -8,9 +8,10 @@ The data is the hand-computed KPI fixture (tests/test_kpi_exact.py), "today" 31/
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load, write_csv
+from conftest import ROOT, copy_warehouse, load, write_csv
 from streamlit.testing.v1 import AppTest
 
 from reports.schedule import archive_folder
@@ -19,17 +20,14 @@ from ui.text import md
 from warehouse.paths import WarehousePaths
 from warehouse.periods import parse_period
 
-KPI = FIXTURES / "kpi"
 TODAY = "2023-03-31"
 NOTE = "Liên kết có giá trị không hợp lệ"
 EVIL = "[Bấm vào đây](http://evil.example)"
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
-    warehouse = WarehousePaths(tmp_path_factory.mktemp("hostile") / "warehouse.duckdb")
-    load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
-    return warehouse
+def loaded(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    return copy_warehouse(kpi_template, tmp_path_factory.mktemp("hostile"))
 
 
 def open_page(monkeypatch, warehouse: WarehousePaths, page: str | None = None, **params: str) -> AppTest:

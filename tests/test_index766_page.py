@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load
+from conftest import ROOT, copy_warehouse
 from streamlit.testing.v1 import AppTest
 
 from ui import formats
@@ -34,7 +35,6 @@ from warehouse.publish import publish
 from warehouse.snapshot import open_snapshot
 from warehouse.writer import open_writer
 
-KPI = FIXTURES / "kpi"
 TODAY = "2023-03-31"
 MARCH = (date(2023, 3, 1), date(2023, 3, 31))
 PAGE = "pages/index766.py"
@@ -57,10 +57,8 @@ def insert_published(con, name: str, *rows: tuple) -> None:
 
 
 @pytest.fixture(scope="module")
-def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
-    warehouse = WarehousePaths(tmp_path_factory.mktemp("index766-page") / "warehouse.duckdb")
-    result = load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
-    assert all(report.error is None for report in result.files)
+def wh(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    warehouse = copy_warehouse(kpi_template, tmp_path_factory.mktemp("index766-page"))
     with open_writer(warehouse) as con:
         insert_published(
             con,

@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, kpi_one, load, raw, run_module, write_csv
+from conftest import FIXTURES, kpi_one, load, raw, run_main, write_csv
 
 from warehouse.paths import WarehousePaths
 
@@ -115,7 +115,7 @@ def cli_run(loaded_template: tuple[Path, dict], bad_files: dict[str, Path], tmp_
     folder = tmp_path_factory.mktemp("cli") / "wh"
     shutil.copytree(loaded_template[0], folder)
     warehouse = WarehousePaths(folder / "warehouse.duckdb")
-    done = run_module("ingest", "load", "--warehouse", str(warehouse.database), *map(str, bad_files.values()))
+    done = run_main("ingest", "load", "--warehouse", str(warehouse.database), *map(str, bad_files.values()))
     return done, warehouse
 
 
@@ -237,7 +237,7 @@ def test_bad_rows_exit_zero_and_are_reported(warehouse: WarehousePaths, tmp_path
         "B2,1.000656,G01,XA-CV,1,11,20230110080000,,,",
         "B3,1.000656,G01,XA-CV,1,4,20230110080000,,,-1",
     )
-    done = run_module("ingest", "load", "--warehouse", str(warehouse.database), str(path))
+    done = run_main("ingest", "load", "--warehouse", str(warehouse.database), str(path))
     assert done.returncode == 0, done.stderr
     assert re.search(r"\b1 rows? loaded, 3 quarantined", done.stdout), done.stdout
     assert "31/02/2023" in done.stdout and "TrangThaiHoSo" in done.stdout and "SoLanBoSung" in done.stdout

@@ -13,8 +13,8 @@ import pytest
 from conftest import ROOT, load
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
-from test_pages import KPI, TODAY
-from test_reports_page import env  # noqa: F401 (a fixture: an archived month)
+from test_pages import TODAY
+from test_reports_page import archived, env  # noqa: F401 (fixtures: an archived month)
 
 from ui import formats
 from warehouse.runlog import append_run
@@ -42,8 +42,8 @@ RUNNING = {
 
 
 @pytest.fixture
-def logged(warehouse):
-    load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
+def logged(kpi_loaded):
+    warehouse = kpi_loaded
     append_run(warehouse, OK_RUN)
     append_run(warehouse, RUNNING)
     return warehouse

@@ -9,19 +9,17 @@ and against the hand-worked values of the fixture.
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, ROOT, kpi_cli_json, load
+from conftest import ROOT, kpi_cli_json
 from streamlit.testing.v1 import AppTest
 
 from ui import formats
 
-KPI = FIXTURES / "kpi"
 TODAY = "2023-03-31"
 
 
 @pytest.fixture
-def loaded(warehouse):
-    load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
-    return warehouse
+def loaded(kpi_read_only):
+    return kpi_read_only
 
 
 def open_app(monkeypatch, warehouse, page: str | None = None, **params: str) -> AppTest:

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load
+from conftest import FIXTURES, ROOT, copy_warehouse, load
 from streamlit.testing.v1 import AppTest
 from test_language_pages import shown
-from test_pages import KPI, TODAY, metric
+from test_pages import TODAY, metric
 
 from ui import formats
 from warehouse import registry
+from warehouse.paths import WarehousePaths
 from warehouse.query import KpiFilter, kpi
 from warehouse.snapshot import open_snapshot
 
@@ -33,16 +35,17 @@ VIETNAMESE = re.compile(r"[ăâđêôơưàảãáạằẳẵắặầẩẫấ
 
 
 @pytest.fixture
-def v1_only(warehouse):
-    load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv")
-    return warehouse
+def v1_only(kpi_read_only):
+    return kpi_read_only
 
 
-@pytest.fixture
-def loaded(v1_only):
-    result = load(v1_only, V2 / "ratings.csv", V2 / "feedback.csv")
+@pytest.fixture(scope="module")
+def loaded(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    """The KPI fixture, then the ratings and the feedback: loaded once, read by every test."""
+    warehouse = copy_warehouse(kpi_template, tmp_path_factory.mktemp("pages-v2"))
+    result = load(warehouse, V2 / "ratings.csv", V2 / "feedback.csv")
     assert all(report.error is None for report in result.files), result
-    return v1_only
+    return warehouse
 
 
 def open_page(monkeypatch, warehouse, page: str, **params: str) -> AppTest:

@@ -11,10 +11,11 @@ import re
 import shutil
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import FIXTURES, ROOT, load, run_module
+from conftest import ROOT, copy_warehouse, run_main
 from streamlit.testing.v1 import AppTest
 
 from reports.snapshot import make_snapshot
@@ -27,14 +28,10 @@ from warehouse.query import KEY_COLUMNS, KpiFilter, fetch_frame, kpi
 from warehouse.snapshot import open_snapshot
 from warehouse.targets import load_targets
 
-KPI = FIXTURES / "kpi"
-
 
 @pytest.fixture(scope="module")
-def wh(tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
-    warehouse = WarehousePaths(tmp_path_factory.mktemp("registry") / "warehouse.duckdb")
-    assert load(warehouse, KPI / "agencies.csv", KPI / "procedures.csv", KPI / "dossiers.csv").all_read
-    return warehouse
+def wh(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> WarehousePaths:
+    return copy_warehouse(kpi_template, tmp_path_factory.mktemp("registry"))
 
 
 def sql_columns(wh: WarehousePaths) -> list[str]:
@@ -117,7 +114,7 @@ def test_dashboard_and_briefing_name_the_rates_alike(wh: WarehousePaths, briefin
 
 
 def test_cli_table_format_heads_columns_with_registry_labels(wh: WarehousePaths) -> None:
-    done = run_module(
+    done = run_main(
         "warehouse",
         "kpi",
         "--warehouse",

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import FIXTURES, kpi_cli_json, load, run_module
+from conftest import FIXTURES, kpi_cli_json, load, run_main
 
 from reports.snapshot import make_snapshot
 from warehouse.paths import WarehousePaths
@@ -158,7 +158,7 @@ def test_commune_form_has_one_sheet_and_the_agencys_own_name(wh: WarehousePaths,
 
 def test_round_trip_through_ingest_load(xlsx: Path, tmp_path: Path) -> None:
     fresh = WarehousePaths(tmp_path / "fresh.duckdb")
-    done = run_module("ingest", "load", "--warehouse", str(fresh.database), str(xlsx))
+    done = run_main("ingest", "load", "--warehouse", str(fresh.database), str(xlsx))
     assert done.returncode == 0, done.stderr
     assert "form06a: 3 rows loaded, 0 quarantined" in done.stdout
     [total] = kpi_cli_json(fresh, "--from", "2023-03-01", "--to", "2023-03-31")
@@ -169,7 +169,7 @@ def test_round_trip_through_ingest_load(xlsx: Path, tmp_path: Path) -> None:
 
 def test_round_trip_keeps_the_fields(xlsx: Path, tmp_path: Path) -> None:
     fresh = WarehousePaths(tmp_path / "fresh.duckdb")
-    assert run_module("ingest", "load", "--warehouse", str(fresh.database), str(xlsx)).returncode == 0
+    assert run_main("ingest", "load", "--warehouse", str(fresh.database), str(xlsx)).returncode == 0
     rows = kpi_cli_json(fresh, "--from", "2023-03-01", "--to", "2023-03-31", "--by", "field")
     by_name = {row["field_name"]: [row[m] for m in ("carried_over", "resolved", "pending_overdue")] for row in rows}
     assert by_name == {"Chứng thực": [1, 3, 1], "Đất đai": [1, 2, 2], "Hộ tịch": [1, 7, 0]}

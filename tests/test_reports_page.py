@@ -7,27 +7,31 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import FIXTURES, ROOT, load
+from conftest import ROOT, copy_warehouse
 from streamlit.testing.v1 import AppTest
 
 from reports.config import ExportsConfig
 from reports.exports import run_export
-from warehouse.paths import WarehousePaths
 
-KPI_FIXTURES = FIXTURES / "kpi"
 PAGE = str(ROOT / "pages" / "report_exports.py")
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    warehouse = WarehousePaths(tmp_path / "warehouse.duckdb")
-    load(warehouse, KPI_FIXTURES / "agencies.csv", KPI_FIXTURES / "procedures.csv", KPI_FIXTURES / "dossiers.csv")
+@pytest.fixture(scope="module")
+def archived(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The KPI fixture with March 2023 exported as the worker does on 1 April; copied for each test."""
+    folder = tmp_path_factory.mktemp("archived")
     run_export(
-        warehouse,
+        copy_warehouse(kpi_template, folder),
         ExportsConfig(wall_png=False),
         "monthly",
         now=datetime(2023, 4, 1, 7, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
     )
+    return folder
+
+
+@pytest.fixture
+def env(archived: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    warehouse = copy_warehouse(archived, tmp_path)
     monkeypatch.setenv("IOC_WAREHOUSE", str(warehouse.database))
     monkeypatch.setenv("IOC_SOURCES", str(tmp_path / "no-sources.toml"))
     monkeypatch.setenv("IOC_TODAY", "2023-04-05")

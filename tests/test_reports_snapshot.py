@@ -27,7 +27,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, load, run_module
+from conftest import FIXTURES, load, run_main
 
 from reports.snapshot import FILES, make_snapshot
 from warehouse import registry
@@ -254,7 +254,7 @@ def test_index766_csv_is_the_scorecard_with_the_cli_columns(march: Path, wh: War
     )
     assert (total["max_points"], total["max_available"]) == ("100.0", "56.0")
     # the same rows as `python -m warehouse index766 --format csv` for the same period
-    done = run_module(
+    done = run_main(
         "warehouse",
         "index766",
         "--warehouse",

@@ -32,7 +32,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, load, run_module
+from conftest import FIXTURES, ROOT, load, run_main
 from streamlit.testing.v1 import AppTest
 
 from reports.snapshot import make_snapshot
@@ -85,7 +85,7 @@ def targets_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def kpi_with_targets(wh: WarehousePaths, targets_file: Path, *args: str) -> list[dict]:
-    done = run_module(
+    done = run_main(
         "warehouse",
         "kpi",
         "--warehouse",
@@ -162,7 +162,7 @@ def test_cli_targets_sit_beside_their_measure_and_only_where_one_exists(wh, targ
 
 
 def test_cli_without_the_option_has_no_targets(wh, targets_file) -> None:
-    done = run_module(
+    done = run_main(
         "warehouse",
         "kpi",
         "--warehouse",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import kpi_one, kpi_rows, load, raw, run_module, write_csv
+from conftest import kpi_one, kpi_rows, load, raw, run_main, write_csv
 
 from warehouse.errors import UnitLookupError
 from warehouse.paths import WarehousePaths
@@ -63,7 +63,7 @@ def resolve_in(warehouse: WarehousePaths, text: str, start: date, end: date):
 
 
 def kpi_cli(warehouse: WarehousePaths, unit: str, period: tuple[str, str] = FEB):
-    return run_module(
+    return run_main(
         "warehouse",
         "kpi",
         "--warehouse",

@@ -71,7 +71,9 @@ def base_url(demo_warehouse: Path) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in the main thread while
+# it is open, and `asyncio.run` fails in every later test (tests/test_st_client.py).
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
     from playwright.sync_api import sync_playwright
 
