@@ -41,6 +41,7 @@ def test_cli_writes_the_files_and_prints_the_data_version(wh: WarehousePaths, tm
     assert {Path(line).name for line in done.stdout.splitlines()[:-1]} == {
         "briefing.pdf",
         "form_06a.xlsx",
+        "index766.csv",
         "kpi.csv",
         "overdue.csv",
         "kpi.xlsx",
@@ -127,6 +128,7 @@ def test_scheduled_monthly_run_archives_by_run_day_and_logs_it(wh: WarehousePath
     assert sorted(p.name for p in folder.iterdir()) == [
         "briefing.pdf",
         "form_06a.xlsx",
+        "index766.csv",
         "kpi.csv",
         "kpi.xlsx",
         "manifest.json",

@@ -49,6 +49,7 @@ def test_page_lists_the_archived_snapshot_with_downloads(env: Path) -> None:
         "Hồ sơ quá hạn (Excel)",
         "Chỉ số (CSV)",
         "Hồ sơ quá hạn (CSV)",
+        "Chỉ số 766 (CSV)",
         "Biểu 06a (XLSX)",
         "Bản tin PDF",
     ]
