@@ -230,7 +230,7 @@ def overview_trend(monkeypatch, warehouse, today: str, **params: str) -> tuple[d
     assert not app.exception
     assert not app.get("plotly_chart"), "the overview draws Vega-Lite only: a cold visit fetches no Plotly"
     charts_shown = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
-    trend = next(c for c in charts_shown if c.get("description", "").startswith("trend"))
+    trend = next(c for c in charts_shown if any(layer.get("name") == "series" for layer in c["layer"]))
     named = {layer["name"]: {"data": trend.get("data"), **layer} for layer in trend["layer"] if "name" in layer}
     return named, [m.label for m in app.metric]
 

@@ -127,10 +127,12 @@ def trend(
         for kpi, name in zip(kpis, names)
         for label, value in zip(labels, frame[kpi].to_list())
     ]
+    for point in points:
+        point["tip"] = f"{point['series']} · {point['month']}: {point['text']}"
     solid = [point for point in points if point["month"] in labels[:whole]]
     x = alt.X("month:O", sort=labels, title=None, axis=alt.Axis(labelAngle=0, labelOverlap=True))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(format=".0%", tickCount=5))
-    tooltip = [alt.Tooltip("series:N", title=" "), alt.Tooltip("month:N", title=" "), alt.Tooltip("text:N", title=" ")]
+    tooltip = alt.Tooltip("tip:N")  # one line, written out: "Tỷ lệ … · 11/2025: 56,8%"
     line_width, point_size = 3 * scale, round(60 * scale * scale)
     # each layer has its own rows (no filter in the browser): what each draws is in the spec
     layers = [
@@ -147,7 +149,11 @@ def trend(
         )
     if running:
         segment = [point for point in points if point["month"] in labels[-2:]]
-        last = [{**point, "text": f"{point['text']} ({running})"} for point in segment if point["month"] == labels[-1]]
+        last = [
+            {**point, "text": f"{point['text']} ({running})", "tip": f"{point['tip']} ({running})"}
+            for point in segment
+            if point["month"] == labels[-1]
+        ]
         layers += [
             alt.Chart(alt.Data(values=segment), name="running")
             .mark_line(strokeWidth=line_width, strokeDash=[d * line_width for d in DOT])
@@ -167,7 +173,7 @@ def trend(
             )
             .encode(x=x, text="text:N"),
         ]
-    chart = alt.layer(*layers).properties(description="trend" + (f" · {running}" if running else ""))
+    chart = alt.layer(*layers).properties(description="Xu hướng theo tháng" if lang == "vi" else "Monthly trend")
     return _configure(_size(chart, height), lang, dark=dark, font_size=font_size, scale=scale)
 
 
@@ -186,6 +192,7 @@ def _bars(
 ) -> alt.LayerChart:
     """Horizontal bars in the given order (`rows`: name, value, text, colour), each value's
     text beside its bar, and `rule` as a dashed grey line."""
+    rows = [{**row, "tip": f"{row['name']}: {row['text']}"} for row in rows]
     names = [row["name"] for row in rows]
     y = alt.Y(
         "name:N",
@@ -195,7 +202,7 @@ def _bars(
         axis=alt.Axis(labelLimit={"expr": "containerSize()[0] * 0.4"}, ticks=False, domain=False),
     )
     x = alt.X("value:Q", title=None, axis=axis, scale=alt.Scale(domain=domain) if domain else alt.Undefined)
-    tooltip = [alt.Tooltip("name:N", title=" "), alt.Tooltip("text:N", title=" ")]
+    tooltip = alt.Tooltip("tip:N")
     layers = [
         alt.Chart()
         .mark_bar(cornerRadiusEnd=round(2 * scale))
