@@ -10,7 +10,7 @@ import time
 
 import streamlit as st
 
-from ui import charts, formats, wall_index766
+from ui import charts, formats, vega_charts, wall_index766
 from ui import wall as wall_fit
 from ui.data import data_state, kpi_rows, overdue_rows, today, year_on_year_rows
 from ui.i18n import LANGS, lang, tr
@@ -208,8 +208,8 @@ def tiles_panel() -> None:
     if trend is not None and not trend.is_empty():
         kpis = ["online_rate", "on_time_rate"]
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
-        st.plotly_chart(
-            charts.trend(
+        st.altair_chart(
+            vega_charts.trend(
                 trend,
                 kpis,
                 {k: now.get(registry.target_column(k)) for k in kpis},
@@ -218,7 +218,6 @@ def tiles_panel() -> None:
                 through=current.end,
                 **big,
             ),
-            config={"displayModeBar": False},
             theme=None if wall else "streamlit",
             key=f"trend-{wall}",
             **chart_height,
@@ -240,8 +239,8 @@ def ranking_panel() -> None:
             if rows.is_empty():
                 empty_state()
             else:
-                st.plotly_chart(
-                    charts.ranking(
+                st.altair_chart(
+                    vega_charts.ranking(
                         rows,
                         ranking_kpi,
                         None,
@@ -250,7 +249,6 @@ def ranking_panel() -> None:
                         height=wall_fit.chart_height(screen, "ranking") if wall else 320,
                         **big,
                     ),
-                    config={"displayModeBar": False},
                     theme=None if wall else "streamlit",
                     key=f"rank-{worst}-{wall}",
                     **chart_height,
@@ -267,8 +265,8 @@ def overdue_panel() -> None:
         return
     by_agency = overdue_summary(result.frame, "agency").head(10)
     st.metric(tr("Hồ sơ đang quá hạn", "Pending overdue"), formats.count(result.frame.height, language))
-    st.plotly_chart(
-        charts.ranking(
+    st.altair_chart(
+        vega_charts.ranking(
             by_agency.rename({"agency_name": "unit_name"}),
             "overdue",
             None,
@@ -277,7 +275,6 @@ def overdue_panel() -> None:
             height=wall_fit.chart_height(screen, "overdue") if wall else 360,
             **big,
         ),
-        config={"displayModeBar": False},
         theme=None if wall else "streamlit",
         key=f"overdue-{wall}",
         **chart_height,

@@ -14,7 +14,8 @@ from datetime import date, datetime
 import polars as pl
 import pytest
 
-from ui import charts
+from ui import charts, vega_charts
+from ui.palette import BAD, BLUE, GOOD, ORANGE
 from ui.partial import day_so_far, is_partial, partial_label, yesterday_note
 from ui.wall import Viewport, chart_style, first_panel, viewport_from
 
@@ -33,39 +34,103 @@ def months_to(last: date, count: int = 12) -> pl.DataFrame:
     )
 
 
-def partial_traces(figure) -> list:
-    return [trace for trace in figure.data if trace.meta == "partial"]
+def layers(chart) -> dict[str, dict]:
+    """A chart's named layers (ui/vega_charts.py), as Vega-Lite dicts, each with its rows
+    (Altair moves rows that every layer shares to the top)."""
+    spec = chart.to_dict()
+    return {layer["name"]: {"data": spec.get("data"), **layer} for layer in spec["layer"] if "name" in layer}
+
+
+def months_of(layer: dict, series: str) -> list[str]:
+    return [row["month"] for row in layer["data"]["values"] if row["series"] == series]
+
+
+RUNNING = ("running", "running-point", "running-label")
 
 
 def test_trend_marks_the_month_still_running_on_the_2nd():
     frame = months_to(date(2026, 12, 1))
-    figure = charts.trend(frame, KPIS, {"online_rate": 0.6, "on_time_rate": 0.95}, "vi", through=date(2026, 12, 2))
-    running = partial_traces(figure)
-    assert len(running) == len(KPIS)
-    for trace in running:
-        assert trace.line.dash == "dot"
-        assert list(trace.x) == ["11/2026", "12/2026"]
-        assert trace.marker.symbol == "circle-open"
-    # the solid lines stop at the last whole month
-    solid = [
-        t for t in figure.data if t.meta is None and t.name in ("Tỷ lệ nộp trực tuyến", "Tỷ lệ giải quyết đúng hạn")
+    chart = vega_charts.trend(frame, KPIS, {"online_rate": 0.6, "on_time_rate": 0.95}, "vi", through=date(2026, 12, 2))
+    drawn = layers(chart)
+    names = ["Tỷ lệ nộp trực tuyến", "Tỷ lệ giải quyết đúng hạn"]
+    for name in names:
+        # a dotted segment from the last whole month to the running one, ending in an open circle
+        assert months_of(drawn["running"], name) == ["11/2026", "12/2026"]
+        assert months_of(drawn["running-point"], name) == ["12/2026"]
+        # the solid lines stop at the last whole month
+        assert months_of(drawn["series"], name)[-1] == "11/2026"
+    assert drawn["running"]["mark"]["strokeDash"][0] < drawn["running"]["mark"]["strokeDash"][1]  # dots
+    assert drawn["running-point"]["mark"]["filled"] is False
+    # its value says what it covers: 0,6 + 11/100 and the running month's 0,4
+    assert [row["text"] for row in drawn["running-point"]["data"]["values"]] == [
+        "71,0% (đến 02/12)",
+        "40,0% (đến 02/12)",
     ]
-    assert all(list(t.x)[-1] == "11/2026" for t in solid)
-    assert [a.text for a in figure.layout.annotations] == ["đến 02/12"]
+    assert drawn["running-label"]["data"]["values"] == [{"month": "12/2026", "text": "đến 02/12"}]
 
 
 def test_trend_of_a_past_month_has_no_mark():
     frame = months_to(date(2026, 11, 1))
     for through in (date(2026, 11, 30), None):
-        figure = charts.trend(frame, KPIS, {}, "en", through=through)
-        assert not partial_traces(figure)
-        assert not figure.layout.annotations
-        assert all(t.line.dash is None for t in figure.data)
+        drawn = layers(vega_charts.trend(frame, KPIS, {}, "en", through=through))
+        assert not set(RUNNING) & set(drawn)
+        assert months_of(drawn["series"], "Online-filing rate")[-1] == "11/2026"
 
 
 def test_trend_in_english_says_to():
-    figure = charts.trend(months_to(date(2026, 12, 1)), KPIS, {}, "en", through=date(2026, 12, 2))
-    assert [a.text for a in figure.layout.annotations] == ["to 02/12"]
+    drawn = layers(vega_charts.trend(months_to(date(2026, 12, 1)), KPIS, {}, "en", through=date(2026, 12, 2)))
+    assert drawn["running-label"]["data"]["values"][0]["text"] == "to 02/12"
+
+
+def test_trend_targets_are_dashed_lines_of_their_series_colour():
+    drawn = layers(
+        vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {"online_rate": 0.6, "on_time_rate": None}, "vi")
+    )
+    assert drawn["targets"]["data"]["values"] == [{"series": "Chỉ tiêu 60%", "value": 0.6}]
+    colour = drawn["series"]["encoding"]["color"]["scale"]
+    dash = drawn["series"]["encoding"]["strokeDash"]["scale"]
+    assert colour["domain"] == ["Tỷ lệ nộp trực tuyến", "Tỷ lệ giải quyết đúng hạn", "Chỉ tiêu 60%"]
+    # Okabe–Ito: the target has its series' blue; solid lines, a dashed target
+    assert colour["range"] == [BLUE, ORANGE, BLUE]
+    assert dash["range"][0] == [1, 0] and dash["range"][2][1] > 0
+
+
+def test_charts_write_numbers_the_vietnamese_way():
+    chart = vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {}, "vi").to_dict()
+    assert chart["config"]["locale"]["number"]["decimal"] == ","
+    assert chart["config"]["locale"]["number"]["thousands"] == "."
+    english = vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {}, "en").to_dict()
+    assert english["config"]["locale"]["number"]["decimal"] == "."
+    assert [row["text"] for row in chart["data"]["values"]][:2] == ["60,0%", "61,0%"]
+
+
+def test_ranking_colours_units_against_their_own_target_and_writes_counts():
+    frame = pl.DataFrame(
+        {
+            "unit_name": ['<a href="http://evil.example">x</a>', "Xã B", "Xã C"],
+            "on_time_rate": [0.97, 0.93, 0.5],
+            "on_time_rate_target": [0.95, 0.9, 0.95],
+        }
+    )
+    rows = vega_charts.ranking(frame, "on_time_rate", None, "vi", title="5 đơn vị").to_dict()["data"]["values"]
+    # Xã B meets its own 90 %, Xã C misses 95 %; a name from the data is text, never markup
+    assert [(r["name"], r["text"], r["colour"]) for r in rows] == [
+        ('<a href="http://evil.example">x</a>', "97,0%", GOOD),
+        ("Xã B", "93,0%", GOOD),
+        ("Xã C", "50,0%", BAD),
+    ]
+    overdue = pl.DataFrame({"unit_name": ["Sở Tư pháp"], "overdue": [1234]})
+    counts = vega_charts.ranking(overdue, "overdue", None, "vi", title="").to_dict()
+    assert counts["data"]["values"][0]["text"] == "1.234"
+
+
+def test_wall_chart_text_scales_with_the_screen():
+    frame = months_to(date(2026, 11, 1))
+    full_hd = vega_charts.trend(frame, KPIS, {}, "vi", **chart_style(Viewport(1920, 1080))).to_dict()["config"]
+    uhd = vega_charts.trend(frame, KPIS, {}, "vi", **chart_style(Viewport(3840, 2160))).to_dict()["config"]
+    assert uhd["axis"]["labelFontSize"] == 2 * full_hd["axis"]["labelFontSize"]
+    assert uhd["legend"]["labelFontSize"] == 2 * full_hd["legend"]["labelFontSize"]
+    assert full_hd["axis"]["labelColor"] == "#f2f4f8"  # light on the dark wall
 
 
 @pytest.mark.parametrize(
@@ -147,7 +212,7 @@ def test_first_panel(value, expected):
 
 
 def overview_trend(monkeypatch, warehouse, today: str, **params: str) -> tuple[dict, list[str]]:
-    """The overview's trend figure (as Plotly JSON) and its tile labels on `today`."""
+    """The overview's trend chart (its Vega-Lite layers by name) and its tile labels on `today`."""
     import json
 
     from conftest import FIXTURES, ROOT, load
@@ -163,29 +228,23 @@ def overview_trend(monkeypatch, warehouse, today: str, **params: str) -> tuple[d
         app.query_params[name] = value
     app.run()
     assert not app.exception
-    charts_shown = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
-    trend = next(
-        c
-        for c in charts_shown
-        if any(t.get("meta") == "partial" or t.get("mode") == "lines+markers" for t in c["data"])
-    )
-    return trend, [m.label for m in app.metric]
-
-
-def annotations(figure: dict) -> list[str]:
-    return [a["text"] for a in figure["layout"].get("annotations", [])]
+    assert not app.get("plotly_chart"), "the overview draws Vega-Lite only: a cold visit fetches no Plotly"
+    charts_shown = [json.loads(c.proto.spec) for c in app.get("vega_lite_chart")]
+    trend = next(c for c in charts_shown if any(layer.get("name") == "series" for layer in c["layer"]))
+    named = {layer["name"]: {"data": trend.get("data"), **layer} for layer in trend["layer"] if "name" in layer}
+    return named, [m.label for m in app.metric]
 
 
 def test_overview_trend_on_the_2nd_of_a_month_is_marked(monkeypatch, warehouse):
     trend, _ = overview_trend(monkeypatch, warehouse, "2023-03-02")
-    assert annotations(trend) == ["đến 02/03"]
-    assert any(t.get("meta") == "partial" for t in trend["data"])
+    assert trend["running-label"]["data"]["values"] == [{"month": "03/2023", "text": "đến 02/03"}]
+    assert {row["month"] for row in trend["running"]["data"]["values"]} == {"02/2023", "03/2023"}
 
 
 def test_overview_trend_of_a_past_month_is_not_marked(monkeypatch, warehouse):
     trend, _ = overview_trend(monkeypatch, warehouse, "2023-03-31", wall="1", rotate="0", period="2023-02")
-    assert annotations(trend) == []
-    assert not any(t.get("meta") == "partial" for t in trend["data"])
+    assert "series" in trend
+    assert not set(RUNNING) & set(trend)
 
 
 def test_briefing_trend_draws_a_running_month():

@@ -1,7 +1,7 @@
-"""Plotly figures from query frames: one palette, targets as lines, no `st.*` in here.
+"""Plotly figures from query frames: one palette (ui/palette.py), targets as lines, no `st.*` in here.
 
-The palette is Okabe–Ito (safe for the common colour-vision deficiencies); good and
-bad are blue and vermillion, never red and green.
+The analyst's pages draw these. The overview and the wall draw Vega-Lite instead
+(ui/vega_charts.py): a cold first visit there must not fetch Plotly's bundle.
 """
 
 from __future__ import annotations
@@ -16,23 +16,11 @@ import polars as pl
 
 from ui import formats
 from ui.formats import Lang
-from ui.labels import LOWER_IS_BETTER, RATE_KPIS, kpi_label
+from ui.labels import kpi_label
+from ui.palette import BAD, BLUE, GOOD, GREY, ORANGE, SERIES, SKY
 from ui.partial import is_partial, partial_label
 from ui.scorecard import out_of
 from warehouse import registry
-
-BLUE, ORANGE, SKY, GREEN, YELLOW, VERMILLION, PURPLE, GREY = (
-    "#0072B2",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#F0E442",
-    "#D55E00",
-    "#CC79A7",
-    "#999999",
-)
-SERIES = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION)
-GOOD, BAD = BLUE, VERMILLION
 
 
 def _layout(figure: go.Figure, *, dark: bool, height: int, font_size: int, scale: float = 1.0) -> go.Figure:
@@ -134,56 +122,6 @@ def trend(
         )
     figure.update_yaxes(ticksuffix="%", rangemode="normal")
     figure.update_xaxes(type="category")
-    return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
-
-
-def ranking(
-    frame: pl.DataFrame,
-    kpi: str,
-    target: float | None,
-    lang: Lang,
-    *,
-    title: str,
-    dark: bool = False,
-    height: int = 320,
-    font_size: int = 14,
-    scale: float = 1.0,
-) -> go.Figure:
-    """Units as horizontal bars on one KPI, coloured by whether they meet the target: each
-    row's own (`<kpi>_target`, a commune's and a district's may differ), else `target`."""
-    is_rate = kpi in RATE_KPIS
-    lower_better = kpi in LOWER_IS_BETTER
-    values = frame[kpi].to_list()
-    # plotly reads tags in labels (<a href> makes a link): a name from the data is text
-    names = [html.escape(name, quote=False) if name else name for name in frame["unit_name"].to_list()]
-    own = registry.target_column(kpi)
-    goals = frame[own].to_list() if own in frame.columns else [target] * frame.height
-    if own in frame.columns:
-        shared = {g for g in goals if g is not None}
-        target = shared.pop() if len(shared) == 1 else None  # one line only when one target applies
-
-    def meets(value: float | None, goal: float | None) -> bool:
-        if value is None or goal is None:
-            return True
-        return value <= goal if lower_better else value >= goal
-
-    figure = go.Figure(
-        go.Bar(
-            x=[(v * 100 if is_rate else v) if v is not None else 0 for v in values],
-            y=names,
-            orientation="h",
-            marker_color=[GOOD if meets(v, g) else BAD for v, g in zip(values, goals)],
-            text=[formats.rate(v, lang) if is_rate else formats.count(v, lang) for v in values],
-            textposition="auto",
-            hoverinfo="y+text",
-        )
-    )
-    if target is not None and (is_rate or target > 0):
-        figure.add_vline(x=target * 100 if is_rate else target, line_dash="dash", line_color=GREY, line_width=2)
-    figure.update_yaxes(autorange="reversed")
-    if is_rate:
-        figure.update_xaxes(ticksuffix="%")
-    figure.update_layout(title={"text": title, "font": {"size": font_size + 2}})
     return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
 
 
@@ -310,38 +248,4 @@ def index_trend(
     figure.update_yaxes(rangemode="tozero", separatethousands=True)
     if lang == "vi":
         figure.update_layout(separators=",.")
-    return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)
-
-
-def index_ranking(
-    frame: pl.DataFrame,
-    lang: Lang,
-    *,
-    title: str,
-    dark: bool = False,
-    height: int = 320,
-    font_size: int = 14,
-    scale: float = 1.0,
-) -> go.Figure:
-    """Units as bars of their share of the points that could be computed (what they are
-    ranked on), each written "61,2 / 82"; `frame` as ui.scorecard.ranking_table, in order."""
-    names = [html.escape(name, quote=False) if name else name for name in frame["unit_name"].to_list()]
-    shares = frame["points_rate"].to_list()
-    figure = go.Figure(
-        go.Bar(
-            x=[share * 100 if share is not None else 0 for share in shares],
-            y=names,
-            orientation="h",
-            marker_color=SKY if dark else BLUE,
-            text=[out_of(row, lang) for row in frame.iter_rows(named=True)],
-            # beside the bar: a unit with 0 points still shows its "0,0 / 26"
-            textposition="outside",
-            cliponaxis=False,
-            hoverinfo="y+text",
-        )
-    )
-    figure.update_yaxes(autorange="reversed")
-    # room after 100 % for the text; the ticks stop at 100 %
-    figure.update_xaxes(ticksuffix="%", range=[0, 130], tickvals=[0, 25, 50, 75, 100])
-    figure.update_layout(title={"text": title, "font": {"size": font_size + 2}})
     return _layout(figure, dark=dark, height=height, font_size=font_size, scale=scale)

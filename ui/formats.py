@@ -34,6 +34,12 @@ def _pattern(pattern: str) -> NumberPattern:
     return parse_pattern(pattern)
 
 
+def separators(lang: Lang = "vi") -> tuple[str, str]:
+    """The decimal and the thousands separators: (",", ".") in Vietnamese (charts' axes)."""
+    symbols = _locale(lang).number_symbols["latn"]
+    return symbols["decimal"], symbols["group"]
+
+
 def count(value: int | float | None, lang: Lang = "vi") -> str:
     if value is None:
         return MISSING

@@ -1,6 +1,6 @@
 """The wall screen's fit: every panel fills the screen it is on, with nothing to scroll.
 
-Plotly draws in pixels, so the page needs the screen's size: the browser passes it as
+Vega-Lite draws in pixels, so the page needs the screen's size: the browser passes it as
 `?vw=1920&vh=1080` (a tiny script adds it to the address, once, and again if the window
 is resized), and type, margins and chart text are scaled from it. Heights come from the
 layout instead: the main block is exactly one viewport high, a flex column, and the
@@ -99,14 +99,14 @@ def wall_css() -> str:
   [data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] { flex: 1 1 0 !important; min-height: 0 !important; }
   [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: calc(var(--u) * 0.8) !important; }
   /* the fragment's block, a row of charts and a chart itself take the height that is left */
-  [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has([data-testid="stPlotlyChart"]),
-  [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has([data-testid="stPlotlyChart"]) > [data-testid="stVerticalBlock"],
-  [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]),
-  [data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has([data-testid="stPlotlyChart"]),
-  [data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has([data-testid="stPlotlyChart"]) > [data-testid="stVerticalBlock"],
-  [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) {
+  [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has([data-testid="stVegaLiteChart"]),
+  [data-testid="stMainBlockContainer"] [data-testid="stLayoutWrapper"]:has([data-testid="stVegaLiteChart"]) > [data-testid="stVerticalBlock"],
+  [data-testid="stMainBlockContainer"] [data-testid="stHorizontalBlock"]:has([data-testid="stVegaLiteChart"]),
+  [data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has([data-testid="stVegaLiteChart"]),
+  [data-testid="stMainBlockContainer"] [data-testid="stColumn"]:has([data-testid="stVegaLiteChart"]) > [data-testid="stVerticalBlock"],
+  [data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) {
       flex: 1 1 0 !important; min-height: 0 !important; }
-  [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) > * { height: 100% !important; }
+  [data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) > * { height: 100% !important; }
   /* panels change in place: what is being replaced stays as it is, never faded */
   [data-stale="true"], [data-testid="stElementContainer"], [data-testid="stVerticalBlock"] {
       opacity: 1 !important; transition: none !important; }

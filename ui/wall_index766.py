@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts
 from ui import scorecard as card
+from ui import vega_charts
 from ui import wall as wall_fit
 from ui.data import index766_rows
 from ui.formats import Lang
@@ -59,11 +59,10 @@ def panel(period: Period, unit: str | None, lang: Lang, screen: wall_fit.Viewpor
             if weakest is None or weakest.is_empty():
                 empty_state(ranked.message)
                 continue
-            st.plotly_chart(
-                charts.index_ranking(
+            st.altair_chart(
+                vega_charts.index_ranking(
                     weakest, lang, title=title, height=wall_fit.chart_height(screen, "index766"), **big
                 ),
-                config={"displayModeBar": False},
                 theme=None,
                 key=f"index766-{by}",
                 height="stretch",

@@ -30,20 +30,19 @@ MEASURE_JS = """() => {
     .map(e => e.getBoundingClientRect()).filter(b => b.width > 0 && b.height > 0);
   const size = (selector) => { const e = document.querySelector(selector);
                                return e ? parseFloat(getComputedStyle(e).fontSize) : null; };
-  const chartText = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .xtick text, '
-                                                + '[data-testid="stPlotlyChart"] .ytick text')]
+  const chartText = [...document.querySelectorAll('[data-testid="stVegaLiteChart"] .role-axis-label text')]
     .map(t => parseFloat(getComputedStyle(t).fontSize));
-  const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
-    const box = c.getBoundingClientRect(), svg = c.querySelector('svg.main-svg');
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(c => {
+    const box = c.getBoundingClientRect(), svg = c.querySelector('svg');
     return {height: box.height, svgHeight: svg ? svg.getBoundingClientRect().height : 0};
   });
   // tile cards whose content runs past their box (a clipped figure or label)
   const overflowing = [...document.querySelectorAll('[class*="st-key-ioc-tile-"]')]
     .filter(card => card.scrollHeight > card.clientHeight + 1 || card.scrollWidth > card.clientWidth + 1).length;
-  // chart texts drawn over one another: the legend, annotations ("đến 02/12") and titles
-  const boxesOf = (chart) => [...chart.querySelectorAll('g.legend, g.annotation, g.g-gtitle')]
+  // chart texts drawn over one another: the legend, the running month's label ("đến 02/12") and titles
+  const boxesOf = (chart) => [...chart.querySelectorAll('g.role-legend, g.running_label_marks, g.role-title')]
     .map(g => g.getBoundingClientRect()).filter(b => b.width > 0);
-  const overlapping = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(boxesOf)
+  const overlapping = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(boxesOf)
     .map(list => list.some((a, i) => list.slice(i + 1).some(b =>
       a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)))
     .filter(Boolean).length;
@@ -78,7 +77,7 @@ def assert_fits(measured: dict, size: tuple[int, int]) -> None:
     assert measured["overflowing"] == 0, "a tile's content runs past its card"
     assert measured["overlapping"] == 0, "a chart's legend, title or label is drawn over another"
     for chart in measured["charts"]:
-        # the chart is drawn at the height its box was given (plotly followed the layout)
+        # the chart is drawn at the height its box was given (Vega-Lite followed the layout)
         assert chart["height"] > 0.15 * height, measured["charts"]
         assert abs(chart["svgHeight"] - chart["height"]) <= 2, measured["charts"]
 
@@ -98,6 +97,18 @@ def test_wall_type_at_4k_is_twice_1080p(new_page, base_url):
         assert full_hd[what] and uhd[what] >= 1.8 * full_hd[what], (what, full_hd[what], uhd[what])
     # and the trend takes the height 4K gives it, instead of keeping 1080p's
     assert uhd["charts"][0]["height"] >= 1.8 * full_hd["charts"][0]["height"]
+
+
+@pytest.mark.parametrize("path", ["/", "/?wall=1&rotate=0&vw=1920&vh=1080"], ids=["overview", "wall"])
+def test_landing_page_and_wall_fetch_no_plotly(new_page, base_url, path):
+    # Plotly's bundle made their cold first visit 2–4× a bare Streamlit page (README, "Speed")
+    page = new_page(1920, 1080)
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    open_page(page, f"{base_url}{path}", '[data-testid="stVegaLiteChart"] svg')
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() >= 1
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0
+    assert not [url for url in fetched if "plotly" in url.lower()]
 
 
 def test_wall_learns_the_window_size_by_itself(new_page, base_url):
