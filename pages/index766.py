@@ -42,7 +42,7 @@ state = freshness_banner()
 with st.sidebar:
     st.subheader(tr("Bộ lọc", "Filters"))
     period_name = st.selectbox(
-        tr("Kỳ", "Period"),
+        tr("Kỳ báo cáo", "Period"),
         PERIODS,
         key=url.seed("period", default="month", options=PERIODS),
         format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],

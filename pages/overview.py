@@ -64,7 +64,7 @@ else:
     top = st.container(horizontal=True, vertical_alignment="bottom")
     period_name = (
         top.segmented_control(
-            tr("Kỳ", "Period"),
+            tr("Kỳ báo cáo", "Period"),
             PERIODS,
             key=url.seed("period", default="month", options=PERIODS),
             required=True,

@@ -229,7 +229,7 @@ with st.expander(tr("Lịch xuất báo cáo tự động", "Scheduled exports")
                 {
                     tr("Lúc", "At"): when(run.get("started_at")),
                     tr("Loại", "Kind"): tr(*KINDS[run["kind"]]) if run.get("kind") in KINDS else run.get("kind") or "",
-                    tr("Kỳ", "Period"): f"{day_of(run.get('period_start'))} – {day_of(run.get('period_end'))}",
+                    tr("Kỳ báo cáo", "Period"): f"{day_of(run.get('period_start'))} – {day_of(run.get('period_end'))}",
                     tr("Đơn vị", "Unit"): run.get("unit") or tr("Toàn tỉnh", "Province"),
                     tr("Kết quả", "Result"): " ".join(
                         (

@@ -172,7 +172,7 @@ def test_report_archive_and_schedule_in_english(env):  # noqa: F811 (the fixture
 def test_report_schedule_in_vietnamese(env):  # noqa: F811 (the fixture)
     at = AppTest.from_file(str(ROOT / "pages" / "report_exports.py"), default_timeout=60).run()
     run = at.dataframe[0].value.iloc[0]
-    assert run["Loại"] == "Hằng tháng" and run["Kỳ"] == "01/03/2023 – 31/03/2023"
+    assert run["Loại"] == "Hằng tháng" and run["Kỳ báo cáo"] == "01/03/2023 – 31/03/2023"
     assert re.fullmatch(r"\d{2}:\d{2} \d{2}/\d{2}/\d{4}", run["Lúc"]), run["Lúc"]
 
 
