@@ -73,7 +73,18 @@ def test_feedback_in_raw_is_what_the_portal_serves(pulled) -> None:
 
 def test_published_index_in_raw_with_the_demo_note(pulled) -> None:
     warehouse, portal = pulled
-    assert count(warehouse, "raw_index766") == portal.export("index766").rows == portal.first["index"]
+    # the first cycle (15/03) took Jan and Feb and the year to 14/03; the second (18/03) the
+    # year to 17/03 beside them: every period the portal served is kept, by its own dates
+    served = portal.export("index766").rows
+    assert portal.first["index"] == served == 2 * 3 * 7  # 2 provinces × (2 months + the year to date) × 7
+    assert count(warehouse, "raw_index766") == served + 2 * 7
+    periods = raw(warehouse, "select distinct TuNgay::varchar, DenNgay::varchar from raw_index766 order by 1, 2")
+    assert periods == [
+        ("2023-01-01", "2023-01-31"),
+        ("2023-01-01", "2023-03-14"),
+        ("2023-01-01", "2023-03-17"),
+        ("2023-02-01", "2023-02-28"),
+    ]
     notes = raw(warehouse, "select distinct _extra->>'GhiChu' from raw_index766")
     assert notes == [("dữ liệu minh họa (demo)",)]
 
