@@ -120,7 +120,7 @@ with_wall = right.checkbox(tr("Kèm ảnh màn hình lớn", "With the wall scre
 period = parse_period(period_name, today())
 st.caption(
     tr(
-        f"Kỳ: {formats.day(period.start)} – {formats.day(period.clipped(today()).end)}. Gồm bản tin PDF, biểu 06a, "
+        f"Kỳ báo cáo: {formats.day(period.start)} – {formats.day(period.clipped(today()).end)}. Gồm bản tin PDF, biểu 06a, "
         "bảng chỉ số và danh sách hồ sơ quá hạn (CSV)" + (", ảnh màn hình lớn." if with_wall else "."),
         f"Period: {formats.day(period.start, 'en')} – {formats.day(period.clipped(today()).end, 'en')}. A PDF briefing, "
         "form 06a, the KPI table and the overdue list (CSV)" + (", the wall screenshot." if with_wall else "."),
