@@ -619,8 +619,16 @@ def main() -> None:
         if {"visits", "switch", "filters"} & only:
             with rb.chromium() as browser:
                 if "visits" in only:
+                    # floors before and after the pages, so that a load that changes during
+                    # the run weighs on both sides of the ratio
+                    before = floor_visits(browser, database, scratch, args.repeat)
                     pages = page_visits(browser, server, args.repeat)
-                    floors = floor_visits(browser, database, scratch, args.repeat)
+                    after = floor_visits(browser, database, scratch, args.repeat)
+                    floors = {name: median_visit([before[name], after[name]]) for name in before}
+                    print(
+                        "   floors before / after the pages: "
+                        + "; ".join(f"{n} {before[n].seconds:.2f} / {after[n].seconds:.2f} s" for n in before)
+                    )
                     print_visits(floors, pages, args.repeat)
                     print(f"   ({machine_load()})")
                 if "switch" in only:
