@@ -5,32 +5,23 @@ trend, and the agencies and communes ranked worst first, each drilling into its 
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from ui import charts, formats
 from ui import scorecard as card
-from ui.data import index766_last_year, index766_months, index766_rows, today
+from ui.data import index766_last_year, index766_months, index766_rows
+from ui.filters import period_filter
 from ui.i18n import lang, tr
 from ui.labels import note_text
 from ui.layout import empty_state, freshness_banner, tile_style
 from ui.tables import downloads, table
 from ui.text import md
-from ui.url_state import UrlState, parse_date
+from ui.url_state import UrlState
 from warehouse.index766 import IndexSpec
-from warehouse.periods import REFORM_DAY, Period, preset, same_period_last_year
+from warehouse.periods import REFORM_DAY, same_period_last_year
 
-FIRST_DAY = date(2000, 1, 1)
 # the portal ranks monthly: a month by default, the presets of the other pages besides
 PERIODS = ("month", "last_month", "quarter", "year", "custom")
-PERIOD_LABELS = {
-    "month": ("Tháng này", "This month"),
-    "last_month": ("Tháng trước", "Last month"),
-    "quarter": ("Quý này", "This quarter"),
-    "year": ("Năm nay", "This year"),
-    "custom": ("Tuỳ chọn", "Custom"),
-}
 
 language = lang()
 url = UrlState("index766")
@@ -41,32 +32,8 @@ state = freshness_banner()
 # ---------------------------------------------------------------- period (in the link)
 with st.sidebar:
     st.subheader(tr("Bộ lọc", "Filters"))
-    period_name = st.selectbox(
-        tr("Kỳ báo cáo", "Period"),
-        PERIODS,
-        key=url.seed("period", default="month", options=PERIODS),
-        format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
-    )
-    if period_name == "custom":
-        days = (FIRST_DAY, today())
-        start = st.date_input(
-            tr("Từ ngày", "From"),
-            key=url.seed("from", default=today().replace(day=1), parse=parse_date, clamp=days),
-            min_value=days[0],
-            max_value=days[1],
-            format="DD/MM/YYYY",
-        )
-        end = st.date_input(
-            tr("Đến ngày", "To"),
-            key=url.seed("to", default=today(), parse=parse_date, clamp=days),
-            min_value=days[0],
-            max_value=days[1],
-            format="DD/MM/YYYY",
-        )
-        period = Period(min(start, end), max(start, end), "range")
-    else:
-        period = preset(period_name, today()).clipped(today())
-    st.caption(f"{formats.day(period.start, language)} – {formats.day(period.end, language)}")
+    period = period_filter(url, presets=PERIODS)
+    period_name = url.value("period")
 
 # ---------------------------------------------------------------- units ranked (agencies and communes apart)
 RANKINGS = {

@@ -65,13 +65,14 @@ class Place:
         return [name for name in names if name]
 
 
-def period_filter(url: UrlState, default: str = "month") -> Period:
-    """A preset period up to today, or two dates (`?period=custom&from=...&to=...`)."""
+def period_filter(url: UrlState, default: str = "month", presets: tuple[str, ...] = PERIODS) -> Period:
+    """A preset period up to today (of `presets`, from PERIODS), or two dates
+    (`?period=custom&from=...&to=...`)."""
     language = lang()
     name = st.selectbox(
         tr("Kỳ báo cáo", "Period"),
-        PERIODS,
-        key=url.seed("period", default=default, options=PERIODS),
+        presets,
+        key=url.seed("period", default=default, options=presets),
         format_func=lambda p: PERIOD_LABELS[p][1 if language == "en" else 0],
     )
     if name == "custom":
