@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import formats
 from ui.data import kpi_rows, online_procedure_rows, unused_online_procedure_rows
-from ui.filters import field_filter, level_filter, period_filter, place_filter
+from ui.filters import scope_filters
 from ui.i18n import lang, tr
 from ui.layout import empty_state, freshness_banner, not_loaded, reform_note, tile_row
 from ui.tables import downloads, table, target_columns
@@ -55,17 +55,9 @@ url = UrlState("online")
 st.title(tr("Dịch vụ công trực tuyến", "Online services"))
 state = freshness_banner()
 
-with st.sidebar:
-    st.subheader(tr("Bộ lọc", "Filters"))
-    period = period_filter(url)
-    level = level_filter(url)
-    place = place_filter(url, period)
-    field, field_names = field_filter(url)
-    url.write()
-
-scope = dict(unit=place.unit, level=level, field=field)
-trail = [tr("Toàn tỉnh", "Province"), *place.trail(), *([field_names.get(field, field)] if field else [])]
-st.markdown(" › ".join(md(part) for part in trail))
+chosen = scope_filters(url)
+period, scope = chosen.period, chosen.filters
+st.markdown(" › ".join(md(part) for part in chosen.trail))
 reform_note(period.spans_reform)
 
 summary = kpi_rows(KpiFilter(period.start, period.end, **scope))

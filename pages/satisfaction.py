@@ -9,7 +9,7 @@ import streamlit as st
 
 from ui import charts, formats
 from ui.data import kpi_rows, open_feedback_rows
-from ui.filters import field_filter, level_filter, period_filter, place_filter
+from ui.filters import scope_filters
 from ui.i18n import lang, tr
 from ui.layout import empty_state, freshness_banner, not_loaded, reform_note, tile_row
 from ui.tables import downloads, table, target_columns
@@ -43,17 +43,9 @@ url = UrlState("satisfaction")
 st.title(tr("Hài lòng & phản ánh, kiến nghị", "Satisfaction & feedback"))
 state = freshness_banner()
 
-with st.sidebar:
-    st.subheader(tr("Bộ lọc", "Filters"))
-    period = period_filter(url)
-    level = level_filter(url)
-    place = place_filter(url, period)
-    field, field_names = field_filter(url)
-    url.write()
-
-scope = dict(unit=place.unit, level=level, field=field)
-trail = [tr("Toàn tỉnh", "Province"), *place.trail(), *([field_names.get(field, field)] if field else [])]
-st.markdown(" › ".join(md(part) for part in trail))
+chosen = scope_filters(url)
+period, scope = chosen.period, chosen.filters
+st.markdown(" › ".join(md(part) for part in chosen.trail))
 reform_note(period.spans_reform)
 
 summary = kpi_rows(KpiFilter(period.start, period.end, **scope))

@@ -174,3 +174,25 @@ def field_filter(url: UrlState) -> tuple[str | None, dict[str, str]]:
         format_func=field_names.get,
     )
     return field, field_names
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the period, level, place and field filters chose, as the v2 pages read it."""
+
+    period: Period
+    filters: dict  # unit, level, field: the KpiFilter arguments besides the period
+    trail: list[str]  # "Toàn tỉnh › Huyện … › Xã …", widest first
+
+
+def scope_filters(url: UrlState) -> Scope:
+    """The period, level, place and field filters in the sidebar, kept in the link."""
+    with st.sidebar:
+        st.subheader(tr("Bộ lọc", "Filters"))
+        period = period_filter(url)
+        level = level_filter(url)
+        place = place_filter(url, period)
+        field, field_names = field_filter(url)
+        url.write()
+    trail = [tr("Toàn tỉnh", "Province"), *place.trail(), *([field_names.get(field, field)] if field else [])]
+    return Scope(period, dict(unit=place.unit, level=level, field=field), trail)
