@@ -129,18 +129,7 @@ def place_filter(url: UrlState, period: Period, on_today: bool = False) -> Place
     `on_today`: a commune of today, whatever the period (no district)."""
     district = None
     district_names: dict[str, str] = {}
-    if on_today:
-        commune_names = choices("current_units")
-        commune = st.selectbox(
-            tr("Xã, phường", "Commune"),
-            list(commune_names),
-            index=None,
-            key=url.seed("commune", options=commune_names),
-            placeholder=tr("Tất cả", "All"),
-            format_func=commune_names.get,
-        )
-        return Place(None, commune, {}, commune_names)
-    if period.start < REFORM_DAY:
+    if period.start < REFORM_DAY and not on_today:
         district_names = choices("units", "pre2025", "district", None)
         district = st.selectbox(
             tr("Huyện (đến 30/06/2025)", "District (until 30/06/2025)"),
@@ -150,7 +139,10 @@ def place_filter(url: UrlState, period: Period, on_today: bool = False) -> Place
             placeholder=tr("Toàn tỉnh", "Whole province"),
             format_func=district_names.get,
         )
-    commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
+    if on_today:
+        commune_names = choices("current_units")
+    else:
+        commune_names = choices("units", "post2025" if period.start >= REFORM_DAY else "pre2025", "commune", district)
     commune = st.selectbox(
         tr("Xã, phường", "Commune"),
         list(commune_names),
