@@ -208,8 +208,8 @@ def tiles_panel() -> None:
     if trend is not None and not trend.is_empty():
         kpis = ["online_rate", "on_time_rate"]
         st.subheader(tr("Xu hướng 12 tháng", "12-month trend"))
-        st.altair_chart(
-            vega_charts.trend(
+        st.vega_lite_chart(
+            spec=vega_charts.trend(
                 trend,
                 kpis,
                 {k: now.get(registry.target_column(k)) for k in kpis},
@@ -239,8 +239,8 @@ def ranking_panel() -> None:
             if rows.is_empty():
                 empty_state()
             else:
-                st.altair_chart(
-                    vega_charts.ranking(
+                st.vega_lite_chart(
+                    spec=vega_charts.ranking(
                         rows,
                         ranking_kpi,
                         None,
@@ -265,8 +265,8 @@ def overdue_panel() -> None:
         return
     by_agency = overdue_summary(result.frame, "agency").head(10)
     st.metric(tr("Hồ sơ đang quá hạn", "Pending overdue"), formats.count(result.frame.height, language))
-    st.altair_chart(
-        vega_charts.ranking(
+    st.vega_lite_chart(
+        spec=vega_charts.ranking(
             by_agency.rename({"agency_name": "unit_name"}),
             "overdue",
             None,

@@ -212,6 +212,6 @@ def test_chart_labels_show_tags_in_names_as_text():
 
     # Vega-Lite writes a label as text (an SVG text node), never as markup: the name goes as it is
     frame = pl.DataFrame({"unit_name": ['<a href="http://evil.example">x</a>'], "received": [3]})
-    chart = ranking(frame, "received", None, "vi", title="").to_dict()
+    chart = ranking(frame, "received", None, "vi", title="")
     assert [row["name"] for row in chart["data"]["values"]] == ['<a href="http://evil.example">x</a>']
     assert all("href" not in layer["encoding"] for layer in chart["layer"])

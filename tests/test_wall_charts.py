@@ -37,7 +37,7 @@ def months_to(last: date, count: int = 12) -> pl.DataFrame:
 def layers(chart) -> dict[str, dict]:
     """A chart's named layers (ui/vega_charts.py), as Vega-Lite dicts, each with its rows
     (Altair moves rows that every layer shares to the top)."""
-    spec = chart.to_dict()
+    spec = chart
     return {layer["name"]: {"data": spec.get("data"), **layer} for layer in spec["layer"] if "name" in layer}
 
 
@@ -96,10 +96,10 @@ def test_trend_targets_are_dashed_lines_of_their_series_colour():
 
 
 def test_charts_write_numbers_the_vietnamese_way():
-    chart = vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {}, "vi").to_dict()
+    chart = vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {}, "vi")
     assert chart["config"]["locale"]["number"]["decimal"] == ","
     assert chart["config"]["locale"]["number"]["thousands"] == "."
-    english = vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {}, "en").to_dict()
+    english = vega_charts.trend(months_to(date(2026, 11, 1)), KPIS, {}, "en")
     assert english["config"]["locale"]["number"]["decimal"] == "."
     assert [row["text"] for row in chart["data"]["values"]][:2] == ["60,0%", "61,0%"]
 
@@ -112,7 +112,7 @@ def test_ranking_colours_units_against_their_own_target_and_writes_counts():
             "on_time_rate_target": [0.95, 0.9, 0.95],
         }
     )
-    rows = vega_charts.ranking(frame, "on_time_rate", None, "vi", title="5 đơn vị").to_dict()["data"]["values"]
+    rows = vega_charts.ranking(frame, "on_time_rate", None, "vi", title="5 đơn vị")["data"]["values"]
     # Xã B meets its own 90 %, Xã C misses 95 %; a name from the data is text, never markup
     assert [(r["name"], r["text"], r["colour"]) for r in rows] == [
         ('<a href="http://evil.example">x</a>', "97,0%", GOOD),
@@ -120,14 +120,36 @@ def test_ranking_colours_units_against_their_own_target_and_writes_counts():
         ("Xã C", "50,0%", BAD),
     ]
     overdue = pl.DataFrame({"unit_name": ["Sở Tư pháp"], "overdue": [1234]})
-    counts = vega_charts.ranking(overdue, "overdue", None, "vi", title="").to_dict()
+    counts = vega_charts.ranking(overdue, "overdue", None, "vi", title="")
     assert counts["data"]["values"][0]["text"] == "1.234"
+
+
+def test_every_chart_is_valid_vega_lite():
+    # the pages take the specs without Altair's schema check (ui/vega_charts._spec): it is made here
+    import altair as alt
+    import jsonschema
+
+    scorecard_rows = pl.DataFrame(
+        {"unit_name": ["Xã A"], "points": [40.0], "max_available": [60.0], "points_rate": [2 / 3]}
+    )
+    specs = [
+        vega_charts.trend(months_to(date(2026, 12, 1)), KPIS, {"online_rate": 0.6}, "vi", through=date(2026, 12, 2)),
+        vega_charts.ranking(
+            pl.DataFrame({"unit_name": ["Xã A"], "on_time_rate": [0.9]}), "on_time_rate", 0.95, "en", title="t"
+        ),
+        vega_charts.ranking(pl.DataFrame({"unit_name": ["Sở A"], "overdue": [3]}), "overdue", None, "vi", title="t"),
+        vega_charts.index_ranking(scorecard_rows, "vi", title="t", **chart_style(Viewport(3840, 2160))),
+    ]
+    for spec in specs:
+        alt.LayerChart.from_dict(spec, validate=True)  # raises on a spec Vega-Lite would refuse
+    with pytest.raises(jsonschema.ValidationError):  # the check can fail
+        alt.LayerChart.from_dict({**specs[0], "height": "tall"}, validate=True)
 
 
 def test_wall_chart_text_scales_with_the_screen():
     frame = months_to(date(2026, 11, 1))
-    full_hd = vega_charts.trend(frame, KPIS, {}, "vi", **chart_style(Viewport(1920, 1080))).to_dict()["config"]
-    uhd = vega_charts.trend(frame, KPIS, {}, "vi", **chart_style(Viewport(3840, 2160))).to_dict()["config"]
+    full_hd = vega_charts.trend(frame, KPIS, {}, "vi", **chart_style(Viewport(1920, 1080)))["config"]
+    uhd = vega_charts.trend(frame, KPIS, {}, "vi", **chart_style(Viewport(3840, 2160)))["config"]
     assert uhd["axis"]["labelFontSize"] == 2 * full_hd["axis"]["labelFontSize"]
     assert uhd["legend"]["labelFontSize"] == 2 * full_hd["legend"]["labelFontSize"]
     assert full_hd["axis"]["labelColor"] == "#f2f4f8"  # light on the dark wall

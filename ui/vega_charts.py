@@ -7,8 +7,10 @@ lines, the month still running as an open point at the end of a dotted segment l
 "đến 02/12", Okabe–Ito colours, numbers written the language's way (the axes through a
 Vega format locale built from Babel's symbols, the labels by ui/formats.py).
 
-`width`/`height` are "container": Streamlit sizes the chart to its element, which on the
-wall takes the height the panel leaves (`height="stretch"`) and elsewhere `height` px.
+Each function returns a Vega-Lite spec (a dict with its rows inline) for
+`st.vega_lite_chart(spec=...)`: `width` is "container"; `height` is `height` px, which on
+the wall is only the first draw: the element takes the height the panel leaves
+(`height="stretch"`).
 """
 
 from __future__ import annotations
@@ -41,46 +43,53 @@ def number_locale(lang: Lang) -> dict:
     return {"decimal": decimal, "thousands": group, "grouping": [3], "currency": ["", ""]}
 
 
-def _configure(chart: alt.TopLevelMixin, lang: Lang, *, dark: bool, font_size: int, scale: float) -> alt.TopLevelMixin:
+def _config(lang: Lang, *, dark: bool, font_size: int, scale: float) -> dict:
     """The common look: transparent, type of `font_size`, light text on the dark wall.
     `scale`: the wall's screen against 1920×1080 (padding grows with the type)."""
     text = LIGHT_TEXT if dark else DARK_TEXT
     grid = "#2b3452" if dark else "#e6e9ef"
-    return (
-        chart.configure(
-            locale={"number": number_locale(lang)},
-            background="transparent",
-            padding=round(6 * scale),
-            font='"Source Sans", sans-serif',  # Streamlit's own
-        )
-        .configure_axis(
-            labelFontSize=font_size,
-            titleFontSize=font_size,
-            labelColor=text,
-            titleColor=text,
-            gridColor=grid,
-            domainColor=grid,
-            tickColor=grid,
-            labelPadding=round(4 * scale),
-        )
-        .configure_legend(
-            labelFontSize=font_size,
-            labelColor=text,
-            orient="top",
-            direction="horizontal",
-            title=None,
-            labelLimit=0,
-            symbolStrokeWidth=3 * scale,
-            symbolSize=round(300 * scale * scale),
-            columnPadding=round(16 * scale),
-        )
-        .configure_title(fontSize=font_size + 2, color=text, anchor="start", offset=round(8 * scale))
-        .configure_view(stroke=None)
-    )
+    return {
+        "locale": {"number": number_locale(lang)},
+        "background": "transparent",
+        "padding": round(6 * scale),
+        "font": '"Source Sans", sans-serif',  # Streamlit's own
+        "axis": {
+            "labelFontSize": font_size,
+            "titleFontSize": font_size,
+            "labelColor": text,
+            "titleColor": text,
+            "gridColor": grid,
+            "domainColor": grid,
+            "tickColor": grid,
+            "labelPadding": round(4 * scale),
+        },
+        "legend": {
+            "labelFontSize": font_size,
+            "labelColor": text,
+            "orient": "top",
+            "direction": "horizontal",
+            "title": None,
+            "labelLimit": 0,
+            "symbolStrokeWidth": 3 * scale,
+            "symbolSize": round(300 * scale * scale),
+            "columnPadding": round(16 * scale),
+        },
+        "title": {"fontSize": font_size + 2, "color": text, "anchor": "start", "offset": round(8 * scale)},
+        "view": {"stroke": None},
+    }
 
 
-def _size(chart: alt.TopLevelMixin, height: int) -> alt.TopLevelMixin:
-    return chart.properties(width="container", height=height)
+def _spec(chart: alt.LayerChart, lang: Lang, *, height: int, dark: bool, font_size: int, scale: float) -> dict:
+    """The Vega-Lite spec Streamlit draws (`st.vega_lite_chart(spec=...)`), its rows inline.
+
+    Altair builds the layers; the size and the look are set on its dict rather than by
+    `.properties()` / `.configure_*()`, each of which deep-copies the whole chart, and the
+    dict is taken without Altair's JSON-schema check: the two cost about 125 ms of a page's
+    script run per chart (tests/test_wall_charts.py checks every chart against the schema)."""
+    spec = chart.to_dict(validate=False)
+    spec["width"], spec["height"] = "container", height
+    spec["config"] = _config(lang, dark=dark, font_size=font_size, scale=scale)
+    return spec
 
 
 def trend(
@@ -94,7 +103,7 @@ def trend(
     font_size: int = 14,
     scale: float = 1.0,
     through: date | None = None,
-) -> alt.LayerChart:
+) -> dict:
     """Monthly rates as lines, each with its target as a dashed line of the same colour.
 
     `through`: the last day the figures cover (today). When the last month is still
@@ -173,8 +182,8 @@ def trend(
             )
             .encode(x=x, text="text:N"),
         ]
-    chart = alt.layer(*layers).properties(description="Xu hướng theo tháng" if lang == "vi" else "Monthly trend")
-    return _configure(_size(chart, height), lang, dark=dark, font_size=font_size, scale=scale)
+    chart = alt.layer(*layers, description="Xu hướng theo tháng" if lang == "vi" else "Monthly trend")
+    return _spec(chart, lang, height=height, dark=dark, font_size=font_size, scale=scale)
 
 
 def _bars(
@@ -189,7 +198,7 @@ def _bars(
     height: int,
     font_size: int,
     scale: float,
-) -> alt.LayerChart:
+) -> dict:
     """Horizontal bars in the given order (`rows`: name, value, text, colour), each value's
     text beside its bar, and `rule` as a dashed grey line."""
     rows = [{**row, "tip": f"{row['name']}: {row['text']}"} for row in rows]
@@ -218,8 +227,8 @@ def _bars(
             .encode(x="value:Q")
         )
     # the bars' rows at the top, shared by the bars and their texts
-    chart = alt.layer(*layers, data=alt.Data(values=rows)).properties(title=title, description=title)
-    return _configure(_size(chart, height), lang, dark=dark, font_size=font_size, scale=scale)
+    chart = alt.layer(*layers, data=alt.Data(values=rows), title=title, description=title)
+    return _spec(chart, lang, height=height, dark=dark, font_size=font_size, scale=scale)
 
 
 def ranking(
@@ -233,7 +242,7 @@ def ranking(
     height: int = 320,
     font_size: int = 14,
     scale: float = 1.0,
-) -> alt.LayerChart:
+) -> dict:
     """Units as horizontal bars on one KPI, coloured by whether they meet the target: each
     row's own (`<kpi>_target`, a commune's and a district's may differ), else `target`."""
     is_rate = kpi in RATE_KPIS
@@ -284,7 +293,7 @@ def index_ranking(
     height: int = 320,
     font_size: int = 14,
     scale: float = 1.0,
-) -> alt.LayerChart:
+) -> dict:
     """Units as bars of their share of the points that could be computed (what they are
     ranked on), each written "61,2 / 82"; `frame` as ui.scorecard.ranking_table, in order."""
     rows = [

@@ -59,8 +59,8 @@ def panel(period: Period, unit: str | None, lang: Lang, screen: wall_fit.Viewpor
             if weakest is None or weakest.is_empty():
                 empty_state(ranked.message)
                 continue
-            st.altair_chart(
-                vega_charts.index_ranking(
+            st.vega_lite_chart(
+                spec=vega_charts.index_ranking(
                     weakest, lang, title=title, height=wall_fit.chart_height(screen, "index766"), **big
                 ),
                 theme=None,
