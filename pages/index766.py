@@ -1,7 +1,9 @@
 """Chỉ số 766 — the Decision 766 index (DESIGN §10): the total against the points that
 could be computed, the six groups, each indicator with its source and the published
-figure beside ours, where the points are lost and what wins them back, the monthly
-trend, and the agencies and communes ranked worst first, each drilling into its own card."""
+figure beside ours, the change against the same period a year earlier (on today's units
+when the reform lies between them), where the points are lost and what wins them back,
+the monthly trend, and the agencies and communes ranked worst first, each drilling into
+its own card."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import streamlit as st
 
 from ui import charts, formats
 from ui import scorecard as card
-from ui.data import index766_last_year, index766_months, index766_rows
+from ui.data import index766_months, index766_rows, index766_year_on_year
 from ui.filters import period_filter
 from ui.i18n import lang, tr
 from ui.labels import note_text
@@ -18,7 +20,7 @@ from ui.tables import downloads, table
 from ui.text import md
 from ui.url_state import UrlState
 from warehouse.index766 import IndexSpec
-from warehouse.periods import REFORM_DAY, same_period_last_year
+from warehouse.periods import REFORM_DAY
 
 # the portal ranks monthly: a month by default, the presets of the other pages besides
 PERIODS = ("month", "last_month", "quarter", "year", "custom")
@@ -87,14 +89,16 @@ head.subheader(f"{md(rows['unit_name'][0])} · {period.label(language)}")
 if unit:
     back.button(tr("Toàn tỉnh", "Whole province"), icon=":material/arrow_back:", on_click=back_to_province)
 
-# the same period a year earlier: the same unit's own past, where it is the same unit
-last_year = same_period_last_year(period)
-past = index766_last_year(IndexSpec(period.start, period.end, unit=unit), period.kind)
-past_note = past.frame["note"][0] if not past.empty and "note" in past.frame.columns else None
-past_rows = None if past.empty or past_note else card.unit_rows(past.frame)
-past_groups = (
-    {} if past_rows is None else {g["group"]: g for g in card.groups_table(past_rows, rules, language).to_dicts()}
-)
+# the same period a year earlier: both periods on the same units (today's when the reform
+# lies between them), as the overview compares; the scorecard above stays as recorded
+past = index766_year_on_year(IndexSpec(period.start, period.end, unit=unit), period.kind)
+last_year, past_note = past.compared.last, past.note
+compared_rows = [None if frame is None else card.unit_rows(frame) for frame in (past.now, past.before)]
+compared_totals = [None if frame is None else card.total_row(frame) for frame in compared_rows]
+compared_groups = [
+    {} if frame is None else {g["group"]: g for g in card.groups_table(frame, rules, language).to_dicts()}
+    for frame in compared_rows
+]
 
 tile_style()
 first, rest = st.columns([1, 3])
@@ -106,9 +110,9 @@ if past_note:
         + f" ({tr('không so sánh được', 'not comparable')}: {note_text(past_note, language)})"
     )
 else:
-    first.caption(
-        card.year_on_year(total, None if past_rows is None else card.total_row(past_rows), last_year, language)
-    )
+    first.caption(card.year_on_year(*compared_totals, last_year, language))
+if past.compared.units == "current":
+    first.caption(tr("Cùng kỳ năm trước: theo địa giới mới.", "Same period last year: on today's units."))
 groups = card.groups_table(rows, rules, language).to_dicts()
 with rest:
     for line in (groups[:3], groups[3:]):
@@ -116,7 +120,8 @@ with rest:
             column.metric(group["group_name"], card.out_of(group, language), border=True)
             column.caption(card.group_note(group, language))
             if not past_note:
-                column.caption(card.year_on_year(group, past_groups.get(group["group"]), last_year, language))
+                now_group, past_group = (groups.get(group["group"]) for groups in compared_groups)
+                column.caption(card.year_on_year(now_group, past_group, last_year, language))
 
 # ---------------------------------------------------------------- each indicator
 st.subheader(tr("Các chỉ số thành phần", "The indicators"))

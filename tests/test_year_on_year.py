@@ -302,10 +302,36 @@ def test_766_page_says_why_a_commune_has_no_comparable_past(monkeypatch, wh: War
     split = scorecard_page(monkeypatch, wh, unit="05908")
     assert not split.exception
     assert f"so với cùng kỳ 2024: — (không so sánh được: {SPLIT_VI})" in captions(split)
-    # Xã Đại Từ's past is comparable on today's units, but the index is not computed on them
-    merged = scorecard_page(monkeypatch, wh, unit="05830", lang="en")
+    assert "Cùng kỳ năm trước: theo địa giới mới." in captions(split)
+    english = scorecard_page(monkeypatch, wh, unit="05908", lang="en")
+    assert f"vs same period 2024: — (not comparable: {SPLIT_EN})" in captions(english)
+
+
+# Xã Đại Từ on the 766 page, August 2025 against August 2024 on today's units. The rules with
+# inputs here (config/index766.toml; no catalogue, no v2 column, no PAKN, nothing published):
+# 2.1 = 20 × on_time_rate_766, 3.3 = 6 × min(1, online_rate / 0.5), 5.4 = min(6, 6 × r / 0.9).
+#   Aug 2025 = B1..B5: 2.1 (B1 B3 B5 early, B2 on time) 4/5 -> 16; 3.3 (B1 B2 B4 B5) 4/5 -> 6;
+#       5.4 (5 less B4, late) 4/5 -> 6 × 0.8 / 0.9 = 5.33; total 27.33 of 32 available
+#   Aug 2024 = KK + BT + LB = A1..A4: 2.1 (A1 A4 early, A3 on time) 3/4 -> 15; 3.3 (A1 A3)
+#       2/4 -> 6; 5.4 (4 less A2, late) 3/4 -> 6 × 0.75 / 0.9 = 5; total 26 of 32
+#   -> total +1.33 (26.0 / 32); TDGQ +1.0 (15.0 / 20); DVCTT ±0.0 (6.0 / 6); MDHL +0.33 (5.0 / 6);
+#      CKMB, TTTT and MDSH have no points either year: "—"
+def test_766_page_compares_a_merged_commune_with_its_old_communes(monkeypatch, wh: WarehousePaths):
+    merged = scorecard_page(monkeypatch, wh, unit="05830")
     assert not merged.exception
-    assert (
-        "vs same period 2024: — (not comparable: re-drawn by the reform: "
-        "the Decision 766 index is not computed on today's units)"
-    ) in captions(merged)
+    shown = captions(merged)
+    assert "27,3 / 32 điểm tính được; 68 điểm chưa có dữ liệu" in shown  # the month itself, as recorded
+    lines = [c for c in shown if c.startswith("so với cùng kỳ 2024: ")]
+    assert lines == [
+        "so với cùng kỳ 2024: +1,3 điểm (26,0 / 32)",  # the total
+        "so với cùng kỳ 2024: —",  # CKMB
+        "so với cùng kỳ 2024: +1,0 điểm (15,0 / 20)",  # TDGQ
+        "so với cùng kỳ 2024: ±0,0 điểm (6,0 / 6)",  # DVCTT
+        "so với cùng kỳ 2024: —",  # TTTT
+        "so với cùng kỳ 2024: —",  # MDSH
+        "so với cùng kỳ 2024: +0,3 điểm (5,0 / 6)",  # MDHL
+    ]
+    assert "Cùng kỳ năm trước: theo địa giới mới." in shown
+    english = scorecard_page(monkeypatch, wh, unit="05830", lang="en")
+    assert "vs same period 2024: +1.3 points (26.0 / 32)" in captions(english)
+    assert "Same period last year: on today's units." in captions(english)

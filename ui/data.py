@@ -39,7 +39,7 @@ from warehouse.query import (
 )
 from warehouse.snapshot import current_snapshot
 from warehouse.targets import load_targets, targets_file
-from warehouse.year_on_year import NO_PAST_NOTE, Change, YearOnYear, change, index766_note
+from warehouse.year_on_year import NO_PAST_NOTE, Change, YearOnYear, change, not_comparable
 
 
 def stale_after() -> timedelta:
@@ -110,7 +110,6 @@ _READERS: dict[str, Callable[..., pl.DataFrame]] = {
     "backfill_progress": health.backfill_progress,
     "index766": lambda con, spec, _rules_version: scorecard(con, spec),
     "index766_months": lambda con, specs, _rules_version: _monthly_scorecards(con, specs),
-    "index766_last_year": lambda con, spec, kind, _rules_version: _last_year_scorecard(con, spec, kind),
 }
 
 
@@ -131,15 +130,6 @@ def _monthly_scorecards(con: duckdb.DuckDBPyConnection, specs: tuple[IndexSpec, 
             frame.with_columns(period_start=pl.lit(spec.date_from, pl.Date), period_end=pl.lit(spec.date_to, pl.Date))
         )
     return pl.concat(frames, how="vertical_relaxed") if frames else pl.DataFrame()
-
-
-def _last_year_scorecard(con: duckdb.DuckDBPyConnection, spec: IndexSpec, kind: str) -> pl.DataFrame:
-    """The scorecard of `spec`'s unit the same period a year earlier, or one row with the
-    `note` saying why it does not compare (warehouse.year_on_year.index766_note)."""
-    compared = YearOnYear.of(Period(spec.date_from, spec.date_to, kind))
-    if note := index766_note(con, spec.unit, compared):
-        return pl.DataFrame({"note": [note]})
-    return scorecard(con, IndexSpec(compared.last.start, compared.last.end, unit=spec.unit))
 
 
 # One entry: the connection of the current snapshot. When a new one is published, the
@@ -224,10 +214,33 @@ def index766_rows(spec: IndexSpec) -> Result:
     return read("index766", spec, _file_version(rules_file()))
 
 
-def index766_last_year(spec: IndexSpec, kind: str) -> Result:
-    """`spec`'s scorecard the same period a year earlier (`kind`: the period's, warehouse.periods),
-    or a frame of one `note` when it does not compare."""
-    return read("index766_last_year", spec, kind, _file_version(rules_file()))
+@dataclass(frozen=True)
+class Index766YearOnYear:
+    """A unit's Decision 766 scorecard for a period and the same period a year earlier, both
+    on the same units (`compared.units`: today's when the reform lies between them, as the
+    overview's tiles compare), or `note` saying why they do not compare."""
+
+    compared: YearOnYear
+    now: pl.DataFrame | None  # this period on the compared units (None: no rows)
+    before: pl.DataFrame | None
+    note: str | None = None
+
+
+def index766_year_on_year(spec: IndexSpec, kind: str) -> Index766YearOnYear:
+    """`spec`'s unit (its own scorecard, not a ranking) in its period and a year earlier;
+    `kind`: the period's (warehouse.periods)."""
+    compared = YearOnYear.of(Period(spec.date_from, spec.date_to, kind))
+    now, before = (
+        index766_rows(IndexSpec(period.start, period.end, unit=spec.unit, units=compared.units))
+        for period in (compared.this, compared.last)
+    )
+    if now.message or before.message:  # an old commune or district is no unit of today
+        return Index766YearOnYear(compared, None, None, NO_PAST_NOTE)
+    frames = [None if result.empty else result.frame for result in (now, before)]
+    # on today's units every row of a unit carries its `comparable` and `note`
+    first = [None if frame is None else frame.row(0, named=True) for frame in frames]
+    row = not_comparable(first[0], first[1])
+    return Index766YearOnYear(compared, frames[0], frames[1], None if row is None else row.get("note"))
 
 
 def index766_months(specs: tuple[IndexSpec, ...]) -> Result:

@@ -188,10 +188,6 @@ NOTE_PHRASES_VI = (
     ),
     (" was split between ", " bị chia tách vào "),
     (
-        "re-drawn by the reform: the Decision 766 index is not computed on today's units",
-        "địa giới thay đổi khi sắp xếp: chỉ số 766 chưa tính theo địa giới mới",
-    ),
-    (
         "the unit cannot be read on the same units a year earlier",
         "không đọc được đơn vị trên cùng địa giới của năm trước",
     ),

@@ -49,6 +49,12 @@ def main(argv: list[str] | None = None) -> int:
         "--by", choices=["agency", "district", "commune"], help="every unit of that kind inside it, ranked"
     )
     index_parser.add_argument("--format", choices=["json", "csv", "table"], default="table")
+    index_parser.add_argument(
+        "--units",
+        choices=["recorded", "current"],
+        default="recorded",
+        help="units as recorded (default), or today's units: adds comparable and note",
+    )
     calendar_parser = commands.add_parser("calendar", help="weekdays off and weekend days worked in a year")
     calendar_parser.add_argument("--warehouse", help="accepted like every subcommand's; the calendar needs none")
     calendar_parser.add_argument("--year", required=True, type=_year, metavar="YYYY")
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _index766(args: argparse.Namespace) -> int:
     try:
-        spec = IndexSpec(args.date_from, args.date_to, args.unit, args.by)
+        spec = IndexSpec(args.date_from, args.date_to, args.unit, args.by, units=args.units)
         with open_snapshot(WarehousePaths.resolve(args.warehouse)) as (con, info):
             frame = scorecard(con, spec)
         print(f"data version {info.version} (published {info.published_at:%H:%M %d/%m/%Y})", file=sys.stderr)

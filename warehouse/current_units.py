@@ -95,6 +95,7 @@ class CurrentUnit:
     code: str
     level: str  # 'commune' | 'province'
     agency_ids: list[int]
+    agency_code: str | None = None  # a province-level agency's MaDonVi (its published figures carry it)
 
 
 def on_current_units(sql: str) -> str:
@@ -122,7 +123,9 @@ def resolve_current_unit(con: duckdb.DuckDBPyConnection, text: str) -> CurrentUn
         ).fetchone()
         if level == "commune" and attribution == "unit":  # a new commune's own agency: the commune
             return _unit(con, code, name=None)
-        return CurrentUnit(label=name, code=code, level="province", agency_ids=[agency_id])
+        return CurrentUnit(
+            label=name, code=code, level="province", agency_ids=[agency_id], agency_code=found.agency_codes[0]
+        )
     return _unit(con, found.code, name=found.label)
 
 
@@ -266,10 +269,10 @@ def with_split_communes(frame: pl.DataFrame, destinations: list[tuple[str, str]]
 
 def check_spec(by: str | None) -> str | None:
     """Groupings on today's units: by unit (also for 'area': today's units have one tier
-    under the province), field, month, level, procedure; none."""
+    under the province), agency, field, month, level, procedure; none."""
     if by == "area":
         return "unit"
-    if by not in (None, "unit", "field", "month", "level", "procedure"):
+    if by not in (None, "unit", "agency", "field", "month", "level", "procedure"):
         raise WarehouseError(f"no grouping '{by}' on today's units")
     return by
 

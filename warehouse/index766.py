@@ -9,7 +9,17 @@ published figures. This module only picks the units, registers both as relations
 runs that SQL.
 
     scorecard(con, IndexSpec(date(2025, 1, 1), date(2025, 8, 29), by="commune"))
+    scorecard(con, IndexSpec(date(2024, 8, 1), date(2024, 8, 31), unit="05830", units="current"))
     points_lost(frame)        # each indicator's shortfall, the largest first
+
+On today's units (`units="current"`, DESIGN §5 "Across the reform") the `kpi` rows are read
+with `units="current"`: a new commune's past is the sum of the old communes that went wholly
+into it, and one fed by a split commune has null measures (its computed indicators have no
+points). Such a scorecard carries `kpi`'s `comparable` and `note` on every row of the unit,
+after the columns of DESIGN §7. A published figure of a period before the reform names a
+commune as it then was (the reform re-used codes), so on today's units a commune takes none
+for such a period; an agency is the same agency on any units, and the province's figure is
+taken under today's code, as for a period that holds both old provinces.
 
 Errors: `IndexRulesError` (a wrong rules file, naming the file and the option) and the
 query API's `WarehouseError`s (an unknown unit), each one sentence for a user.
@@ -28,10 +38,11 @@ import duckdb
 import polars as pl
 
 from warehouse import registry
+from warehouse.current_units import REFORM_START, comparability, resolve_current_unit
 from warehouse.errors import WarehouseError
 from warehouse.lookups import fetch_frame, resolve_unit
 from warehouse.models import query_sql
-from warehouse.query import KEY_COLUMNS, KpiFilter, kpi
+from warehouse.query import KEY_COLUMNS, KpiFilter, Units, kpi
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "config" / "index766.toml"
 Formula = Literal["linear", "linear_threshold", "capped"]
@@ -54,6 +65,11 @@ COLUMNS = (
     "published_points",
     "rank",
 )
+# what a scorecard on today's units adds to every row, as `kpi --units current` does
+CURRENT_UNITS_COLUMNS = ("comparable", "note")
+# a unit's keys in the rows `score` reads (published_*: the key its published figures carry)
+_UNIT_KEYS = ("unit_code", "unit_name", "level", "published_agency", "published_unit")
+NO_DISTRICTS = "there are no districts on today's units (the 2025 reform removed them): rank by commune or by agency"
 
 
 class IndexRulesError(WarehouseError):
@@ -259,12 +275,14 @@ def _parse(data: dict, path: Path) -> Rules:
 @dataclass(frozen=True)
 class IndexSpec:
     """The period and units of an index: the unit itself (None: every agency in the
-    warehouse), or with `by` every unit of that kind inside it, ranked."""
+    warehouse), or with `by` every unit of that kind inside it, ranked; `units` as recorded
+    (the default) or today's (DESIGN §5: a unit then means today's unit)."""
 
     date_from: date
     date_to: date
     unit: str | None = None
     by: IndexBy | None = None
+    units: Units = "recorded"
 
     def __post_init__(self) -> None:
         if self.date_to < self.date_from:
@@ -274,10 +292,18 @@ class IndexSpec:
 
 
 def scorecard(con: duckdb.DuckDBPyConnection, spec: IndexSpec, rules: Rules | None = None) -> pl.DataFrame:
-    """The index rows of DESIGN §7: per unit, its indicators, groups and total."""
+    """The index rows of DESIGN §7: per unit, its indicators, groups and total; on today's
+    units each row with its unit's `comparable` and `note` last."""
     rules = rules or load_rules()
     units = unit_rows(con, spec)
-    return score(con, units, rules, spec.date_from, spec.date_to, rank=spec.by is not None)
+    marks = [column for column in CURRENT_UNITS_COLUMNS if column in units.columns]
+    frame = score(con, units.drop(marks), rules, spec.date_from, spec.date_to, rank=spec.by is not None)
+    if not marks:
+        return frame
+    # one row per unit in `units` (each unit code once), so the join adds no row
+    return frame.join(
+        units.select("unit_code", *marks), on="unit_code", how="left", nulls_equal=True, maintain_order="left"
+    )
 
 
 def score(
@@ -306,6 +332,8 @@ def score(
 
 def unit_rows(con: duckdb.DuckDBPyConnection, spec: IndexSpec) -> pl.DataFrame:
     """The units of `spec`, each with its `kpi` row (measures and the parts of rates)."""
+    if spec.units == "current":
+        return _current_unit_rows(con, spec)
     unit = resolve_unit(con, spec.unit, spec.date_from, spec.date_to) if spec.unit else None
 
     def rows(by: str | None, level: str | None = None, unit_text: str | None = spec.unit) -> pl.DataFrame:
@@ -338,6 +366,53 @@ def unit_rows(con: duckdb.DuckDBPyConnection, spec: IndexSpec) -> pl.DataFrame:
     keys = ("unit_code", "unit_name", "level", "published_agency")
     measures = [c for c in frame.columns if c not in KEY_COLUMNS and c not in keys]
     return frame.select(*keys, *measures)
+
+
+def _current_unit_rows(con: duckdb.DuckDBPyConnection, spec: IndexSpec) -> pl.DataFrame:
+    """`unit_rows` on today's units: the same `kpi` rows read with units="current", plus
+    `comparable` and `note`; the key a unit's published figures carry (see the module's
+    docstring)."""
+    if spec.by == "district":
+        raise WarehouseError(NO_DISTRICTS)
+
+    def rows(by: str | None, level: str | None = None) -> pl.DataFrame:
+        spec_of_kpi = KpiFilter(spec.date_from, spec.date_to, spec.unit, level, by=by, units="current")  # type: ignore[arg-type]
+        return kpi(con, spec_of_kpi, parts=True)
+
+    no_key = pl.lit(None, pl.String)
+    # a commune's published figures before the reform are those of the old unit of its code
+    commune_key = pl.col("unit_code") if spec.date_from >= REFORM_START else no_key
+    if spec.by is None:
+        frame = rows(None)
+        unit = resolve_current_unit(con, spec.unit) if spec.unit else None
+        if unit is None:
+            code, name = _province_today(con)
+            frame = frame.with_columns(unit_code=pl.lit(code, pl.String), unit_name=pl.lit(name, pl.String))
+            keys = {"level": pl.lit("province"), "published_agency": no_key, "published_unit": pl.col("unit_code")}
+        elif unit.agency_code:  # a province-level agency: its published figures carry its MaDonVi
+            frame = frame.with_columns(unit_code=pl.lit(unit.agency_code))
+            keys = {"level": pl.lit("province"), "published_agency": pl.col("unit_code"), "published_unit": no_key}
+        else:
+            province = unit.level == "province"
+            keys = {
+                "level": pl.lit(unit.level, pl.String),
+                "published_agency": no_key,
+                "published_unit": pl.col("unit_code") if province else commune_key,
+            }
+    elif spec.by == "agency":  # the province-level agencies, one by one
+        frame = rows("agency", "province")
+        keys = {"published_agency": pl.col("unit_code"), "published_unit": no_key}
+    else:  # today's communes (their own one-stops): not the province's share of split communes' dossiers
+        frame = rows("unit", "commune").filter(
+            (pl.col("level") == "commune") & pl.col("unit_code").is_in(list(comparability(con)))
+        )
+        keys = {"published_agency": no_key, "published_unit": commune_key}
+    frame = frame.with_columns(**{name: value.cast(pl.String) for name, value in keys.items()})
+    # kpi nulls a row's measures and rates when it is not comparable; its parts of rates too
+    # here, so that no indicator shows a numerator or denominator of a past it cannot stand by
+    measures = [c for c in frame.columns if c not in (*KEY_COLUMNS, *_UNIT_KEYS, *CURRENT_UNITS_COLUMNS)]
+    frame = frame.with_columns(pl.when(pl.col("comparable")).then(pl.col(m)).alias(m) for m in measures)
+    return frame.select(*_UNIT_KEYS, *measures, *CURRENT_UNITS_COLUMNS)
 
 
 def has_feedback(con: duckdb.DuckDBPyConnection) -> bool:
@@ -434,6 +509,15 @@ def _province(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) ->
     )
     if recorded["unit_code"].n_unique() == 1:
         return recorded["unit_code"][0], recorded["unit_name"][0]
+    code, name = _province_today(con)
+    if code is not None:
+        return code, name
+    names = list(dict.fromkeys(recorded["unit_name"].to_list()))
+    return None, " + ".join(names) or "—"
+
+
+def _province_today(con: duckdb.DuckDBPyConnection) -> tuple[str | None, str]:
+    """Today's province of every agency in the warehouse (None when they are in several)."""
     today = fetch_frame(
         con,
         """
@@ -446,5 +530,4 @@ def _province(con: duckdb.DuckDBPyConnection, date_from: date, date_to: date) ->
     )
     if today.height == 1:
         return today["unit_code"][0], today["unit_name"][0]
-    names = list(dict.fromkeys(recorded["unit_name"].to_list()))
-    return None, " + ".join(names) or "—"
+    return None, " + ".join(today["unit_name"].to_list()) or "—"

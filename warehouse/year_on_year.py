@@ -10,23 +10,19 @@ both are read as recorded: one registry version, so a code means the same unit i
     this_year, last_year = compared.filters(unit)   # two KpiFilters on the same units
     change("received", kpi(this_year), kpi(last_year))
 
-The Decision 766 index is not computed on today's units (`warehouse.index766.IndexSpec` has
-no such option), so `index766_note` compares a scorecard with its past only where the unit
-is the same one in both periods.
+The Decision 766 scorecard compares the same way: both periods' scorecards on
+`compared.units` (`warehouse.index766.IndexSpec(..., units=compared.units)`), whose rows carry
+`comparable` and `note` on today's units; `not_comparable` says why two rows do not compare.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from warehouse import registry
 from warehouse.periods import Period, reform_between, same_period_last_year
 from warehouse.query import KpiFilter, Units
 
-# why a Decision 766 scorecard has no past to compare with (ui/labels.NOTE_PHRASES_VI translates it)
-INDEX766_REDRAWN_NOTE = "re-drawn by the reform: the Decision 766 index is not computed on today's units"
 # a unit that cannot be read on the compared units (an old district on today's units, say)
 NO_PAST_NOTE = "the unit cannot be read on the same units a year earlier"
 
@@ -63,9 +59,8 @@ class Change:
 
 def change(kpi: str, now: dict | None, before: dict | None) -> Change:
     """The change of `kpi` from `before` (last year's row) to `now`; rows of `kpi(...)`."""
-    for row in (before, now):
-        if row is not None and row.get("comparable") is False:
-            return Change(kpi, None, row.get("note"))
+    if (row := not_comparable(now, before)) is not None:
+        return Change(kpi, None, row.get("note"))
     current = None if now is None else now.get(kpi)
     past = None if before is None else before.get(kpi)
     if current is None or past is None:
@@ -76,21 +71,10 @@ def change(kpi: str, now: dict | None, before: dict | None) -> Change:
     return Change(kpi, (current - past) / past if past else None)
 
 
-def index766_note(con: duckdb.DuckDBPyConnection, unit_code: str | None, compared: YearOnYear) -> str | None:
-    """None when `unit_code` (a scorecard's unit; None: every agency) is the same unit last
-    year, so its Decision 766 scorecards compare; else why not. The whole province and an
-    agency are always the same; across the reform a commune is the same only when it is the
-    one old commune of its code, unchanged or renamed (a re-used code is another unit)."""
-    if unit_code is None or compared.units == "recorded":
-        return None
-    if con.execute("select count(*) from dim_agencies where agency_code = ?", [unit_code]).fetchall()[0][0]:
-        return None
-    sources = con.execute(
-        "select old_code, how, new_comparable, new_note from dim_commune_conversion where new_code = ?", [unit_code]
-    ).fetchall()
-    if not sources:  # a province or a district: re-drawn too (today's Thái Nguyên holds old Bắc Kạn)
-        return INDEX766_REDRAWN_NOTE
-    if len(sources) == 1 and sources[0][0] == unit_code and sources[0][1] in ("unchanged", "renamed"):
-        return None
-    comparable, note = sources[0][2], sources[0][3]
-    return INDEX766_REDRAWN_NOTE if comparable else note
+def not_comparable(now: dict | None, before: dict | None) -> dict | None:
+    """The row, last year's first, that is not comparable (a unit fed by a split commune: its
+    `note` says why), or None when both compare; rows of `kpi` or of a 766 scorecard."""
+    for row in (before, now):
+        if row is not None and row.get("comparable") is False:
+            return row
+    return None
