@@ -16,6 +16,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
+from warehouse.dossier_state import ensure_macros
 from warehouse.errors import UnitLookupError
 from warehouse.models import query_sql
 from warehouse.units import CandidateIndex, Resolution, load_candidates, normalize_name, resolve
@@ -42,6 +43,8 @@ warnings.filterwarnings(
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: dict | list | None = None) -> pl.DataFrame:
+    # the one path of every reader's query: the dossier-state macros it may call, on its connection
+    ensure_macros(con, sql)
     return pl.from_arrow(con.execute(sql, params).to_arrow_table())
 
 

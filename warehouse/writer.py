@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.catchup import catch_up
+from warehouse.dossier_state import define_macros
 from warehouse.lock import DEFAULT_WAIT_SECONDS, writer_lock
 from warehouse.models import macros_sql, raw_ddl, staging_models
 from warehouse.paths import WarehousePaths
@@ -54,6 +55,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     _load_reference_units(con)
     load_commune_conversion(con)
     con.execute(macros_sql())
+    define_macros(con)  # the dossier states the KPI events are written from
     for model in staging_models():
         con.execute(f"create or replace view {model.name} as\n{model.sql}")
 

@@ -1,12 +1,14 @@
 -- grain: one row per dossier and day on which one of its KPI measures changes.
 -- Flow measures (received..., resolved...) are counted on the day they happen. Stock
 -- measures are written as +1/-1 deltas, so that a stock on any date is the running sum
--- of its deltas up to that date:
---   pending_delta   +1 on the received day, -1 on the finished day
---                   (pending at `to` = received by `to`, not finished by `to`)
---   overdue_delta   the pending days after the due day, i.e. `to` with due < to
--- Carried over at `from` (received before `from`, open at `from`) is the pending stock
--- at `from` - 1, so it needs no deltas of its own.
+-- of its deltas up to that date. Their days come from the state spans of
+-- sql/macros/dossier_state.sql, the rule the dossier lists read (`is_pending`,
+-- `is_pending_overdue`): +1 on a span's first day, -1 on the day it ends, for a span that
+-- holds some day (`holds_some_day`):
+--   pending_delta   [received_date, finished_date)
+--   overdue_delta   [overdue_from(received_date, due_date), finished_date)
+-- Carried over at `from` (`is_carried_over`) is the pending stock at `from` - 1, so it
+-- needs no deltas of its own.
 -- `received_after_reform` keeps each event with the registry version of the day its dossier
 -- was received (DESIGN §5: a re-used area code names the old unit until 30 June 2025), so
 -- that an old commune's open dossiers never count in the new commune that re-used its code.
@@ -33,7 +35,7 @@ received as (
         coalesce(has_digitised_component = 1, false)::int         as received_digitised,
         (has_fees and paid_online is not null)::int               as received_with_fees,
         coalesce(has_fees and paid_online in (1, 2), false)::int  as received_paid_online,
-        1                                                         as pending_delta,
+        holds_some_day(received_date, finished_date)::int         as pending_delta,
         -- v2 flags (DESIGN §4): a dossier whose file lacked the column is in neither part;
         -- citizen data is known when the `or` of its two flags is (either one is 1, or both 0)
         (reused_digitised_data is not null)::int                  as received_reuse_known,
@@ -66,7 +68,7 @@ resolved as (
         (resolution_class = 'late')::int                                  as resolved_late,
         (needs_paper_result and has_e_result is not null)::int            as resolved_needing_paper,
         coalesce(needs_paper_result and has_e_result = 1, false)::int     as resolved_with_e_result,
-        -1                                                                as pending_delta,
+        -holds_some_day(received_date, finished_date)::int                as pending_delta,
         -- ratings count on the resolution day
         (satisfaction is not null)::int                                   as rated,
         coalesce(satisfaction = 3, false)::int                            as rated_unsatisfied
@@ -78,11 +80,10 @@ overdue_start as (
     select
         agency_id, field_id, procedure_id, channel,
         received_date >= date '2025-07-01' as received_after_reform,
-        greatest(received_date, due_date + 1) as day,
+        overdue_from(received_date, due_date) as day,
         1 as overdue_delta
     from counted
-    where due_date is not null
-      and (finished_date is null or greatest(received_date, due_date + 1) < finished_date)
+    where holds_some_day(overdue_from(received_date, due_date), finished_date)
 ),
 
 overdue_end as (
@@ -92,9 +93,8 @@ overdue_end as (
         finished_date as day,
         -1 as overdue_delta
     from counted
-    where due_date is not null
-      and finished_date is not null
-      and greatest(received_date, due_date + 1) < finished_date
+    where finished_date is not null
+      and holds_some_day(overdue_from(received_date, due_date), finished_date)
 ),
 
 -- each kind of event names only its own measures (by name: a new measure is a line in its

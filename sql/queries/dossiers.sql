@@ -38,8 +38,10 @@ flags as (
         *,
         received_date between $date_from::date and $date_to::date                          as in_received,
         finished_date between $date_from::date and $date_to::date                          as in_resolved,
-        received_date <= $date_to::date and (finished_date is null or finished_date > $date_to::date) as is_pending,
-        received_date < $date_from::date and (finished_date is null or finished_date >= $date_from::date) as is_carried
+        -- the states of DESIGN §4 at the period's end and start: sql/macros/dossier_state.sql
+        is_pending(received_date, finished_date, $date_to::date)                          as pending_at_end,
+        is_pending_overdue(received_date, due_date, finished_date, $date_to::date)        as overdue_at_end,
+        is_carried_over(received_date, finished_date, $date_from::date)                   as carried_at_start
     from selected
 ),
 
@@ -55,10 +57,10 @@ counted as (
         when 'resolved_early'     then counts_in_kpis and in_resolved and resolution_class = 'early'
         when 'resolved_on_time'   then counts_in_kpis and in_resolved and resolution_class = 'on_time'
         when 'resolved_late'      then counts_in_kpis and in_resolved and resolution_class = 'late'
-        when 'pending'            then counts_in_kpis and is_pending
-        when 'pending_within_due' then counts_in_kpis and is_pending and (due_date is null or due_date >= $date_to::date)
-        when 'pending_overdue'    then counts_in_kpis and is_pending and due_date < $date_to::date
-        when 'carried_over'       then counts_in_kpis and is_carried
+        when 'pending'            then counts_in_kpis and pending_at_end
+        when 'pending_within_due' then counts_in_kpis and pending_at_end and not overdue_at_end
+        when 'pending_overdue'    then counts_in_kpis and overdue_at_end
+        when 'carried_over'       then counts_in_kpis and carried_at_start
         when 'rated'              then counts_in_kpis and in_resolved and satisfaction is not null
         when 'rated_unsatisfied'  then counts_in_kpis and in_resolved and satisfaction = 3
     end

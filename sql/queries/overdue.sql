@@ -1,5 +1,6 @@
 -- grain: one row per pending dossier (received by $as_of, not finished by it) that is
--- overdue (due before $as_of, as `pending_overdue` in DESIGN §4) or due by $due_by.
+-- overdue (due before $as_of, as `pending_overdue` in DESIGN §4) or due by $due_by; the
+-- states are those of sql/macros/dossier_state.sql.
 --
 -- Parameters (all bound):
 --   $as_of       the calendar date the watchlist is read on
@@ -26,8 +27,7 @@ pending as (
     select *
     from dossiers
     where counts_in_kpis
-      and received_date <= $as_of::date
-      and (finished_date is null or finished_date > $as_of::date)
+      and is_pending(received_date, finished_date, $as_of::date)
       and due_date is not null
       and due_date <= greatest($due_by::date, $as_of::date - 1)
       and ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
@@ -50,7 +50,10 @@ final as (
         case pending.channel when 1 then 'direct' when 2 then 'online' when 3 then 'postal' end as channel,
         pending.received_date,
         pending.due_date,
-        case when pending.due_date < $as_of::date then 'overdue' else 'due_soon' end as state
+        case
+            when is_pending_overdue(pending.received_date, pending.due_date, pending.finished_date, $as_of::date)
+            then 'overdue' else 'due_soon'
+        end                                                     as state
     from pending
     inner join agencies using (agency_id)
     left join procedures using (procedure_id)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 
 import pytest
+from interface_text import looks_vietnamese
 from playwright.sync_api import Page, expect
 
 from reports.browser import READY_SELECTOR, open_page, runs_finished, screenshot, wait_rerun
@@ -134,15 +134,6 @@ def test_wall_rotates_with_no_chrome(new_page, base_url):
     assert visible_heading(page) not in (first, None), f"still {first!r} after {ROTATION_WAIT_S} s"
     for chrome in ("stSidebar", "stToolbar", "stMainMenu"):
         expect(page.locator(f'[data-testid="{chrome}"]')).to_be_hidden()
-
-
-VIETNAMESE_ONLY = set("ăâđêôơưĂÂĐÊÔƠƯ")
-
-
-def looks_vietnamese(text: str) -> bool:
-    """Letters English never has: đ, ă, ơ... or a tone mark."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return any(c in VIETNAMESE_ONLY or unicodedata.combining(c) for c in decomposed)
 
 
 def test_lang_en_shows_english_labels(new_page, base_url):

@@ -1,64 +1,30 @@
 """One language at a time, and a laptop's screen (issue #14, parts 3 and 4), in Chromium.
 
 Every page with `?lang=en` shows none of the dashboard's own Vietnamese strings (those
-of its `tr(...)` calls and label tables, read from the source: data such as unit names
-stays as it is) and no raw column name; at 1366×768 the overview's period control shows
-every option whole and the explorer's table shows its first KPI column without scrolling.
+of its `tr(...)` calls and label tables, read from the source, as tests/interface_text.py
+finds them: data such as unit names stays as it is) and no raw column name; at 1366×768
+the overview's period control shows every option whole and the explorer's table shows its
+first KPI column without scrolling.
 """
 
 from __future__ import annotations
 
-import ast
 import re
-from functools import cache
 
 import pytest
+from interface_text import interface_strings, vietnamese_in
 from playwright.sync_api import Page
 
 from reports.browser import READY_SELECTOR, open_page
 
-from .conftest import ROOT
-from .test_browser import HEADING, PAGES, looks_vietnamese
+from .test_browser import HEADING, PAGES
 
 pytestmark = pytest.mark.browser
 
 LAPTOP = (1366, 768)
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "ui").glob("*.py"))]
 # A column name as the warehouse writes it (run_id, started_at, rows): what a header must never show.
 RAW_COLUMN = re.compile(r"[a-z0-9_]+")
 GRID = '[data-testid="stDataFrame"]'
-
-
-# The language switch names each language in itself.
-ENDONYMS = {"Tiếng Việt"}
-
-
-def _vietnamese_texts(tree: ast.AST) -> set[str]:
-    """Every Vietnamese string in the source but docstrings: the first text of `tr(vi, en)`,
-    of label tables' `(vi, en)`, of `vi if lang == "vi" else en`, and any other, which
-    should not exist (an f-string counts by its fixed pieces)."""
-    docstrings = {
-        id(node.body[0].value)
-        for node in ast.walk(tree)
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
-        and node.body
-        and isinstance(node.body[0], ast.Expr)
-        and isinstance(node.body[0].value, ast.Constant)
-    }
-    texts = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
-            texts.update(piece.strip(" .,:;()·–—-") for piece in re.split(r"[\n`]", node.value))
-    return {text for text in texts if looks_vietnamese(text) and text not in ENDONYMS}
-
-
-@cache
-def interface_strings() -> tuple[str, ...]:
-    texts: set[str] = set()
-    for source in SOURCES:
-        texts |= _vietnamese_texts(ast.parse(source.read_text(encoding="utf-8")))
-    # longest first, so that a report names the whole phrase
-    return tuple(sorted(texts, key=len, reverse=True))
 
 
 def shown_text(page: Page) -> str:
@@ -75,10 +41,6 @@ def shown_text(page: Page) -> str:
         ].join('\\n')""",
         GRID,
     )
-
-
-def vietnamese_in(text: str) -> list[str]:
-    return [phrase for phrase in interface_strings() if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", text)]
 
 
 def test_the_source_has_vietnamese_strings_to_look_for():
