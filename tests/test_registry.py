@@ -35,7 +35,7 @@ def wh(kpi_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Warehous
 
 
 def sql_columns(wh: WarehousePaths) -> list[str]:
-    """The columns `sql/queries/kpi.sql` itself returns (not what query.py selects of them)."""
+    """The columns the KPI query (`sql/queries/kpi/measures.sql`) itself returns (not what query.py selects of them)."""
     params = {
         "date_from": date(2023, 3, 1),
         "date_to": date(2023, 3, 31),

@@ -1,11 +1,12 @@
 """KPIs on today's units ("theo địa giới mới", DESIGN §5 "Across the reform", §7 `kpi --units current`).
 
 Any period, read on the post-reform communes and provinces. The numbers come from the
-same KPI SQL and rollups as the default view (`sql/queries/kpi.sql`); only the agency →
-unit mapping differs: `dim_agency_current_units` places each agency on today's units
-(a pre-reform commune in the new commune it went into wholly, a province-level agency in
-today's province as it is, an old district's own one-stop in the province's totals only),
-and the query reads it in place of `dim_agencies`' own unit.
+same KPI SQL and rollups as the default view (`sql/queries/kpi/measures.sql`); only the
+agency → unit mapping differs: `dim_agency_current_units` places each agency on today's
+units (a pre-reform commune in the new commune it went into wholly, a province-level
+agency in today's province as it is, an old district's own one-stop in the province's
+totals only). `sql/queries/kpi/units_current.sql`, composed in front of the query
+(`warehouse.kpi_sql`), stands in for its agencies, form 06a and unit membership.
 
 Every row carries `comparable` and `note`. A new commune is comparable with its past when
 none of the old communes it came from was split (the shipped comparability table); a row
@@ -21,7 +22,6 @@ re-labelled unless this view is asked for.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,8 +30,8 @@ import polars as pl
 
 from warehouse import lookups, query
 from warehouse.errors import UnitLookupError, WarehouseError
+from warehouse.kpi_sql import kpi_sql
 from warehouse.kpi_targets import target_level, with_targets
-from warehouse.models import query_sql
 from warehouse.reference.conversion import NO_SOURCE_NOTE
 from warehouse.targets import Targets
 from warehouse.units import CandidateIndex, load_candidates, resolve
@@ -41,50 +41,6 @@ LAST_PRE_REFORM_DAY = date(2025, 6, 30)
 
 DISTRICT_NOTE = "the old districts' own one-stops: no successor commune, counted in the province's totals only"
 SPLIT_NOTE = "pre-reform communes split by the reform (or missing from the conversion table): counted in the province's totals only"
-
-# dim_agencies and fct_form06a as the KPI query groups them, with today's unit in place of
-# the recorded one.
-# `unit_level` is the row's level: the unit's, or 'district' for the old districts' own
-# one-stops and 'commune' for split communes, both under today's province.
-_AGENCIES_ON_CURRENT_UNITS = """agencies_on_current_units as (
-    select dim_agencies.* replace (
-        coalesce(placed.current_unit_code, dim_agencies.unit_code) as unit_code,
-        coalesce(placed.current_unit_name, dim_agencies.unit_name) as unit_name,
-        case placed.attribution
-            when 'district' then 'district'
-            when 'split' then 'commune'
-            when 'unlisted' then 'commune'
-            when 'unit' then placed.current_unit_level
-            else dim_agencies.unit_level
-        end as unit_level
-    )
-    from dim_agencies
-    left join dim_agency_current_units as placed using (agency_id)
-),
-
--- a form 06a sent by an agency counts where the agency does; one without an agency is
--- known only by its recorded unit, and stays there (it counts in totals, in no unit of today)
-form06a_on_current_units as (
-    select fct_form06a.* replace (
-        coalesce(placed.current_unit_code, fct_form06a.unit_code) as unit_code,
-        coalesce(placed.current_unit_name, fct_form06a.unit_name) as unit_name,
-        case placed.attribution
-            when 'district' then 'district'
-            when 'split' then 'commune'
-            when 'unlisted' then 'commune'
-            when 'unit' then placed.current_unit_level
-            else fct_form06a.level
-        end as level
-    )
-    from fct_form06a
-    left join dim_agency_current_units as placed using (agency_id)
-),
-
--- on today's units an agency counts whole, where it is placed above: none of its dossiers
--- is kept apart by the registry version of the day it was received
-no_unit_membership as (
-    select * from dim_unit_membership where false
-)"""
 
 
 @dataclass(frozen=True)
@@ -96,15 +52,6 @@ class CurrentUnit:
     level: str  # 'commune' | 'province'
     agency_ids: list[int]
     agency_code: str | None = None  # a province-level agency's MaDonVi (its published figures carry it)
-
-
-def on_current_units(sql: str) -> str:
-    """A KPI query (or its dossier-level form) with agencies placed on today's units."""
-    body = re.sub(r"\bdim_agencies\b", "agencies_on_current_units", sql)
-    body = re.sub(r"\bfct_form06a\b", "form06a_on_current_units", body)
-    body = re.sub(r"\bdim_unit_membership\b", "no_unit_membership", body)
-    body = re.sub(r"^with\s", ",\n", body, count=1, flags=re.MULTILINE)
-    return "with " + _AGENCIES_ON_CURRENT_UNITS + body
 
 
 def resolve_current_unit(con: duckdb.DuckDBPyConnection, text: str) -> CurrentUnit:
@@ -304,14 +251,11 @@ def kpi_current(
         "channel": lookups.CHANNEL_CODES[spec.channel] if spec.channel else None,
     }
     if spec.needs_dossiers:
-        sql = query._from_dossiers(query_sql("kpi"), by_procedure=by == "procedure")
         procedure_ids = lookups.procedure_ids(con, spec.procedure) if spec.procedure else None
         params |= {"procedure_ids": procedure_ids, "dossier_field_ids": params["field_ids"]}
         if by == "procedure":
             params["field_ids"] = None
-    else:
-        sql = query_sql("kpi")
-    frame = lookups.fetch_frame(con, on_current_units(sql), params)
+    frame = lookups.fetch_frame(con, kpi_sql(query.rollups_of(spec), units="current"), params)
     if by is None:
         frame = frame.with_columns(
             pl.lit(unit.code if unit else None, dtype=pl.String).alias("unit_code"),

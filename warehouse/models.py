@@ -76,9 +76,33 @@ def models_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# Queries made of parts: a folder `sql/queries/<name>/` whose body is a list of CTEs and a
+# final select that other files of the folder, composed in front of it (`with_ctes`), may
+# provide inputs for. `query_sql(name)` is its plain form, these parts alone;
+# `warehouse.kpi_sql` composes the KPI query's others.
+QUERY_PARTS: dict[str, tuple[str, ...]] = {"kpi": ("kpi/measures",)}
+
+
 @cache
 def query_sql(name: str) -> str:
+    """A query of `sql/queries/`: its file (a name may be a path: `kpi/measures`), or the
+    plain form of a query made of parts."""
+    if name in QUERY_PARTS:
+        return with_ctes(*(query_sql(part) for part in QUERY_PARTS[name]))
     return (SQL_DIR / "queries" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def with_ctes(*blocks: str) -> str:
+    """One query from blocks of CTEs, in order: `with` and the blocks joined by commas.
+
+    Every block is a list of `name as (...)` CTEs with no `with` of its own (its header
+    comment first, never a comment last); the last one is the query's own steps and its
+    final `select`. A block reads the CTEs of the blocks before it by name, and a CTE named
+    as a table stands in for it from there on (in its own body the name is still the
+    table's), so a query's inputs are chosen by which blocks come first: plain
+    concatenation, nothing in a block is rewritten.
+    """
+    return "with " + ",\n\n".join(block.strip() for block in blocks)
 
 
 def raw_ddl() -> str:

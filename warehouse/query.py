@@ -2,7 +2,10 @@
 
 Every function takes an open snapshot connection and returns a polars DataFrame. The
 numbers come from `sql/queries/`; this module only turns the user's filter (a unit by
-name or code, a field, a level) into ids and bound parameters.
+name or code, a field, a level) into ids and bound parameters, and picks which inputs
+the KPI query reads: the stored rollups, or rollups rebuilt from the dossiers that match
+a procedure filter or a grouping by procedure (`rollups_of`), on the units as recorded
+or today's (`warehouse.kpi_sql` composes the files of `sql/queries/kpi/`).
 
 By concept: the KPIs here (`KpiFilter`, `kpi`); unit, field and procedure lookups and the
 filters' choices in `warehouse.lookups`; dossier and overdue lists in `warehouse.lists`.
@@ -11,7 +14,6 @@ Their names are re-exported here, so `from warehouse.query import ...` keeps wor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -21,6 +23,7 @@ import polars as pl
 
 from warehouse import lookups, registry
 from warehouse.errors import WarehouseError
+from warehouse.kpi_sql import Rollups, Units, kpi_sql
 from warehouse.kpi_targets import target_level, with_targets
 from warehouse.lists import DOSSIER_LIST_LIMIT, MEASURES, OverdueFilter, dossiers, overdue_dossiers, overdue_summary
 from warehouse.lookups import (
@@ -35,12 +38,10 @@ from warehouse.lookups import (
     resolve_unit,
     unit_choices,
 )
-from warehouse.models import mart, query_sql
 from warehouse.targets import Targets
 from warehouse.units import Resolution
 
 GroupBy = Literal["unit", "area", "agency", "field", "procedure", "month", "level"]
-Units = Literal["recorded", "current"]  # as recorded (the default), or on today's units (DESIGN §5)
 
 KEY_COLUMNS = ("unit_code", "unit_name", "level", "field_code", "field_name", "period_start", "period_end")
 # the measures and rates, and the parts of rates that are no measure of their own (registry)
@@ -110,13 +111,10 @@ def kpi(
         "channel": CHANNEL_CODES[spec.channel] if spec.channel else None,
     }
     if spec.needs_dossiers:
-        sql = _from_dossiers(query_sql("kpi"), by_procedure=spec.by == "procedure")
         params |= {"procedure_ids": procedure_ids, "dossier_field_ids": params["field_ids"]}
         if spec.by == "procedure":
             params["field_ids"] = None  # applied to the dossiers; the groups are procedures
-    else:
-        sql = query_sql("kpi")
-    frame = fetch_frame(con, sql, params)
+    frame = fetch_frame(con, kpi_sql(rollups_of(spec)), params)
     if spec.by is None:
         frame = frame.with_columns(
             pl.lit(unit.code if unit else None, dtype=pl.String).alias("unit_code"),
@@ -162,76 +160,13 @@ def _target_levels(frame: pl.DataFrame, spec: KpiFilter, unit: Resolution | None
 PROCEDURE_KEY_COLUMNS = ("procedure_code", "procedure_name", "period_start", "period_end")
 
 
-def _from_dossiers(kpi_sql: str, *, by_procedure: bool) -> str:
-    """The KPI query over rollups rebuilt from the matching dossiers, not the stored ones.
-
-    A procedure is finer than the stored rollups (agency × field × channel × day), so the
-    same mart SQL that builds them at publish runs here over just the dossiers that match,
-    as CTEs that shadow the stored tables: one definition of every measure, whichever path.
-    For groups by procedure, procedures stand in for fields.
-    """
-    # Dossiers finished before the period add +1 and -1 to every stock before it begins,
-    # and nothing to its flows: leaving them out changes no number and saves most of the work.
-    selected = """(
-        select * from fct_dossiers
-        where received_date <= $date_to::date
-          and (finished_date is null or finished_date >= $date_from::date)
-          and ($agency_ids is null or agency_id in (select unnest($agency_ids::bigint[])))
-          and ($procedure_ids is null or procedure_id in (select unnest($procedure_ids::bigint[])))
-          and ($channel is null or channel = $channel)
-          and ($dossier_field_ids is null or field_id in (select unnest($dossier_field_ids::bigint[])))
-    )"""
-    if by_procedure:
-        selected = f"(select * replace (procedure_id as field_id) from {selected})"
-    ctes = [
-        f"fct_kpi_events as ({mart('fct_kpi_events').reading(fct_dossiers=selected)})",
-        f"kpi_daily as materialized ({mart('kpi_daily').sql})",
-        f"kpi_monthly as ({mart('kpi_monthly').sql})",
-        # the dossiers that may count against satisfaction (5.4), of the matching dossiers only
-        f"fct_unhappy_dossiers as ({mart('fct_unhappy_dossiers').reading(fct_dossiers=selected)})",
-    ]
-    if by_procedure:
-        ctes.append(
-            "dim_fields as (select procedure_id as field_id, procedure_code as field_code,"
-            " procedure_name as field_name from dim_procedures)"
-        )
-    ctes += _online_tables_of_dossier_path(by_procedure)
-    body = re.sub(r"^with\s", ",\n", kpi_sql, count=1, flags=re.MULTILINE)
-    # the query reads the catalogue narrowed above (a CTE cannot shadow the table it reads)
-    for table, narrowed in ONLINE_TABLES.items():
-        body = re.sub(rf"\b{table}\b", narrowed, body)
-    return "with " + ",\n".join(ctes) + body
-
-
-ONLINE_TABLES = {"dim_procedure_levels": "procedure_levels_matching", "fct_agency_field_spans": "field_spans_matching"}
-
-
-def _online_tables_of_dossier_path(by_procedure: bool) -> list[str]:
-    """The catalogue the online-service measures read on the dossier path: the procedures
-    of the procedure filter and of the field filter (the procedure's own field). By
-    procedure, procedures stand in for fields here too, and only the procedures that have
-    a row of dossiers get one (as before: no row for every procedure in scope)."""
-    levels = """select * from dim_procedure_levels
-        where ($procedure_ids is null or procedure_id in (select unnest($procedure_ids::bigint[])))
-          and ($dossier_field_ids is null or field_id in (select unnest($dossier_field_ids::bigint[])))"""
-    if not by_procedure:
-        return [
-            f"procedure_levels_matching as ({levels})",
-            "field_spans_matching as (select * from fct_agency_field_spans)",
-        ]
-    return [
-        f"""procedure_levels_matching as (
-            select * replace (procedure_id as field_id) from ({levels})
-            where procedure_id in (select field_id from kpi_daily)
-        )""",
-        # a province-level agency's span of a field holds for each procedure of that field
-        """field_spans_matching as (
-            select distinct spans.agency_id, levels.procedure_id as field_id, spans.competent_from, spans.competent_until
-            from fct_agency_field_spans as spans
-            inner join dim_procedure_levels as levels
-                on levels.field_id = spans.field_id and levels.level = 'province'
-        )""",
-    ]
+def rollups_of(spec: KpiFilter) -> Rollups:
+    """Which rollups answer `spec` (`warehouse.kpi_sql`): a procedure is finer than the
+    stored ones (agency × field × channel × day), so a procedure filter or a grouping by
+    procedure rebuilds them from just the matching dossiers."""
+    if not spec.needs_dossiers:
+        return "stored"
+    return "by_procedure" if spec.by == "procedure" else "by_field"
 
 
 __all__ = [

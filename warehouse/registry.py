@@ -1,7 +1,7 @@
 """Every KPI measure and rate of DESIGN §4, once: its name, labels, kind, which way is
 good, what it is a ratio of, how it is written and which target it is held to.
 
-The SQL (`sql/queries/kpi.sql`) computes the numbers; everything that names, orders,
+The SQL (`sql/queries/kpi/measures.sql`) computes the numbers; everything that names, orders,
 formats, ranks or explains them reads this list: the typed query API, the dashboard's
 tiles and tables, the PDF briefing, the CSV/XLSX headers and the `kpi` command. A new
 measure is a column in the SQL and an entry here (tests/test_registry.py checks that the

@@ -3,7 +3,7 @@
 -- of in the period: its dossiers received in the period, online among them. What the
 -- online-service lists are made of (warehouse/online_services.py): per procedure, and
 -- the fully online services nobody used.
--- The rules are kpi.sql's: competence on the period's last day (a province-level agency's
+-- The rules are kpi/measures.sql's: competence on the period's last day (a province-level agency's
 -- fields from fct_agency_field_spans); a unit filter's agencies count with the dossiers of
 -- its registry version and are in scope when that version is valid on a day of the period;
 -- a procedure counts in its own field (MaLinhVuc) under a field filter.

@@ -5,6 +5,30 @@
 -- (the province's districts before the reform, its communes after): an agency counts in
 -- the child unit that contains it, or in the parent itself when it sits at that level.
 --
+-- The body of the KPI query: its steps and final select, with no `with` of its own;
+-- warehouse/kpi_sql.py composes it (models.with_ctes) after the blocks of CTEs it needs.
+-- It reads these relations by name:
+--   kpi_daily, kpi_monthly  the rollups: one row per agency, field, channel, registry
+--                           version of the day received and day (month) with any KPI event
+--   fct_unhappy_dossiers    the dossiers that may count against satisfaction (5.4)
+--   dim_fields              the fields the rows group by (`field_id`, code, name)
+--   dim_procedure_levels    the procedures of each level (online services)
+--   fct_agency_field_spans  the fields a province-level agency handles, by span of days
+--   dim_agencies            the agencies, each on its unit
+--   dim_unit_membership     the units containing each agency, per registry version
+--   fct_form06a             the form 06a reports, each on its unit
+--   dim_units, fct_feedback, kpi_procedure_daily, kpi_procedure_monthly
+-- Each is the published table unless a block composed in front of this file defines a
+-- CTE of that name, which then stands in for it (a CTE's name is in scope after it, not
+-- in its own body, so it may read the table it stands in for). The blocks, in this folder:
+--   from_dossiers.sql, then the rollups rebuilt from its dossiers by the marts' own SQL,
+--     then by_field.sql or by_procedure.sql: the first six above, from just the dossiers
+--     that match a procedure filter or a grouping by procedure (procedures then stand in
+--     for fields); without them, the stored rollups answer (a channel filter too)
+--   units_current.sql: dim_agencies, dim_unit_membership and fct_form06a on today's units
+--     (warehouse/current_units.py); without it, the units as recorded
+-- Nothing in this file is rewritten.
+--
 -- Parameters (all bound, never spliced):
 --   $date_from, $date_to  inclusive calendar dates (Asia/Ho_Chi_Minh)
 --   $by                   grouping, as above
@@ -54,9 +78,9 @@
 --     `procedures_eligible_full` is null when no procedure in scope carries it.
 --   * `$channel`: these measures describe procedures and agencies, not a slice of dossiers,
 --     so a channel filter makes them null. `$dossiers_only` changes nothing here: a procedure
---     filter (the dossier path of warehouse/query.py) narrows the pairs to that procedure,
+--     filter (the dossier path: by_field.sql) narrows the pairs to that procedure,
 --     and by procedure each procedure's row carries its own figures.
-with periods as (
+periods as (
     select $date_from::date as period_start, $date_to::date as period_end
     where $by <> 'month'
     union all
