@@ -1,6 +1,7 @@
 -- The dossier states of DESIGN §4 as of a day d, written once: pending, pending overdue
 -- (and so pending within due, the rest of pending), carried over. Every reader of them
 -- calls these macros: the KPI events (sql/marts/fct_kpi_events.sql, as +1/-1 deltas), the
+-- dossiers that may count against satisfaction (sql/queries/kpi/measures.sql), the
 -- dossiers behind a number (sql/queries/dossiers.sql) and the overdue watchlist
 -- (sql/queries/overdue.sql).
 --

@@ -338,8 +338,9 @@ form06a_rows as (
 --   on or before its deadline, or open at `to` (judged from NgayXuLyXong alone) with the
 --   deadline >= `to`. A PAKN has no procedure or channel: with such a filter ($dossiers_only)
 --   the feedback measures are null.
--- resolved in the period and not late, or pending at its end and not overdue: two range
--- joins (a dossier is one or the other, never both), cheaper than one join on an `or`
+-- resolved in the period and not late, or pending at its end and not overdue (the states of
+-- sql/macros/dossier_state.sql): two range joins (a dossier is one or the other, never
+-- both), cheaper than one join on an `or`
 unhappy_in_period as (
     select periods.period_start, periods.period_end, unhappy.*
     from periods
@@ -350,9 +351,8 @@ unhappy_in_period as (
     select periods.period_start, periods.period_end, unhappy.*
     from periods
     inner join fct_unhappy_dossiers as unhappy
-        on unhappy.received_date <= periods.period_end
-        and coalesce(unhappy.finished_date, date '9999-12-31') > periods.period_end
-        and coalesce(unhappy.due_date, date '9999-12-31') >= periods.period_end
+        on holds_on(unhappy.received_date, unhappy.finished_date, periods.period_end)
+    where not is_pending_overdue(unhappy.received_date, unhappy.due_date, unhappy.finished_date, periods.period_end)
 ),
 
 unhappy_extra_rows as (
