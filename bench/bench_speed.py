@@ -301,7 +301,7 @@ _SWITCHED_JS = """
     if (window.location.pathname.replace(/\\/$/, '') !== path) return false;
     if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')) return false;
     const heading = document.querySelector('[data-testid="stMain"] h1');
-    return !!heading && heading.innerText.trim() === title;
+    return !!heading && heading.innerText.trim().startsWith(title);
 }
 """
 
