@@ -120,7 +120,7 @@ with rest:
             column.metric(group["group_name"], card.out_of(group, language), border=True)
             column.caption(card.group_note(group, language))
             if not past_note:
-                now_group, past_group = (groups.get(group["group"]) for groups in compared_groups)
+                now_group, past_group = (by_group.get(group["group"]) for by_group in compared_groups)
                 column.caption(card.year_on_year(now_group, past_group, last_year, language))
 
 # ---------------------------------------------------------------- each indicator

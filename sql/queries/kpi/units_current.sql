@@ -12,36 +12,39 @@
 --   dim_unit_membership  no rows: on today's units an agency counts whole, where it is
 --                        placed above, so none of its dossiers is kept apart by the
 --                        registry version of the day it was received
+-- each placed agency's unit of today and the level its rows take there (null: not placed)
+agency_places as (
+    select
+        agency_id,
+        current_unit_code,
+        current_unit_name,
+        case attribution
+            when 'district' then 'district'
+            when 'split' then 'commune'
+            when 'unlisted' then 'commune'
+            when 'unit' then current_unit_level
+        end as current_level
+    from dim_agency_current_units
+),
+
 dim_agencies as (
     select dim_agencies.* replace (
         coalesce(placed.current_unit_code, dim_agencies.unit_code) as unit_code,
         coalesce(placed.current_unit_name, dim_agencies.unit_name) as unit_name,
-        case placed.attribution
-            when 'district' then 'district'
-            when 'split' then 'commune'
-            when 'unlisted' then 'commune'
-            when 'unit' then placed.current_unit_level
-            else dim_agencies.unit_level
-        end as unit_level
+        coalesce(placed.current_level, dim_agencies.unit_level)    as unit_level
     )
     from dim_agencies
-    left join dim_agency_current_units as placed using (agency_id)
+    left join agency_places as placed using (agency_id)
 ),
 
 fct_form06a as (
     select fct_form06a.* replace (
         coalesce(placed.current_unit_code, fct_form06a.unit_code) as unit_code,
         coalesce(placed.current_unit_name, fct_form06a.unit_name) as unit_name,
-        case placed.attribution
-            when 'district' then 'district'
-            when 'split' then 'commune'
-            when 'unlisted' then 'commune'
-            when 'unit' then placed.current_unit_level
-            else fct_form06a.level
-        end as level
+        coalesce(placed.current_level, fct_form06a.level)         as level
     )
     from fct_form06a
-    left join dim_agency_current_units as placed using (agency_id)
+    left join agency_places as placed using (agency_id)
 ),
 
 dim_unit_membership as (
